@@ -1,0 +1,29 @@
+package io.portwatch.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The validated rows of both definitions files. Immutable; a reload builds a new one.
+ */
+public record Definitions(List<ListeningRow> listening, List<ConnectionRow> connections) {
+
+    /** No rows at all. */
+    public static final Definitions EMPTY = new Definitions(List.of(), List.of());
+
+    public Definitions {
+        listening = List.copyOf(listening);
+        connections = List.copyOf(connections);
+    }
+
+    /** Only the rows whose {@code host} column matches this host name. */
+    public Definitions forHost(String hostName) {
+        return new Definitions(
+                listening.stream().filter(r -> r.host().matches(hostName)).collect(Collectors.toList()),
+                connections.stream().filter(r -> r.host().matches(hostName)).collect(Collectors.toList()));
+    }
+
+    public int size() {
+        return listening.size() + connections.size();
+    }
+}

@@ -1,0 +1,40 @@
+package io.portwatch.health;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Severity;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The health of one connection row.
+ *
+ * @param byState counts of the row's matched sockets owned by the expected process, by state
+ */
+public record ConnectionResult(ConnectionRow row, Health health, String reason, Instant testedAt,
+                               List<SocketEntry> matched, Map<SocketState, Integer> byState,
+                               String netstatWatcherKey) implements RowResult {
+
+    public ConnectionResult {
+        matched = List.copyOf(matched);
+        byState = Map.copyOf(byState);
+    }
+
+    @Override
+    public String id() {
+        return row.id();
+    }
+
+    @Override
+    public Severity severity() {
+        return row.severity();
+    }
+
+    /** ESTABLISHED sockets owned by the expected process. */
+    public int established() {
+        return byState.getOrDefault(SocketState.ESTABLISHED, 0);
+    }
+}

@@ -1,0 +1,35 @@
+package io.portwatch.health;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Everything one evaluation found: a result per row, socket counts per process and for the host,
+ * and unexpected listeners (empty unless enabled). Immutable.
+ */
+public record Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
+                         List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected) {
+
+    public Evaluation {
+        listening = List.copyOf(listening);
+        connections = List.copyOf(connections);
+        processes = List.copyOf(processes);
+        unexpected = List.copyOf(unexpected);
+    }
+
+    /** Every row result, listening rows first. */
+    public Stream<RowResult> rows() {
+        return Stream.concat(listening.stream(), connections.stream());
+    }
+
+    /** The worst health of all rows; GREEN when there are none. */
+    public Health worst() {
+        return rows().map(RowResult::health).reduce(Health.GREEN, Health::worst);
+    }
+
+    /** How many rows have that health. */
+    public long count(Health health) {
+        return rows().filter(r -> r.health() == health).count();
+    }
+}
