@@ -1,6 +1,7 @@
 package io.portwatch.health;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param pids   the pids seen with that name, ascending
  * @param users  the users those processes run as, sorted
  * @param counts socket counts by protocol and state
+ * @param byPid  the same counts for each pid
  */
-public record ProcessSockets(String name, List<Integer> pids, List<String> users, SocketCounts counts) {
+public record ProcessSockets(String name, List<Integer> pids, List<String> users, SocketCounts counts,
+                             Map<Integer, SocketCounts> byPid) {
 
     /** Name used for sockets whose owner cannot be seen. */
     public static final String UNKNOWN = "unknown";
@@ -21,5 +24,6 @@ public record ProcessSockets(String name, List<Integer> pids, List<String> users
         pids = List.copyOf(pids);
         users = List.copyOf(users);
         Objects.requireNonNull(counts, "counts");
+        byPid = Map.copyOf(byPid);
     }
 }

@@ -1,4 +1,4 @@
-package io.portwatch.health;
+package io.portwatch.scan;
 
 import java.util.Map;
 import java.util.Optional;

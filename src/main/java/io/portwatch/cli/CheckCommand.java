@@ -1,0 +1,156 @@
+package io.portwatch.cli;
+
+import io.portwatch.config.DefinitionsLoadResult;
+import io.portwatch.config.SettingsException;
+import io.portwatch.config.Settings;
+import io.portwatch.health.ConnectionResult;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.Health;
+import io.portwatch.health.ListeningResult;
+import io.portwatch.health.RowResult;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code check}: one scan, one evaluation, a table of every row or JSON. Exit codes follow the
+ * Nagios plugin convention, and the first line is a Nagios status line with perfdata.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Scans once and evaluates every row.",
+                "Exit code: 0 all GREEN, 1 worst YELLOW, 2 any RED, 3 could not run (Nagios/Icinga convention).",
+                "Any setting may be given as --key=value."})
+final class CheckCommand extends SettingsCommand {
+
+    static final int OK = 0;
+    static final int WARNING = 1;
+    static final int CRITICAL = 2;
+    static final int UNKNOWN = 3;
+
+    enum Format { table, json }
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Settings settings;
+        try {
+            settings = settings();
+        } catch (SettingsException e) {
+            out.println("PORTWATCH UNKNOWN - bad settings: " + String.join("; ", e.problems()));
+            return UNKNOWN;
+        }
+        DefinitionsLoadResult loaded = OneScan.definitions(settings);
+        if (!loaded.ok()) {
+            out.println("PORTWATCH UNKNOWN - " + loaded.problems().size() + " problem(s) in the definitions");
+            loaded.problems().forEach(out::println);
+            return UNKNOWN;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = OneScan.scan(settings);
+        } catch (Exception e) {
+            out.println("PORTWATCH UNKNOWN - cannot scan sockets: " + e.getMessage());
+            return UNKNOWN;
+        }
+        Evaluation evaluation = OneScan.evaluate(settings, loaded.definitions(), snapshot);
+        Health worst = evaluation.worst();
+        if (format == Format.json) {
+            out.println(Json.write(toJson(evaluation, snapshot)));
+        } else {
+            out.println(statusLine(evaluation, snapshot));
+            table(evaluation, snapshot).print(out);
+            if (evaluation.rows().findAny().isEmpty()) {
+                out.println("(no rows for this host in " + settings.getPath(io.portwatch.config.SettingKey.DEFINITIONS) + ")");
+            }
+        }
+        out.flush();
+        return worst == Health.GREEN ? OK : worst == Health.YELLOW ? WARNING : CRITICAL;
+    }
+
+    /** {@code PORTWATCH CRITICAL - 1 RED, 0 YELLOW, 3 GREEN: id: reason | green=3 yellow=0 red=1 ...}. */
+    static String statusLine(Evaluation evaluation, Snapshot snapshot) {
+        Health worst = evaluation.worst();
+        String status = worst == Health.GREEN ? "OK" : worst == Health.YELLOW ? "WARNING" : "CRITICAL";
+        long green = evaluation.count(Health.GREEN);
+        long yellow = evaluation.count(Health.YELLOW);
+        long red = evaluation.count(Health.RED);
+        StringBuilder line = new StringBuilder("PORTWATCH ").append(status).append(" - ")
+                .append(red).append(" RED, ").append(yellow).append(" YELLOW, ").append(green).append(" GREEN");
+        Optional<RowResult> first = evaluation.rows().filter(r -> r.health() == worst && worst != Health.GREEN).findFirst();
+        first.ifPresent(r -> line.append(": ").append(r.id()).append(": ").append(r.reason()));
+        line.append(" | green=").append(green).append(" yellow=").append(yellow).append(" red=").append(red)
+                .append(" sockets=").append(snapshot.sockets().size())
+                .append(String.format(Locale.ROOT, " scan_time=%.3fs", snapshot.duration().toNanos() / 1e9));
+        return line.toString();
+    }
+
+    private static TextTable table(Evaluation evaluation, Snapshot snapshot) {
+        TextTable table = new TextTable("KIND", "ID", "HEALTH", "PROCESS", "REASON");
+        for (ListeningResult r : evaluation.listening()) {
+            table.row("listening", r.id(), r.health(), owner(r, snapshot), r.reason());
+        }
+        for (ConnectionResult r : evaluation.connections()) {
+            table.row("connection", r.id(), r.health(), owner(r, snapshot), r.reason());
+        }
+        return table;
+    }
+
+    /** {@code java/1234} of the first matched socket, {@code -} when none. */
+    private static String owner(RowResult result, Snapshot snapshot) {
+        for (SocketEntry s : result.matched()) {
+            if (snapshot.owner(s).isPresent()) {
+                return snapshot.owner(s).get().name() + "/" + s.pid();
+            }
+        }
+        return "-";
+    }
+
+    private static Map<String, Object> toJson(Evaluation evaluation, Snapshot snapshot) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("status", statusLine(evaluation, snapshot));
+        root.put("worst", evaluation.worst().name());
+        root.put("scannedAt", snapshot.takenAt().toString());
+        root.put("scanSeconds", snapshot.duration().toNanos() / 1e9);
+        root.put("sockets", snapshot.sockets().size());
+        List<Object> rows = new ArrayList<>();
+        evaluation.rows().forEach(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("kind", r instanceof ListeningResult ? "listening" : "connection");
+            row.put("id", r.id());
+            row.put("health", r.health().name());
+            row.put("healthCode", r.health().code());
+            row.put("severity", r.severity().label());
+            row.put("reason", r.reason());
+            row.put("testedAt", r.testedAt().toString());
+            row.put("netstatWatcherKey", r.netstatWatcherKey());
+            List<Object> matched = new ArrayList<>();
+            for (SocketEntry s : r.matched()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("socket", s.toString());
+                m.put("pid", s.pid());
+                m.put("process", snapshot.owner(s).map(p -> p.name()).orElse(""));
+                matched.add(m);
+            }
+            row.put("matched", matched);
+            rows.add(row);
+        });
+        root.put("rows", rows);
+        return root;
+    }
+}

@@ -1,0 +1,142 @@
+package io.portwatch.cli;
+
+import io.portwatch.config.NamePattern;
+import io.portwatch.config.Settings;
+import io.portwatch.config.SettingsException;
+import io.portwatch.scan.Addresses;
+import io.portwatch.scan.ProcessInfo;
+import io.portwatch.scan.Protocol;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** {@code connections}: every socket with its process, as {@code netstat -ano} with names; {@code --stats} for counts. */
+@Command(name = "connections", mixinStandardHelpOptions = true,
+        description = {"Lists sockets with their owning process (netstat -ano / Get-NetworkStatistics view).",
+                "State names as Linux spells them (ESTABLISHED, TIME_WAIT, LISTEN, UNCONN, ...);"
+                        + " --state accepts them case-insensitively, with or without underscores, and ss spellings."})
+final class ConnectionsCommand extends SettingsCommand {
+
+    @Option(names = "--process", paramLabel = "GLOB", description = "Only sockets of processes matching this name glob.")
+    String process;
+
+    @Option(names = "--port", paramLabel = "N", description = "Only sockets with this local or remote port.")
+    Integer port;
+
+    @Option(names = "--address", paramLabel = "GLOB", description = "Only sockets whose local or remote address matches.")
+    String address;
+
+    @Option(names = "--protocol", paramLabel = "tcp|udp", description = "Only this protocol.")
+    String protocol;
+
+    @Option(names = "--state", paramLabel = "STATE", description = "Only this state, e.g. ESTABLISHED, time_wait, listen.")
+    String state;
+
+    @Option(names = "--stats", description = "Add statistics: counts and % per state, per-process counts by state.")
+    boolean stats;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SocketFilter filter;
+        Settings settings;
+        try {
+            settings = settings();
+            filter = filter();
+        } catch (SettingsException e) {
+            e.problems().forEach(err::println);
+            err.flush();
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = OneScan.scan(settings);
+        } catch (Exception e) {
+            err.println("cannot scan sockets: " + e.getMessage());
+            err.flush();
+            return 3;
+        }
+        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot))
+                .sorted(ORDER).collect(Collectors.toList());
+        table(sockets, snapshot).print(out);
+        if (stats) {
+            out.println();
+            printStats(sockets, snapshot, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    SocketFilter filter() {
+        return new SocketFilter(NamePattern.of(process), Optional.ofNullable(port), NamePattern.of(address),
+                protocol == null ? Optional.empty() : Optional.of(prefixed("--protocol", () -> Protocol.parse(protocol))),
+                state == null ? Optional.empty() : Optional.of(prefixed("--state", () -> SocketState.parse(state))));
+    }
+
+    private static <T> T prefixed(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    static final Comparator<SocketEntry> ORDER = Comparator.comparing(SocketEntry::protocol)
+            .thenComparingInt(SocketEntry::localPort).thenComparing(s -> Addresses.format(s.localAddress()))
+            .thenComparingInt(SocketEntry::remotePort).thenComparing(s -> Addresses.format(s.remoteAddress()));
+
+    static TextTable table(List<SocketEntry> sockets, Snapshot snapshot) {
+        TextTable table = new TextTable("PROTO", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID", "PROCESS", "USER");
+        for (SocketEntry s : sockets) {
+            Optional<ProcessInfo> owner = snapshot.owner(s);
+            table.row(s.protocol().label(), Addresses.format(s.localAddress(), s.localPort()),
+                    Addresses.format(s.remoteAddress(), s.remotePort()), s.state(),
+                    s.hasOwner() ? Integer.toString(s.pid()) : "-",
+                    owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"));
+        }
+        return table;
+    }
+
+    /** PortQry-style statistics: counts and % per state, then per-process counts by state. */
+    static void printStats(List<SocketEntry> sockets, Snapshot snapshot, PrintWriter out) {
+        Map<SocketState, Integer> byState = new EnumMap<>(SocketState.class);
+        Map<String, Map<SocketState, Integer>> byProcess = new TreeMap<>();
+        for (SocketEntry s : sockets) {
+            byState.merge(s.state(), 1, Integer::sum);
+            String name = snapshot.owner(s).map(ProcessInfo::name).orElse("unknown");
+            byProcess.computeIfAbsent(name, n -> new EnumMap<>(SocketState.class)).merge(s.state(), 1, Integer::sum);
+        }
+        int total = sockets.size();
+        TextTable states = new TextTable("STATE", "COUNT", "PERCENT");
+        byState.forEach((state, n) -> states.row(state, n, String.format(Locale.ROOT, "%.1f%%", 100.0 * n / total)));
+        states.row("TOTAL", total, total == 0 ? "0.0%" : "100.0%");
+        states.print(out);
+        out.println();
+        TextTable processes = new TextTable("PROCESS", "TOTAL", "BY STATE");
+        byProcess.forEach((name, counts) -> processes.row(name, counts.values().stream().mapToInt(Integer::intValue).sum(),
+                counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))));
+        processes.print(out);
+    }
+}

@@ -1,0 +1,49 @@
+package io.portwatch.cli;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.DefinitionsLoadResult;
+import io.portwatch.config.DefinitionsLoader;
+import io.portwatch.config.SettingKey;
+import io.portwatch.config.Settings;
+import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.Evaluator;
+import io.portwatch.scan.NameCache;
+import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketSource;
+import io.portwatch.scan.SocketSources;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** What one-shot commands share: the platform's socket source, one scan, one evaluation. */
+final class OneScan {
+
+    private OneScan() {
+    }
+
+    /** The socket source the settings ask for. */
+    static SocketSource source(Settings settings) {
+        return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"));
+    }
+
+    /** Loads the definitions the settings name. */
+    static DefinitionsLoadResult definitions(Settings settings) {
+        return DefinitionsLoader.load(settings.getPath(SettingKey.DEFINITIONS));
+    }
+
+    /** Scans once and evaluates the definitions, resolving remote names on this thread. */
+    static Evaluation evaluate(Settings settings, Definitions definitions, Snapshot snapshot) {
+        Set<String> names = definitions.connections().stream().filter(ConnectionRow::hasRemoteName)
+                .map(ConnectionRow::remoteName).collect(Collectors.toSet());
+        ResolvedNames resolved = NameCache.resolveNow(NameCache.SYSTEM, names);
+        return Evaluator.evaluate(definitions, snapshot, resolved, EvaluationOptions.of(settings));
+    }
+
+    static Snapshot scan(Settings settings) throws IOException {
+        return source(settings).scan();
+    }
+}

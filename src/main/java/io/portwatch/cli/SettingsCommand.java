@@ -1,0 +1,35 @@
+package io.portwatch.cli;
+
+import io.portwatch.config.Settings;
+import io.portwatch.config.SettingsException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * A command that takes settings: {@code --definitions=DIR} and any other key of the settings
+ * catalogue as {@code --key=value}.
+ */
+abstract class SettingsCommand implements Callable<Integer> {
+
+    @Option(names = "--definitions", paramLabel = "DIR",
+            description = "Directory with monitoredListeningPorts.csv and monitoredTcpConnects.csv (default: config).")
+    String definitions;
+
+    @Unmatched
+    List<String> settingArguments = new ArrayList<>();
+
+    /** The settings from these arguments, the config file and the environment. */
+    Settings settings() throws SettingsException {
+        List<String> args = new ArrayList<>(settingArguments);
+        if (definitions != null) {
+            args.add("--definitions=" + definitions);
+        }
+        Map<String, String> parsed = Settings.parseCommandLine(args);
+        return Settings.resolve(parsed, "--", System.getenv());
+    }
+}

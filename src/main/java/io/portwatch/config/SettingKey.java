@@ -1,0 +1,151 @@
+package io.portwatch.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one catalogue of settings: key, default and meaning. The README's settings table is generated
+ * from it (and a test keeps them equal). Each key can be given as {@code --key=value} on the
+ * command line, {@code key=value} in agent arguments, in a properties file named by
+ * {@code config=FILE}, or as environment variable {@code PORTWATCH_KEY} (dots become underscores,
+ * upper case); in that precedence.
+ */
+public enum SettingKey {
+    CONFIG("config", "", Type.PATH, "properties file with more settings (key=value lines)"),
+    ENABLED("enabled", "true", Type.BOOLEAN, "false turns portwatch off (also the system property portwatch.enabled=false)"),
+    DEFINITIONS("definitions", "config", Type.PATH,
+            "directory holding monitoredListeningPorts.csv and monitoredTcpConnects.csv"),
+    INTERVAL("interval", "15", Type.SECONDS, "scan interval in seconds (1-86400)"),
+    HOST("host", "", Type.STRING, "this host's name for the host column and NetstatWatcher keys; empty = the OS host name"),
+    UNEXPECTED_LISTENERS("unexpectedListeners", "off", Type.choice("off", "warn"),
+            "off, or warn to report every listener that no listening row covers"),
+    UNEXPECTED_LISTENERS_IGNORE("unexpectedListeners.ignore", "", Type.STRING,
+            "listeners never reported as unexpected: tcp:PORT, udp:PORT (ranges allowed) or process globs, comma-separated"),
+    DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
+    SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
+            "socket source: auto picks the one for os.name"),
+    JOLOKIA_ENABLED("jolokia.enabled", "true", Type.BOOLEAN, "serve the MBeans over Jolokia HTTP"),
+    JOLOKIA_HOST("jolokia.host", "127.0.0.1", Type.STRING,
+            "address Jolokia binds to; a non-loopback address needs jolokia.user and jolokia.password"),
+    JOLOKIA_PORT("jolokia.port", "8778", Type.PORT, "Jolokia HTTP port (0 picks a free port)"),
+    JOLOKIA_USER("jolokia.user", "", Type.STRING, "user for HTTP basic authentication on Jolokia"),
+    JOLOKIA_PASSWORD("jolokia.password", "", Type.STRING, "password for HTTP basic authentication on Jolokia"),
+    JOLOKIA_HTTPS("jolokia.https", "false", Type.BOOLEAN, "serve Jolokia over https (needs jolokia.keystore)"),
+    JOLOKIA_KEYSTORE("jolokia.keystore", "", Type.PATH, "PKCS12 keystore with the https certificate"),
+    JOLOKIA_KEYSTORE_PASSWORD("jolokia.keystorePassword", "", Type.STRING, "password of jolokia.keystore"),
+    PROMETHEUS_ENABLED("prometheus.enabled", "true", Type.BOOLEAN, "serve the Prometheus endpoint"),
+    PROMETHEUS_HOST("prometheus.host", "127.0.0.1", Type.STRING, "address the Prometheus endpoint binds to"),
+    PROMETHEUS_PORT("prometheus.port", "9798", Type.PORT, "Prometheus endpoint port (0 picks a free port); path /metrics"),
+    PROMETHEUS_PID_LABEL("prometheus.pidLabel", "false", Type.BOOLEAN,
+            "add a pid label to portwatch_process_sockets (more series)"),
+    HISTORY_DIR("history.dir", "", Type.PATH, "directory for the activity log; empty = no history"),
+    HISTORY_MAX_SIZE("history.maxSize", "5MB", Type.SIZE, "rotate the events file when it reaches this size"),
+    HISTORY_ROTATE("history.rotate", "size,daily,start", Type.STRING, "when to rotate: any of size, daily, start"),
+    HISTORY_KEEP("history.keep", "10", Type.COUNT, "rotated files kept per log");
+
+    private final String key;
+    private final String defaultValue;
+    private final Type type;
+    private final String description;
+
+    SettingKey(String key, String defaultValue, Type type, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.type = type;
+        this.description = description;
+    }
+
+    /** The key as users write it, e.g. {@code unexpectedListeners.ignore}. */
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    Type type() {
+        return type;
+    }
+
+    /** The environment variable for this key, e.g. {@code PORTWATCH_UNEXPECTEDLISTENERS_IGNORE}. */
+    public String environmentVariable() {
+        return "PORTWATCH_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** The key named by {@code name} (exact, case-sensitive as documented). */
+    public static Optional<SettingKey> byKey(String name) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(name)).findFirst();
+    }
+
+    /** The key for an environment variable name. */
+    static Optional<SettingKey> byEnvironmentVariable(String name) {
+        return Arrays.stream(values()).filter(k -> k.environmentVariable().equals(name)).findFirst();
+    }
+
+    /** How a value is checked. */
+    static final class Type {
+        static final Type STRING = new Type("text", null);
+        static final Type PATH = new Type("a path", null);
+        static final Type BOOLEAN = choice("true", "false");
+        static final Type SECONDS = new Type("a whole number of seconds 1-86400", v -> inRange(v, 1, 86400));
+        static final Type PORT = new Type("a port 0-65535", v -> inRange(v, 0, 65535));
+        static final Type COUNT = new Type("a whole number 1-100000", v -> inRange(v, 1, 100000));
+        static final Type SIZE = new Type("a size such as 5MB, 512KB or 1000000", v -> parseSize(v) > 0);
+
+        private final String expectation;
+        private final java.util.function.Predicate<String> valid;
+
+        private Type(String expectation, java.util.function.Predicate<String> valid) {
+            this.expectation = expectation;
+            this.valid = valid;
+        }
+
+        static Type choice(String... values) {
+            return new Type(String.join(" or ", values), v -> Arrays.asList(values).contains(v.toLowerCase(Locale.ROOT)));
+        }
+
+        String expectation() {
+            return expectation;
+        }
+
+        boolean accepts(String value) {
+            try {
+                return valid == null || valid.test(value.trim());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        private static boolean inRange(String v, long lo, long hi) {
+            if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+            long n = Long.parseLong(v);
+            return n >= lo && n <= hi;
+        }
+    }
+
+    /** Bytes for {@code 5MB}, {@code 512KB}, {@code 1GB} or a plain number; -1 when not a size. */
+    static long parseSize(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("KB")) {
+            unit = 1024;
+        } else if (t.endsWith("MB")) {
+            unit = 1024 * 1024;
+        } else if (t.endsWith("GB")) {
+            unit = 1024L * 1024 * 1024;
+        }
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 2).trim();
+        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(digits) * unit;
+    }
+}

@@ -1,0 +1,68 @@
+package io.portwatch.health;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.ListeningRow;
+import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DESIGN §3 as a pure function: (definitions, snapshot, resolved names, options) → {@link Evaluation}.
+ * No I/O, no clock, no name lookups; the same inputs always give the same result.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    /** Evaluates every row that applies to {@code options.hostName()}. */
+    public static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
+                                      EvaluationOptions options) {
+        Definitions mine = definitions.forHost(options.hostName());
+        SocketIndex index = new SocketIndex(snapshot);
+
+        ListeningEvaluator listening = new ListeningEvaluator(snapshot, index, options.hostName());
+        List<ListeningResult> listeningResults = new ArrayList<>(mine.listening().size());
+        for (ListeningRow row : mine.listening()) {
+            listeningResults.add(listening.evaluate(row));
+        }
+
+        ConnectionEvaluator connections = new ConnectionEvaluator(snapshot, index, names, options.hostName());
+        List<ConnectionResult> connectionResults = new ArrayList<>(mine.connections().size());
+        for (ConnectionRow row : mine.connections()) {
+            connectionResults.add(connections.evaluate(row));
+        }
+
+        SocketCensus census = new SocketCensus(snapshot);
+        List<UnexpectedListener> unexpected = options.unexpectedListeners()
+                ? unexpectedListeners(mine.listening(), snapshot, index, options) : List.of();
+        return new Evaluation(snapshot.takenAt(), listeningResults, connectionResults, census.processes(),
+                census.host(), unexpected);
+    }
+
+    private static List<UnexpectedListener> unexpectedListeners(List<ListeningRow> rows, Snapshot snapshot,
+                                                                SocketIndex index, EvaluationOptions options) {
+        List<UnexpectedListener> out = new ArrayList<>();
+        for (SocketEntry s : index.listeners()) {
+            String process = Owners.name(snapshot, s);
+            if (options.ignore().ignores(s.protocol(), s.localPort(), process)) {
+                continue;
+            }
+            boolean covered = false;
+            for (ListeningRow row : rows) {
+                if (row.protocol() == s.protocol() && row.localPort().contains(s.localPort())) {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) {
+                out.add(new UnexpectedListener(s, process));
+            }
+        }
+        return out;
+    }
+}

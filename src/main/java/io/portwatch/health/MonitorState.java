@@ -1,0 +1,88 @@
+package io.portwatch.health;
+
+import io.portwatch.config.Definitions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one published "current state" (DESIGN §1): swapped atomically after each scan, read by every
+ * exporter without waiting. Immutable.
+ *
+ * @param host             this host's name
+ * @param version          portwatch's version
+ * @param source           the socket source's name ({@code linux}, ...)
+ * @param interval         the scan interval
+ * @param startedAt        when the monitor started
+ * @param lastScanAt       start of the last successful scan, empty before the first
+ * @param lastScanDuration duration of the last scan (successful or not)
+ * @param scans            scans attempted
+ * @param scanFailures     scans that failed
+ * @param overruns         scans that took longer than the interval
+ * @param lastScanError    why the last scan failed, "" when it did not
+ * @param definitions      the definitions in force (the last good ones)
+ * @param configErrors     problems of the last definitions load; not empty means the files on disk are not in force
+ * @param reloadsOk        successful definitions reloads
+ * @param reloadsFailed    failed definitions reloads
+ * @param evaluation       the results of the last successful scan; empty before the first
+ */
+public record MonitorState(String host, String version, String source, Duration interval, Instant startedAt,
+                           Optional<Instant> lastScanAt, Duration lastScanDuration, long scans, long scanFailures,
+                           long overruns, String lastScanError, Definitions definitions, List<String> configErrors,
+                           long reloadsOk, long reloadsFailed, Optional<Evaluation> evaluation) {
+
+    public MonitorState {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(lastScanAt, "lastScanAt");
+        Objects.requireNonNull(definitions, "definitions");
+        configErrors = List.copyOf(configErrors);
+        Objects.requireNonNull(evaluation, "evaluation");
+    }
+
+    /** True when the last scan failed, so the results are from an older scan (DESIGN §3: stale, not RED). */
+    public boolean stale() {
+        return !lastScanError.isEmpty();
+    }
+
+    /** The worst health of all rows, GREEN before the first scan or without rows. */
+    public Health worst() {
+        return evaluation.map(Evaluation::worst).orElse(Health.GREEN);
+    }
+
+    /** The state before any scan or load. */
+    public static MonitorState initial(String host, String version, String source, Duration interval, Instant startedAt) {
+        return new MonitorState(host, version, source, interval, startedAt, Optional.empty(), Duration.ZERO, 0, 0, 0, "",
+                Definitions.EMPTY, List.of(), 0, 0, Optional.empty());
+    }
+
+    /** After a successful scan that started at {@code at} and took {@code took}. */
+    public MonitorState withScan(Instant at, Duration took, boolean overrun, Evaluation result) {
+        return new MonitorState(host, version, source, interval, startedAt, Optional.of(at), took, scans + 1,
+                scanFailures, overruns + (overrun ? 1 : 0), "", definitions, configErrors, reloadsOk, reloadsFailed,
+                Optional.of(result));
+    }
+
+    /** After a failed scan: the last results stay, marked stale. */
+    public MonitorState withScanFailure(Duration took, boolean overrun, String why) {
+        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, took, scans + 1,
+                scanFailures + 1, overruns + (overrun ? 1 : 0), why, definitions, configErrors, reloadsOk, reloadsFailed,
+                evaluation);
+    }
+
+    /** After good definitions were loaded; {@code reload} counts it as a successful reload. */
+    public MonitorState withDefinitions(Definitions loaded, boolean reload) {
+        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+                scanFailures, overruns, lastScanError, loaded, List.of(), reloadsOk + (reload ? 1 : 0), reloadsFailed,
+                evaluation);
+    }
+
+    /** After definitions with errors: the last good ones stay in force. */
+    public MonitorState withConfigErrors(List<String> errors, boolean reload) {
+        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+                scanFailures, overruns, lastScanError, definitions, errors, reloadsOk, reloadsFailed + (reload ? 1 : 0),
+                evaluation);
+    }
+}
