@@ -144,18 +144,28 @@ public final class DefinitionsLoader {
 
     private static DefinitionsLoadResult loadFile(Path directory, Kind kind) {
         List<String> notes = new ArrayList<>();
-        Path file;
+        List<Path> candidates;
         try {
-            file = find(directory, kind.fileName, notes);
+            candidates = candidates(directory, kind.fileName);
         } catch (IOException e) {
             return failed(new DefinitionProblem(new Source(directory.toString(), 0), "",
                     "cannot read directory: " + describe(e)));
         }
-        if (file == null) {
+        if (candidates.isEmpty()) {
             notes.add(kind.fileName + " not found in " + directory + ": no " + kind.rowWord + " rows");
             return new DefinitionsLoadResult(Definitions.EMPTY, List.of(), notes);
         }
+        if (candidates.size() > 1) {
+            return failed(new DefinitionProblem(new Source(directory.toString(), 0), "",
+                    "several files differ from " + kind.fileName + " only in case (found \""
+                            + candidates.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))
+                            + "\")"));
+        }
+        Path file = candidates.get(0);
         String fileName = file.getFileName().toString();
+        if (!fileName.equals(kind.fileName)) {
+            notes.add("using " + fileName + " for " + kind.fileName);
+        }
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -176,22 +186,19 @@ public final class DefinitionsLoader {
         return new DefinitionsLoadResult(parsed.definitions(), parsed.problems(), notes);
     }
 
-    /** The file of that name; else the only one whose name differs in case (with a note); else null. */
-    private static Path find(Path directory, String name, List<String> notes) throws IOException {
+    /**
+     * The file of that name; else those whose names differ only in case (files copied from Windows keep
+     * whatever case they had); else none.
+     */
+    private static List<Path> candidates(Path directory, String name) throws IOException {
         Path exact = directory.resolve(name);
         if (Files.exists(exact)) {
-            return exact;
+            return List.of(exact);
         }
-        List<Path> similar;
         try (Stream<Path> entries = Files.list(directory)) {
-            similar = entries.filter(p -> p.getFileName().toString().equalsIgnoreCase(name)).sorted()
+            return entries.filter(p -> p.getFileName().toString().equalsIgnoreCase(name)).sorted()
                     .collect(Collectors.toList());
         }
-        if (similar.size() != 1) {
-            return null;
-        }
-        notes.add("using " + similar.get(0).getFileName() + " for " + name);
-        return similar.get(0);
     }
 
     private static DefinitionsLoadResult failed(DefinitionProblem problem) {
@@ -254,6 +261,8 @@ public final class DefinitionsLoader {
             if (problems.isEmpty()) {
                 notes.add(fileName + " has no header line: no " + kind.rowWord + " rows");
             }
+        } else if (!csv.errors().isEmpty() && csv.errors().get(0).line() < csv.records().get(0).line()) {
+            // the header line itself is malformed: the rows cannot be read without it
         } else {
             DefinitionsCsv.Record header = csv.records().get(0);
             Map<String, Integer> columns = header(kind, fileName, header, problems);

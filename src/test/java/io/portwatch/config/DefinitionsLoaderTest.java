@@ -405,6 +405,12 @@ class DefinitionsLoaderTest {
     }
 
     @Test
+    void malformedHeaderLineStopsTheFileWithOneProblem() {
+        assertEquals(List.of(L + ":2: expecting a comma or the end of the line after a closing quote (found \"x,localPort\")"),
+                problems(listening("# header below\n\"ipProtocol\"x,localPort\ntcp,22\n")));
+    }
+
+    @Test
     void fileWithThreeDifferentErrorsReportsAllThree() {
         DefinitionsLoadResult result = listening("# three mistakes\n"
                 + LISTENING_HEADER
@@ -615,6 +621,17 @@ class DefinitionsLoaderTest {
         assertTrue(result.ok());
         assertEquals(List.of("using MonitoredListeningPorts.csv for " + L), result.notes());
         assertEquals(new Source("MonitoredListeningPorts.csv", 2), result.definitions().listening().get(0).source());
+    }
+
+    @Test
+    void severalFileNamesDifferingOnlyInCaseAreAProblem() throws IOException {
+        Files.writeString(dir.resolve("MonitoredListeningPorts.csv"), LISTENING_HEADER);
+        Files.writeString(dir.resolve("MONITOREDLISTENINGPORTS.CSV"), LISTENING_HEADER);
+        Files.writeString(dir.resolve(C), CONNECTIONS_HEADER);
+
+        assertEquals(List.of(dir + ":0: several files differ from " + L
+                        + " only in case (found \"MONITOREDLISTENINGPORTS.CSV, MonitoredListeningPorts.csv\")"),
+                problems(DefinitionsLoader.load(dir)));
     }
 
     @Test
