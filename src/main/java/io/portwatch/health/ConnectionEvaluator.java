@@ -61,7 +61,9 @@ final class ConnectionEvaluator {
             }
             matched.add(s);
             closeWaitAnywhere |= s.state() == SocketState.CLOSE_WAIT;
-            if (Owners.matches(row.procName(), snapshot, s)) {
+            boolean ownerUnseen = snapshot.owner(s).isEmpty();
+            if (Owners.matches(row.procName(), snapshot, s) || ownerUnseen && s.state() != SocketState.ESTABLISHED) {
+                // a closing socket often has no owner any more (TIME_WAIT holds no fd): it cannot be excluded
                 ours.merge(s.state(), 1, Integer::sum);
             } else if (s.state() == SocketState.ESTABLISHED) {
                 othersEstablished.add(s);

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The health of one connection row.
  *
- * @param byState counts of the row's matched sockets owned by the expected process, by state
+ * @param byState counts of the row's matched sockets owned by the expected process (or, when not
+ *                ESTABLISHED, by an owner that cannot be seen), by state
  */
 public record ConnectionResult(ConnectionRow row, Health health, String reason, Instant testedAt,
                                List<SocketEntry> matched, Map<SocketState, Integer> byState,
