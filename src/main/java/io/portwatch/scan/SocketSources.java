@@ -1,5 +1,6 @@
 package io.portwatch.scan;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.security.CodeSource;
 import java.util.EnumMap;
@@ -192,6 +193,9 @@ public final class SocketSources {
         if (eol >= 0) {
             message = message.substring(0, eol).strip();
         }
+        if (message.endsWith(":")) {
+            message = message.substring(0, message.length() - 1);
+        }
         return new UnsupportedPlatformException(what + " cannot start: " + cause.getClass().getSimpleName()
                 + (message.isEmpty() ? "" : ": " + message), cause);
     }
@@ -207,22 +211,35 @@ public final class SocketSources {
      * @throws UnsupportedPlatformException naming the version found, where it came from and what is needed
      */
     public static void requireJna(String what, String minimum) throws UnsupportedPlatformException {
-        String found;
-        String from;
+        Class<?> nativeClass;
         try {
-            // com.sun.jna.Version is a plain interface of constants: reading it does not initialise
-            // com.sun.jna.Native, so no native library is loaded by this check
-            Class<?> version = Class.forName("com.sun.jna.Version", true, SocketSources.class.getClassLoader());
-            found = String.valueOf(version.getField("VERSION").get(null));
-            from = location(version);
-        } catch (ClassNotFoundException e) {
+            nativeClass = Class.forName("com.sun.jna.Native", false, SocketSources.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
             throw new UnsupportedPlatformException(what + " needs JNA " + minimum
                     + " or newer, and no JNA (com.sun.jna) is on the class path", e);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new UnsupportedPlatformException(what + " needs JNA " + minimum
-                    + " or newer, and the JNA on the class path does not tell its version (" + e + ")", e);
         }
-        checkJnaVersion(what, found, minimum, from);
+        String found = jnaVersion(nativeClass);
+        if (found != null) { // a JNA that does not tell is tried: binding it is guarded as well
+            checkJnaVersion(what, found, minimum, location(nativeClass));
+        }
+    }
+
+    /**
+     * The version of the JNA whose {@code Native} class is given, read without initialising
+     * {@code Native} (which would load its native library): the constant of the package-private
+     * interface {@code com.sun.jna.Version}, else the jar's {@code Implementation-Version}, else null.
+     */
+    private static String jnaVersion(Class<?> nativeClass) {
+        try {
+            Class<?> version = Class.forName("com.sun.jna.Version", true, nativeClass.getClassLoader());
+            Field field = version.getDeclaredField("VERSION");
+            field.setAccessible(true);
+            return String.valueOf(field.get(null));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // an old JNA without the interface, or one in a named module that does not open it
+            Package p = nativeClass.getPackage();
+            return p == null ? null : p.getImplementationVersion();
+        }
     }
 
     /**

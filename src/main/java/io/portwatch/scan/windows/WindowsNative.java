@@ -93,7 +93,7 @@ final class WindowsNative {
         return api;
     }
 
-    private static void requireMethod(Class<?> type, String name, Class<?>... parameters)
+    static void requireMethod(Class<?> type, String name, Class<?>... parameters)
             throws UnsupportedPlatformException {
         try {
             type.getMethod(name, parameters);

@@ -1,6 +1,8 @@
 package io.portwatch.scan.windows;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.portwatch.scan.SocketSources;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -77,6 +79,16 @@ class WindowsNativeTest {
         assertEquals(0, r.table().length());
         assertNull(r.table().pointer());
         assertTrue(MibTables.udp6(r.table().pointer(), r.table().length()).isEmpty());
+    }
+
+    @Test
+    void anOlderJnaPlatformWithoutAFunctionIsRefusedByName() {
+        // String stands for an IPHlpAPI from a jna-platform older than 5.9.0
+        SocketSources.UnsupportedPlatformException e = assertThrows(SocketSources.UnsupportedPlatformException.class,
+                () -> WindowsNative.requireMethod(String.class, "GetExtendedTcpTable", Pointer.class));
+        assertEquals("the windows socket source needs jna-platform 5.9.0 or newer: the one from "
+                + SocketSources.location(String.class) + " has no String.GetExtendedTcpTable"
+                + " (the application's own jna-platform is used, as JNA cannot be relocated)", e.getMessage());
     }
 
     @Test
