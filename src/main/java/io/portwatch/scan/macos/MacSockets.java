@@ -147,7 +147,7 @@ final class MacSockets {
         int count = 0;
         for (int i = 0; i < n; i++) {
             long entry = (long) i * PROC_FDINFO_SIZE;
-            if (list.getInt(entry + 4) == LibProc.PROX_FDTYPE_SOCKET) {
+            if (list.getInt(entry + 4) == LibSystem.PROX_FDTYPE_SOCKET) {
                 fds[count++] = list.getInt(entry);
             }
         }

@@ -158,8 +158,13 @@ class MacSocketsTest {
 
     /** A {@code .fields} fixture of this test's folder (format in its README.md). */
     static byte[] fixture(String name) {
+        return fixture(MacSocketsTest.class, name);
+    }
+
+    /** A {@code .fields} fixture of the folder named after a test class. */
+    static byte[] fixture(Class<?> test, String name) {
         String text;
-        try (InputStream in = MacSocketsTest.class.getResourceAsStream("MacSocketsTest/" + name)) {
+        try (InputStream in = test.getResourceAsStream(test.getSimpleName() + "/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("no fixture " + name);
             }
