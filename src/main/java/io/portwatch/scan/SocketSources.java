@@ -15,8 +15,8 @@ import java.util.Objects;
  * <p>Nothing here throws an {@link Error} at the caller: a source that cannot start on this host
  * (unsupported operating system, no usable JNA, a missing class) is reported as one
  * {@link UnsupportedPlatformException} whose message is the one line to log; the agent then runs
- * without scanning. Only the chosen platform's classes are ever loaded: choosing Linux loads no JNA
- * and no Windows or macOS class.
+ * without scanning. Only the chosen platform's classes are loaded: choosing Linux loads no Windows
+ * or macOS class, and nothing of JNA on the way.
  */
 public final class SocketSources {
 
@@ -120,8 +120,9 @@ public final class SocketSources {
         Factory factory = Objects.requireNonNull(factories.get(platform), platform.label());
         try {
             return Objects.requireNonNull(factory.create(), "factory returned null");
-        } catch (LinkageError e) {
-            // an old or mismatched JNA, a missing native library: never the host's problem
+        } catch (LinkageError | RuntimeException e) {
+            // an old or mismatched JNA, a missing native library, a JNA that rejects a structure:
+            // never the host's problem
             throw cannotStart("the " + platform.label() + " socket source", e);
         }
     }

@@ -72,7 +72,7 @@ public final class MacSocketSource implements SocketSource {
             // load libSystem and make one call now: a JNA that cannot call it fails here, not in a scan
             lib.proc_listpids(LibSystem.PROC_ALL_PIDS, 0, null, 0);
             return new MacSocketSource(lib);
-        } catch (LinkageError e) {
+        } catch (LinkageError | RuntimeException e) { // RuntimeException: a JNA that rejects a structure
             throw SocketSources.cannotStart(what, e);
         }
     }

@@ -60,7 +60,7 @@ public final class WindowsSocketSource implements SocketSource {
         SocketSources.requireJna(what, SocketSources.WINDOWS_MIN_JNA);
         try {
             return new WindowsSocketSource(WindowsNative.load());
-        } catch (LinkageError e) {
+        } catch (LinkageError | RuntimeException e) { // RuntimeException: a JNA that rejects a structure
             throw SocketSources.cannotStart(what, e);
         }
     }
