@@ -26,7 +26,7 @@ final class OneScan {
     }
 
     /** The socket source the settings ask for. */
-    static SocketSource source(Settings settings) {
+    static SocketSource source(Settings settings) throws SocketSources.UnsupportedPlatformException {
         return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"));
     }
 
@@ -43,7 +43,7 @@ final class OneScan {
         return Evaluator.evaluate(definitions, snapshot, resolved, EvaluationOptions.of(settings));
     }
 
-    static Snapshot scan(Settings settings) throws IOException {
+    static Snapshot scan(Settings settings) throws IOException, SocketSources.UnsupportedPlatformException {
         return source(settings).scan();
     }
 }
