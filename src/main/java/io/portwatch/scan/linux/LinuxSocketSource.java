@@ -6,10 +6,8 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,11 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Sockets of a Linux host from {@code /proc}, without native code:
@@ -31,7 +27,8 @@ import java.util.Set;
  *   <li>the socket tables {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}
  *       ({@link ProcNetParser}); a missing {@code tcp6}, {@code udp} or {@code udp6} means no sockets of that
  *       kind (a kernel without IPv6), a missing or unreadable {@code tcp} is an error;</li>
- *   <li>the owner of each socket inode from the {@code /proc/PID/fd} links ({@link SocketOwners});
+ *   <li>the owner of each socket inode from the {@code /proc/PID/fd} links ({@link SocketOwners}, which
+ *       remembers them between scans and reads again only the processes whose fds may have changed);
  *       sockets without inode (TIME_WAIT, orphaned FIN_WAIT2) and sockets of processes this user may not
  *       look into keep pid {@link SocketEntry#UNKNOWN_PID};</li>
  *   <li>each owning process from {@code /proc/PID} ({@link ProcessReader}). A process that exits before
@@ -42,12 +39,14 @@ import java.util.Set;
  */
 public final class LinuxSocketSource implements SocketSource {
 
-    private static final int READ_BUFFER_CHARS = 1 << 16;
+    /** Marks a pid whose process exited before it could be read. */
+    private static final int GONE = -2;
 
     private final Path procRoot;
     private final ProcNetParser parser = new ProcNetParser();
     private final SocketOwners owners;
     private final ProcessReader processes;
+    private int lastSocketCount = 64;
 
     /** Reads {@code /proc} and {@code /etc/passwd}. */
     public LinuxSocketSource() {
@@ -76,39 +75,56 @@ public final class LinuxSocketSource implements SocketSource {
         Instant takenAt = Instant.now();
         long start = System.nanoTime();
 
-        List<SocketEntry> sockets = new ArrayList<>();
-        readTable("tcp", Protocol.TCP, true, sockets);
-        readTable("tcp6", Protocol.TCP, false, sockets);
-        readTable("udp", Protocol.UDP, false, sockets);
-        readTable("udp6", Protocol.UDP, false, sockets);
+        SocketRows rows = new SocketRows(lastSocketCount + lastSocketCount / 8);
+        readTable("tcp", Protocol.TCP, true, rows);
+        readTable("tcp6", Protocol.TCP, false, rows);
+        readTable("udp", Protocol.UDP, false, rows);
+        readTable("udp6", Protocol.UDP, false, rows);
+        int count = rows.size();
 
-        Set<Long> inodes = new HashSet<>();
-        for (SocketEntry socket : sockets) {
-            if (socket.inode() != 0) {
-                inodes.add(socket.inode());
+        LongIntMap inodes = new LongIntMap(count);
+        for (int i = 0; i < count; i++) {
+            long inode = rows.inode(i);
+            if (inode != 0) {
+                inodes.put(inode, 1);
             }
         }
-        Map<Long, Integer> ownerByInode = owners.find(inodes);
+        LongIntMap ownerByInode = owners.find(inodes);
 
-        Map<Integer, ProcessInfo> processInfos = new HashMap<>();
-        Set<Integer> gone = new HashSet<>();
-        for (int i = 0; i < sockets.size(); i++) {
-            SocketEntry socket = sockets.get(i);
-            Integer pid = socket.inode() == 0 ? null : ownerByInode.get(socket.inode());
-            if (pid == null || gone.contains(pid)) {
-                continue;
-            }
-            if (!processInfos.containsKey(pid)) {
-                ProcessInfo info = processes.read(pid).orElse(null);
-                if (info == null) {
-                    gone.add(pid);
-                    continue;
+        // pid -> index in infos, or GONE: each owning process is read once per scan
+        LongIntMap infoIndex = new LongIntMap(64);
+        List<ProcessInfo> infos = new ArrayList<>();
+        List<SocketEntry> sockets = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long inode = rows.inode(i);
+            int pid = inode == 0 ? SocketEntry.UNKNOWN_PID : ownerByInode.get(inode, SocketEntry.UNKNOWN_PID);
+            if (pid > 0) {
+                int index = infoIndex.get(pid, -1);
+                if (index == -1) {
+                    ProcessInfo info = processes.read(pid).orElse(null);
+                    index = info == null ? GONE : infos.size();
+                    if (info != null) {
+                        infos.add(info);
+                    }
+                    infoIndex.put(pid, index);
                 }
-                processInfos.put(pid, info);
+                if (index == GONE) {
+                    pid = SocketEntry.UNKNOWN_PID;
+                }
             }
-            sockets.set(i, socket.withPid(pid));
+            sockets.add(rows.entry(i, pid));
         }
+        Map<Integer, ProcessInfo> processInfos = new HashMap<>();
+        for (ProcessInfo info : infos) {
+            processInfos.put(info.pid(), info);
+        }
+        lastSocketCount = count;
         return new Snapshot(takenAt, Duration.ofNanos(System.nanoTime() - start), sockets, processInfos);
+    }
+
+    /** What the owner lookup of the last scan did (processes walked, links read), for tests and the benchmark. */
+    SocketOwners.Work lastOwnerWork() {
+        return owners.lastWork();
     }
 
     @Override
@@ -116,11 +132,10 @@ public final class LinuxSocketSource implements SocketSource {
         return "linux";
     }
 
-    private void readTable(String name, Protocol protocol, boolean required, List<SocketEntry> out)
+    private void readTable(String name, Protocol protocol, boolean required, SocketRows out)
             throws IOException {
         Path file = procRoot.resolve("net").resolve(name);
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.ISO_8859_1), READ_BUFFER_CHARS)) {
+        try (InputStream in = Files.newInputStream(file)) {
             parser.parse(protocol, in, out);
         } catch (NoSuchFileException e) {
             if (required) {

@@ -1,15 +1,14 @@
 package io.portwatch.scan.linux;
 
-import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
-import io.portwatch.scan.SocketState;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses the socket tables {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}.
@@ -24,12 +23,21 @@ import java.util.List;
  * are big-endian hex ({@code 1F90} is 8080), {@code st} is a hex state code, {@code uid} and
  * {@code inode} are decimal. Columns after {@code inode} are ignored.
  *
- * <p>Lines are parsed by index, without regular expressions or splitting: a large host has hundreds
- * of thousands of them. The owner pid of every parsed socket is {@link SocketEntry#UNKNOWN_PID}.
+ * <p>A large host has hundreds of thousands of lines (30 MB of text at 200k sockets), so the table is
+ * parsed byte by byte in one reused buffer: no {@code String} per line, no regular expressions, no
+ * splitting, and one shared {@link InetAddress} per distinct address ({@link AddressCache}). Text is
+ * made only for the message of a malformed line. Not thread-safe: one parse at a time.
  */
 final class ProcNetParser {
 
+    private static final int BUFFER_BYTES = 1 << 18;
+    /** A socket line is under 200 bytes; a longer one is not a socket table. */
+    private static final int MAX_LINE_BYTES = 1 << 16;
+
     private final boolean littleEndian;
+    private final AddressCache addresses = new AddressCache();
+    private final Columns columns = new Columns();
+    private byte[] buffer = new byte[BUFFER_BYTES];
 
     /** A parser for tables written by the kernel this JVM runs on. */
     ProcNetParser() {
@@ -42,37 +50,83 @@ final class ProcNetParser {
     }
 
     /**
-     * Parses a whole table: skips the header (the first line) and blank lines, appends one entry
-     * per socket line to {@code out}.
+     * Parses a whole table: skips the header (the first line) and blank lines, adds one row per
+     * socket line to {@code out}; every row's owner is still unknown.
      *
      * @throws IOException              when reading fails
      * @throws IllegalArgumentException for a malformed line, naming its line number, column and text
      */
-    void parse(Protocol protocol, BufferedReader table, List<SocketEntry> out) throws IOException {
-        String line = table.readLine(); // header
-        int lineNumber = 1;
-        while ((line = table.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) {
+    void parse(Protocol protocol, InputStream table, SocketRows out) throws IOException {
+        byte[] buf = buffer;
+        int length = 0;
+        int pos = 0;
+        int lineNumber = 0;
+        boolean eof = false;
+        while (true) {
+            int newline = indexOfNewline(buf, pos, length);
+            int lineEnd;
+            if (newline >= 0) {
+                lineEnd = newline;
+            } else if (eof) {
+                if (pos == length) {
+                    return;
+                }
+                lineEnd = length; // a last line without newline
+            } else {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, length - pos);
+                    length -= pos;
+                    pos = 0;
+                }
+                if (length == buf.length) {
+                    if (buf.length >= MAX_LINE_BYTES) {
+                        throw new IllegalArgumentException("line " + (lineNumber + 1) + ": longer than "
+                                + MAX_LINE_BYTES + " bytes");
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    buffer = buf;
+                }
+                int n = table.read(buf, length, buf.length - length);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    length += n;
+                }
                 continue;
             }
-            try {
-                out.add(parseLine(protocol, line));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("line " + lineNumber + ": " + e.getMessage(), e);
+            lineNumber++;
+            int end = lineEnd > pos && buf[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            if (lineNumber > 1 && !isBlank(buf, pos, end)) {
+                try {
+                    parseLine(protocol, buf, pos, end, out);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("line " + lineNumber + ": " + e.getMessage(), e);
+                }
+            }
+            pos = lineEnd + 1;
+            if (pos > length) {
+                return; // the last line had no newline
             }
         }
     }
 
     /**
-     * Parses one socket line.
+     * Parses one socket line (for tests and messages; a scan parses whole tables).
      *
      * @throws IllegalArgumentException naming the column and the text found
      */
     SocketEntry parseLine(Protocol protocol, CharSequence line) {
-        Columns c = new Columns(line);
+        byte[] bytes = line.toString().getBytes(StandardCharsets.ISO_8859_1);
+        SocketRows rows = new SocketRows(1);
+        parseLine(protocol, bytes, 0, bytes.length, rows);
+        return rows.entry(0, SocketEntry.UNKNOWN_PID);
+    }
+
+    private void parseLine(Protocol protocol, byte[] line, int from, int to, SocketRows out) {
+        Columns c = columns;
+        c.reset(line, from, to);
         c.next("sl");
-        if (c.end - c.start < 2 || line.charAt(c.end - 1) != ':') {
+        if (c.end - c.start < 2 || line[c.end - 1] != ':') {
             throw c.bad("sl", "a number and a colon");
         }
         c.next("local_address");
@@ -102,34 +156,31 @@ final class ProcNetParser {
         }
         // uid_t is unsigned 32-bit; the rare uid beyond int (4294967295 = "no uid") is reported as unknown
         int uidValue = uid > Integer.MAX_VALUE ? -1 : (int) uid;
-        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort,
-                SocketState.fromLinuxCode(protocol, (int) code), inode, uidValue, SocketEntry.UNKNOWN_PID);
+        out.add(protocol, localAddress, localPort, remoteAddress, remotePort, (int) code, uidValue, inode);
     }
 
     /** The address part of {@code HEXADDR:PORT}: 8 hex digits (IPv4) or 32 (IPv6), words in host order. */
     private InetAddress address(Columns c, String column) {
         int colon = c.end - 5;
         int length = colon - c.start;
-        if (colon < c.start || c.line.charAt(colon) != ':' || (length != 8 && length != 32)) {
+        if (colon < c.start || c.line[colon] != ':' || (length != 8 && length != 32)) {
             throw c.bad(column, "an address of 8 or 32 hex digits, a colon and a port of 4 hex digits");
         }
-        byte[] raw = new byte[length / 2];
-        boolean zero = true;
-        for (int word = 0; word < raw.length; word += 4) {
-            for (int i = 0; i < 4; i++) {
-                int at = c.start + (word + i) * 2;
-                long value = hex(c.line, at, at + 2);
-                if (value < 0) {
-                    throw c.bad(column, "an address of 8 or 32 hex digits");
-                }
-                raw[word + (littleEndian ? 3 - i : i)] = (byte) value;
-                zero &= value == 0;
-            }
+        if (length == 8) {
+            return addresses.ipv4(word(c, column, c.start));
         }
-        if (zero) {
-            return raw.length == 4 ? Addresses.anyIPv4() : Addresses.anyIPv6();
+        long high = (long) word(c, column, c.start) << 32 | word(c, column, c.start + 8) & 0xFFFFFFFFL;
+        long low = (long) word(c, column, c.start + 16) << 32 | word(c, column, c.start + 24) & 0xFFFFFFFFL;
+        return addresses.ipv6(high, low); // ::ffff:a.b.c.d comes back as a.b.c.d
+    }
+
+    /** Eight hex digits at {@code at}: one 32-bit word of the address, returned in network byte order. */
+    private int word(Columns c, String column, int at) {
+        long value = hex(c.line, at, at + 8);
+        if (value < 0) {
+            throw c.bad(column, "an address of 8 or 32 hex digits");
         }
-        return Addresses.fromBytes(raw); // turns ::ffff:a.b.c.d into a.b.c.d
+        return littleEndian ? Integer.reverseBytes((int) value) : (int) value;
     }
 
     /** The port part of {@code HEXADDR:PORT}: 4 hex digits, big-endian. */
@@ -142,14 +193,21 @@ final class ProcNetParser {
     }
 
     /** Value of the hex digits in {@code [from, to)}, -1 when there are none or one is not a hex digit. */
-    private static long hex(CharSequence s, int from, int to) {
+    private static long hex(byte[] s, int from, int to) {
         if (from >= to || to - from > 15) {
             return -1;
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            int digit = Character.digit(s.charAt(i), 16);
-            if (digit < 0) {
+            int ch = s[i];
+            int digit;
+            if (ch >= '0' && ch <= '9') {
+                digit = ch - '0';
+            } else if (ch >= 'A' && ch <= 'F') {
+                digit = ch - ('A' - 10);
+            } else if (ch >= 'a' && ch <= 'f') {
+                digit = ch - ('a' - 10);
+            } else {
                 return -1;
             }
             value = value << 4 | digit;
@@ -158,13 +216,13 @@ final class ProcNetParser {
     }
 
     /** Value of the decimal digits in {@code [from, to)}, -1 when there are none, one is not a digit or it overflows. */
-    private static long decimal(CharSequence s, int from, int to) {
+    private static long decimal(byte[] s, int from, int to) {
         if (from >= to || to - from > 18) {
             return -1;
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            char ch = s.charAt(i);
+            int ch = s[i];
             if (ch < '0' || ch > '9') {
                 return -1;
             }
@@ -173,35 +231,65 @@ final class ProcNetParser {
         return value;
     }
 
+    private static int indexOfNewline(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** As {@link String#isBlank()} for ISO-8859-1 text. */
+    private static boolean isBlank(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int ch = buf[i] & 0xFF;
+            if (!(ch == ' ' || ch >= 0x09 && ch <= 0x0D || ch >= 0x1C && ch <= 0x1F)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A cursor over the space-separated columns of one line: the current column is {@code [start, end)}. */
     private static final class Columns {
-        final CharSequence line;
+        byte[] line;
+        int from;
+        int to;
         int start;
         int end;
 
-        Columns(CharSequence line) {
-            this.line = line;
+        void reset(byte[] text, int lineStart, int lineEnd) {
+            line = text;
+            from = lineStart;
+            to = lineEnd;
+            start = lineStart;
+            end = lineStart;
         }
 
         void next(String column) {
             int i = end;
-            int length = line.length();
-            while (i < length && line.charAt(i) == ' ') {
+            while (i < to && line[i] == ' ') {
                 i++;
             }
             start = i;
-            while (i < length && line.charAt(i) != ' ') {
+            while (i < to && line[i] != ' ') {
                 i++;
             }
             end = i;
             if (start == end) {
-                throw new IllegalArgumentException(column + ": expecting a column, found the end of the line \"" + line + "\"");
+                throw new IllegalArgumentException(column + ": expecting a column, found the end of the line \""
+                        + text(from, to) + "\"");
             }
         }
 
         IllegalArgumentException bad(String column, String expecting) {
-            return new IllegalArgumentException(column + ": expecting " + expecting + ", found \""
-                    + line.subSequence(start, end) + "\" in \"" + line.toString().strip() + "\"");
+            return new IllegalArgumentException(column + ": expecting " + expecting + ", found \"" + text(start, end)
+                    + "\" in \"" + text(from, to).strip() + "\"");
+        }
+
+        private String text(int a, int b) {
+            return new String(line, a, b - a, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -228,6 +228,39 @@ class LinuxSocketSourceFakeProcTest {
     }
 
     @Test
+    void pidReusedByANewProcessWithTheSameFdNumbersIsReadAgain() throws IOException {
+        LinuxSocketSource source = sourceDenying(400);
+        assertEquals(200, socket(source.scan(), 8080, 50000).pid());
+
+        // pid 200 exits; a new process gets pid 200 and holds two of its sockets at the same fd numbers
+        // (inherited from it); socket 102 is left to a process nobody may look into
+        Path fd = proc.resolve("200/fd");
+        for (String n : new String[] {"0", "1", "2"}) {
+            Files.delete(fd.resolve(n));
+        }
+        Files.createSymbolicLink(fd.resolve("0"), Path.of("pipe:[78]"));
+        Files.createSymbolicLink(fd.resolve("1"), Path.of("socket:[107]"));
+        Files.createSymbolicLink(fd.resolve("2"), Path.of("socket:[108]"));
+        write(proc.resolve("200/stat"), "200 (app) S 1 200 200 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 99999 1000000 100"
+                + " 18446744073709551615 1 1 0 0 0 0\n");
+        Snapshot snapshot = source.scan();
+
+        assertEquals(SocketEntry.UNKNOWN_PID, socket(snapshot, 8080, 50000).pid(), "not the old process's socket");
+        assertEquals(200, socket(snapshot, 8081, 50001).pid());
+        assertEquals(Instant.ofEpochSecond(BOOT_TIME + 999, 990_000_000), snapshot.processes().get(200).startedAt());
+    }
+
+    @Test
+    void socketsOfAnUnchangedTreeKeepTheirOwnersScanAfterScan() throws IOException {
+        LinuxSocketSource source = sourceDenying(400);
+        Snapshot first = source.scan();
+
+        for (int i = 0; i < SocketOwners.REFRESH_SCANS + 2; i++) {
+            assertEquals(first.sockets(), source.scan().sockets(), "scan " + (i + 2));
+        }
+    }
+
+    @Test
     void nameIsLinux() {
         assertEquals("linux", new LinuxSocketSource().name());
     }

@@ -11,11 +11,9 @@ import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -219,19 +217,14 @@ class ProcNetParserTest {
     void headerAndBlankLinesAreSkipped() throws IOException {
         String table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
                 + line("0100007F:0050", "00000000:0000", "0A") + "\n\n";
-        List<SocketEntry> out = new ArrayList<>();
-        parser.parse(Protocol.TCP, new BufferedReader(new StringReader(table)), out);
-
-        assertEquals(1, out.size());
+        assertEquals(1, parse(Protocol.TCP, table).size());
     }
 
     @Test
     void headerOnlyTableHasNoSockets() throws IOException {
-        List<SocketEntry> out = new ArrayList<>();
-        parser.parse(Protocol.UDP, new BufferedReader(new StringReader(
-                "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n")), out);
-
-        assertTrue(out.isEmpty());
+        assertTrue(parse(Protocol.UDP,
+                "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n")
+                .isEmpty());
     }
 
     // ---------------------------------------------------------------- malformed lines
@@ -268,7 +261,7 @@ class ProcNetParserTest {
                 + line("0100007F:0050", "00000000:0000", "XY") + "\n";
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parser.parse(Protocol.TCP, new BufferedReader(new StringReader(table)), new ArrayList<>()));
+                () -> parse(Protocol.TCP, table));
 
         assertTrue(e.getMessage().startsWith("line 3: st: expecting a hex state code, found \"XY\""), e.getMessage());
     }
@@ -291,12 +284,29 @@ class ProcNetParserTest {
             if (raw == null) {
                 throw new IllegalStateException("missing fixture ProcNetParserTest/" + name);
             }
-            List<SocketEntry> out = new ArrayList<>();
-            parser.parse(protocol, new BufferedReader(new InputStreamReader(raw, StandardCharsets.ISO_8859_1)), out);
-            return out;
+            return parse(protocol, raw);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Parses a whole table through the production method. */
+    private List<SocketEntry> parse(Protocol protocol, String table) {
+        try {
+            return parse(protocol, new ByteArrayInputStream(table.getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<SocketEntry> parse(Protocol protocol, InputStream table) throws IOException {
+        SocketRows rows = new SocketRows(4);
+        parser.parse(protocol, table, rows);
+        List<SocketEntry> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(rows.entry(i, SocketEntry.UNKNOWN_PID));
+        }
+        return out;
     }
 
     private static InetAddress ip(String literal) {

@@ -1,0 +1,79 @@
+package io.portwatch.scan.linux;
+
+import io.portwatch.scan.Protocol;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/**
+ * The parsed lines of the socket tables, column by column in primitive arrays, before their owners are
+ * known. A scan fills one, finds the owners of its inodes, then makes each {@link SocketEntry} once,
+ * with its pid: no entry is made twice and no line becomes a {@code String}.
+ */
+final class SocketRows {
+
+    private int size;
+    private Protocol[] protocols;
+    private InetAddress[] localAddresses;
+    private InetAddress[] remoteAddresses;
+    /** {@code localPort << 16 | remotePort}. */
+    private int[] ports;
+    private byte[] stateCodes;
+    private int[] uids;
+    private long[] inodes;
+
+    SocketRows(int expected) {
+        int capacity = Math.max(16, expected);
+        protocols = new Protocol[capacity];
+        localAddresses = new InetAddress[capacity];
+        remoteAddresses = new InetAddress[capacity];
+        ports = new int[capacity];
+        stateCodes = new byte[capacity];
+        uids = new int[capacity];
+        inodes = new long[capacity];
+    }
+
+    void add(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+             int stateCode, int uid, long inode) {
+        if (size == inodes.length) {
+            grow();
+        }
+        protocols[size] = protocol;
+        localAddresses[size] = localAddress;
+        remoteAddresses[size] = remoteAddress;
+        ports[size] = localPort << 16 | remotePort;
+        stateCodes[size] = (byte) stateCode;
+        uids[size] = uid;
+        inodes[size] = inode;
+        size++;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long inode(int row) {
+        return inodes[row];
+    }
+
+    /** The socket of one row, owned by {@code pid}. */
+    SocketEntry entry(int row, int pid) {
+        Protocol protocol = protocols[row];
+        return new SocketEntry(protocol, localAddresses[row], ports[row] >>> 16, remoteAddresses[row],
+                ports[row] & 0xFFFF, SocketState.fromLinuxCode(protocol, stateCodes[row] & 0xFF), inodes[row], uids[row],
+                pid);
+    }
+
+    private void grow() {
+        int capacity = inodes.length * 2;
+        protocols = Arrays.copyOf(protocols, capacity);
+        localAddresses = Arrays.copyOf(localAddresses, capacity);
+        remoteAddresses = Arrays.copyOf(remoteAddresses, capacity);
+        ports = Arrays.copyOf(ports, capacity);
+        stateCodes = Arrays.copyOf(stateCodes, capacity);
+        uids = Arrays.copyOf(uids, capacity);
+        inodes = Arrays.copyOf(inodes, capacity);
+    }
+}

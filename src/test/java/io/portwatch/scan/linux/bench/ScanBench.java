@@ -1,0 +1,251 @@
+package io.portwatch.scan.linux.bench;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.ListeningRow;
+import io.portwatch.config.NamePattern;
+import io.portwatch.config.PortRange;
+import io.portwatch.config.Severity;
+import io.portwatch.config.Source;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.Evaluator;
+import io.portwatch.scan.Addresses;
+import io.portwatch.scan.Protocol;
+import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.linux.LinuxSocketSource;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Benchmark, not a test: times portwatch's Linux scan in this JVM and prints one JSON line.
+ *
+ * <pre>
+ *   java -cp target/portwatch.jar:target/test-classes io.portwatch.scan.linux.bench.ScanBench \
+ *        [--steady K] [--eval-rows R] [--eval-runs E]
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code cold}: the first scan of a fresh source in this fresh JVM (class loading and
+ *       interpreted code included: what an agent's first scan costs);</li>
+ *   <li>{@code cold_warm_jvm}: the first scan of a second, fresh source once the code is compiled
+ *       (empty owner cache, warm JIT);</li>
+ *   <li>{@code steady}: K further scans of the first source (its cache warm); median, min, max;</li>
+ *   <li>wall and thread CPU time, and bytes allocated by this thread
+ *       ({@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}) per scan;</li>
+ *   <li>heap: peak used over the run (sum of the heap pools' peaks) and the heap still used after a
+ *       full GC while the last snapshot and the source's caches are alive, less what was used before
+ *       the first scan;</li>
+ *   <li>evaluation of R generated definitions rows (half listening, half connections) against the
+ *       last snapshot: median of E runs, and its allocation. With R = 0 it is skipped.</li>
+ * </ul>
+ */
+public final class ScanBench {
+
+    private ScanBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int steady = intArg(args, "--steady", 9);
+        int evalRows = intArg(args, "--eval-rows", 0);
+        int evalRuns = intArg(args, "--eval-runs", 5);
+        boolean hot = Arrays.asList(args).contains("--eval-hot");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        long baseline = usedHeapAfterGc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+
+        LinuxSocketSource source = new LinuxSocketSource();
+        Measured cold = measure(threads, source);
+        Snapshot last = cold.snapshot;
+        cold.snapshot = null;
+        List<Measured> runs = new ArrayList<>();
+        for (int i = 0; i < steady; i++) {
+            last = null; // as the agent does: the previous snapshot may go while the next scan runs
+            Measured m = measure(threads, source);
+            runs.add(m);
+            last = m.snapshot;
+            m.snapshot = null;
+        }
+        Measured coldWarm = measure(threads, new LinuxSocketSource());
+        coldWarm.snapshot = null;
+        long peak = peakHeap();
+        long retained = usedHeapAfterGc() - baseline;
+
+        StringBuilder json = new StringBuilder("{");
+        field(json, "sockets", last.sockets().size());
+        field(json, "owned", last.sockets().stream().filter(SocketEntry::hasOwner).count());
+        field(json, "processes", last.processes().size());
+        field(json, "cold_ms", ms(cold.wallNanos));
+        field(json, "cold_cpu_ms", ms(cold.cpuNanos));
+        field(json, "cold_alloc_bytes", cold.allocated);
+        field(json, "cold_warm_jvm_ms", ms(coldWarm.wallNanos));
+        field(json, "cold_warm_jvm_alloc_bytes", coldWarm.allocated);
+        json.append("\"steady_ms\":").append(stats(runs, m -> ms(m.wallNanos))).append(',');
+        json.append("\"steady_cpu_ms\":").append(stats(runs, m -> ms(m.cpuNanos))).append(',');
+        json.append("\"steady_alloc_bytes\":").append(stats(runs, m -> m.allocated)).append(',');
+        field(json, "peak_heap_bytes", peak);
+        field(json, "retained_heap_bytes", retained);
+        if (evalRows > 0) {
+            evaluation(json, threads, last, hot ? hotDefinitions(evalRows) : definitions(evalRows), evalRuns);
+        }
+        json.setLength(json.length() - 1);
+        System.out.println(json.append('}'));
+    }
+
+    private static void evaluation(StringBuilder json, com.sun.management.ThreadMXBean threads, Snapshot snapshot,
+                                   Definitions definitions, int runs) {
+        int rows = definitions.size();
+        EvaluationOptions options = EvaluationOptions.forHost("bench");
+        double[] times = new double[runs];
+        long allocated = 0;
+        int green = 0;
+        for (int i = -2; i < runs; i++) { // two warm-up runs
+            long a0 = threads.getCurrentThreadAllocatedBytes();
+            long t0 = System.nanoTime();
+            Evaluation e = Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE, options);
+            long t1 = System.nanoTime();
+            long a1 = threads.getCurrentThreadAllocatedBytes();
+            if (i >= 0) {
+                times[i] = ms(t1 - t0);
+                allocated = a1 - a0;
+                green = (int) (e.listening().stream().filter(r -> r.health().name().equals("GREEN")).count()
+                        + e.connections().stream().filter(r -> r.health().name().equals("GREEN")).count());
+            }
+        }
+        Arrays.sort(times);
+        field(json, "eval_rows", rows);
+        field(json, "eval_green", green);
+        json.append("\"eval_ms\":{\"median\":").append(fmt(times[runs / 2])).append(",\"min\":").append(fmt(times[0]))
+                .append(",\"max\":").append(fmt(times[runs - 1])).append("},");
+        field(json, "eval_alloc_bytes", allocated);
+    }
+
+    /**
+     * {@code rows} rows as a large fleet file has them: each row its own target. Listening rows: the
+     * generator's four ports ({@code loopback-conns -b 20000}) and then ports 1024, 1025, ... (mostly
+     * RED). Connection rows: the generator's four ports from both its source addresses (each matching
+     * about N/4 sockets), then one row per database peer {@code 10.x.y.z:5432} (no socket).
+     */
+    static Definitions definitions(int rows) {
+        List<ListeningRow> listening = new ArrayList<>();
+        List<ConnectionRow> connections = new ArrayList<>();
+        Source source = new Source("bench", 1);
+        for (int i = 0; i < rows / 2; i++) {
+            int port = i < 4 ? 20000 + i : 1024 + i;
+            listening.add(new ListeningRow("l" + i, Protocol.TCP, Optional.empty(), new PortRange(port, port),
+                    NamePattern.of(i % 2 == 0 ? "loopback-conns" : "lbc-server-*"), "", NamePattern.ANY,
+                    Severity.CRITICAL, source));
+        }
+        for (int i = 0; i < rows - rows / 2; i++) {
+            String remote = i < 8 ? "127.0.0." + (1 + i / 4) : "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+            int port = i < 8 ? 20000 + i % 4 : 5432;
+            connections.add(new ConnectionRow("c" + i, Optional.of(Addresses.parseLiteral(remote)), "",
+                    new PortRange(port, port), PortRange.ANY, NamePattern.of(i % 2 == 0 ? "lbc-client-*" : "*"), "",
+                    NamePattern.ANY, 1, OptionalInt.empty(), Severity.WARNING, source));
+        }
+        return new Definitions(listening, connections);
+    }
+
+    /**
+     * The worst case: every row on one of the generator's ports, so that each connection row looks
+     * at about N/4 sockets.
+     */
+    static Definitions hotDefinitions(int rows) {
+        List<ListeningRow> listening = new ArrayList<>();
+        List<ConnectionRow> connections = new ArrayList<>();
+        Source source = new Source("bench", 1);
+        for (int i = 0; i < rows / 2; i++) {
+            int port = i % 4 == 0 ? 20000 + i / 4 % 4 : 1024 + i % 60000;
+            NamePattern proc = NamePattern.of(i % 3 == 0 ? "lbc-*" : i % 3 == 1 ? "loopback-conns" : "nginx");
+            listening.add(new ListeningRow("l" + i, Protocol.TCP, Optional.empty(), new PortRange(port, port), proc, "",
+                    NamePattern.ANY, Severity.CRITICAL, source));
+        }
+        for (int i = 0; i < rows - rows / 2; i++) {
+            int port = 20000 + i % 4;
+            int min = i % 5 == 0 ? 100_000 : 1;
+            Optional<java.net.InetAddress> remote = Optional.of(Addresses.parseLiteral(i % 2 == 0 ? "127.0.0.1" : "127.0.0.2"));
+            NamePattern proc = NamePattern.of(i % 3 == 0 ? "lbc-client-*" : i % 3 == 1 ? "*" : "psql");
+            connections.add(new ConnectionRow("c" + i, remote, "", new PortRange(port, port), PortRange.ANY, proc, "",
+                    NamePattern.ANY, min, OptionalInt.empty(), Severity.WARNING, source));
+        }
+        return new Definitions(listening, connections);
+    }
+
+    private static Measured measure(com.sun.management.ThreadMXBean threads, LinuxSocketSource source) throws Exception {
+        Measured m = new Measured();
+        long a0 = threads.getCurrentThreadAllocatedBytes();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        m.snapshot = source.scan();
+        m.wallNanos = System.nanoTime() - t0;
+        m.cpuNanos = threads.getCurrentThreadCpuTime() - c0;
+        m.allocated = threads.getCurrentThreadAllocatedBytes() - a0;
+        return m;
+    }
+
+    private static final class Measured {
+        Snapshot snapshot;
+        long wallNanos;
+        long cpuNanos;
+        long allocated;
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static String stats(List<Measured> runs, java.util.function.ToDoubleFunction<Measured> value) {
+        double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+        StringBuilder all = new StringBuilder();
+        runs.forEach(m -> all.append(all.length() == 0 ? "" : ",").append(fmt(value.applyAsDouble(m))));
+        return "{\"median\":" + fmt(v[v.length / 2]) + ",\"min\":" + fmt(v[0]) + ",\"max\":" + fmt(v[v.length - 1])
+                + ",\"all\":[" + all + "]}";
+    }
+
+    private static void field(StringBuilder json, String name, Object value) {
+        json.append('"').append(name).append("\":").append(value instanceof Double ? fmt((Double) value) : value).append(',');
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}
