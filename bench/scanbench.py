@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""scanbench.py - portwatch's Linux scan side by side with ss, the /proc floor and OSHI.
+
+Run through bench/run.sh, which builds everything first. For each N it starts
+loopback-conns -n N (shared/bench), then
+  1. times `ss -tanp`, `ss -tan`, and the two halves of the floor
+     (`cat /proc/net/tcp /proc/net/tcp6` and the `find /proc/*/fd` readlink walk,
+     the commands of shared/bench/bench.py) in interleaved rounds under runstat;
+  2. runs ScanBench once in a fresh JVM under runstat: the cold scan, --steady
+     scans of the same source, allocation, heap; at the largest N also the
+     evaluation of --eval-rows generated rows, and of 100 rows on the loaded ports;
+  3. runs OshiConns once (unless OSHI was not available);
+and stops the generator by its PID. The helpers (generator start/stop, runstat,
+machine facts) are shared/bench/bench.py's own, imported from there.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", required=True, help="shared/bench directory")
+    ap.add_argument("--build", required=True, help="where loopback-conns and runstat were built")
+    ap.add_argument("--cp", required=True, help="classpath with portwatch.jar and the test classes")
+    ap.add_argument("--oshi-cmd", default="", help="command that runs OshiConns; empty = no OSHI run")
+    ap.add_argument("--out", required=True, help="results directory")
+    ap.add_argument("--n", default="1000,10000,50000,100000", help="comma list of N (established connections)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
+    ap.add_argument("--steady", type=int, default=9, help="steady-state scans after the cold one (default 9)")
+    ap.add_argument("--eval-rows", type=int, default=10000, help="definition rows evaluated at the largest N")
+    ap.add_argument("--gen-args", default="-S 6 -w 6", help="loopback-conns arguments (default as BASELINE.md)")
+    ap.add_argument("--heap", default="512m", help="-Xmx of the ScanBench JVM (default 512m)")
+    ap.add_argument("--run-timeout", type=float, default=300, help="kill one run after this many seconds")
+    return ap.parse_args()
+
+
+a = parse_args()
+sys.dont_write_bytecode = True
+sys.path.insert(0, a.shared)
+import bench as shared  # noqa: E402  shared/bench/bench.py
+
+shared.RUNSTAT = os.path.join(a.build, "runstat")
+log = shared.log
+COMMANDS = [c for c in shared.DEFAULT_CMDS if c[0] in (
+    "true", "ss -tanp", "ss -tan", "cat /proc/net/tcp+tcp6", "find /proc/*/fd readlink")]
+CAT, FIND = "cat /proc/net/tcp+tcp6", "find /proc/*/fd readlink"
+
+
+def run_json(cmd, timeout):
+    """Runs cmd under runstat; returns (parsed JSON of its last stdout line or None, wall_s, maxrss_kib, cpu_s, rc)."""
+    with tempfile.TemporaryFile() as out:
+        wall, rss, cpu, rc = shared.run_once(cmd, timeout, out)
+        out.seek(0)
+        lines = out.read().decode(errors="replace").strip().splitlines()
+    try:
+        return json.loads(lines[-1]), wall, rss, cpu, rc
+    except (IndexError, ValueError):
+        log("  no JSON from %s (rc=%d): %r" % (cmd, rc, lines[-3:]))
+        return None, wall, rss, cpu, rc
+
+
+def java(main, *args):
+    return "java -Xmx%s -cp %s %s %s" % (a.heap, a.cp, main, " ".join(str(x) for x in args))
+
+
+def level(n, largest):
+    base = shared.sockstat().get("inuse", 0)
+    hold = int(900 + n / 100 * a.runs)                      # bounded: the generator stops itself after this
+    genlog = open(os.path.join(a.out, "loopback-conns.log"), "a")
+    gen, ready = shared.start_generator(os.path.join(a.build, "loopback-conns"), n, a.gen_args, hold, 600, genlog)
+    try:
+        lvl = {"n": n, "ready": ready, "sockstat": shared.sockstat(), "load_before": shared.loadavg(), "commands": {}}
+        log("N=%d %s %s" % (n, ready, lvl["sockstat"]))
+        for name, cmd in COMMANDS:                           # warm-up, with the line count as a sanity check
+            with tempfile.TemporaryFile() as tf:
+                wall, rss, cpu, rc = shared.run_once(cmd, a.run_timeout, tf)
+                tf.seek(0)
+                data = tf.read()
+            lines = data.strip().decode() if name == FIND else data.count(b"\n")
+            lvl["commands"][name] = {"cmd": cmd, "lines": lines, "wall_ms": [], "cpu_ms": [], "maxrss_kib": [], "rc": []}
+            log("  warm-up %-26s %9.1f ms rc=%d lines=%s" % (name, wall * 1e3, rc, lines))
+        for _ in range(a.runs):                              # interleaved timed rounds
+            for name, cmd in COMMANDS:
+                wall, rss, cpu, rc = shared.run_once(cmd, a.run_timeout, subprocess.DEVNULL)
+                e = lvl["commands"][name]
+                e["wall_ms"].append(round(wall * 1e3, 2))
+                e["cpu_ms"].append(round(cpu * 1e3, 2))
+                e["maxrss_kib"].append(rss)
+                e["rc"].append(rc)
+        for name, e in lvl["commands"].items():
+            e["wall"] = shared.stats(e["wall_ms"])
+            e["cpu"] = shared.stats(e["cpu_ms"])
+            log("  %-26s median %9.1f ms  cpu %9.1f ms" % (name, e["wall"]["median"], e["cpu"]["median"]))
+
+        extra = ["--eval-rows", a.eval_rows] if largest and a.eval_rows > 0 else []
+        pw, wall, rss, cpu, rc = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", a.steady, *extra),
+                                          a.run_timeout)
+        lvl["portwatch"] = pw
+        lvl["portwatch_jvm"] = {"wall_ms": wall * 1e3, "maxrss_kib": rss, "cpu_ms": cpu * 1e3, "rc": rc}
+        log("  portwatch %s" % json.dumps(pw))
+        if largest and a.eval_rows > 0:
+            hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", 1, "--eval-rows", 100,
+                                    "--eval-hot", "--eval-runs", 3), a.run_timeout)
+            lvl["portwatch_hot_eval"] = hot
+            log("  portwatch hot evaluation %s" % json.dumps(hot))
+        if a.oshi_cmd:
+            oshi, wall, rss, cpu, rc = run_json(a.oshi_cmd, a.run_timeout * 2)
+            lvl["oshi"] = oshi
+            lvl["oshi_jvm"] = {"wall_ms": wall * 1e3, "maxrss_kib": rss, "cpu_ms": cpu * 1e3, "rc": rc}
+            log("  oshi %s" % json.dumps(oshi))
+        lvl["load_after"] = shared.loadavg()
+        return lvl
+    finally:
+        shared.stop_generator(gen, base)                     # by its PID; waits for the sockets to go
+        genlog.close()
+
+
+def machine():
+    m = shared.machine()
+    m["nproc"] = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    m["free_h"] = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
+    m["java"] = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()[0:2]
+    m["kernel_full"] = platform.platform()
+    return m
+
+
+def f(v, digits=0):
+    return "-" if v is None else ("{:,.%df}" % digits).format(v)
+
+
+def mib(b):
+    return "-" if b is None else "%.1f MiB" % (b / 1048576)
+
+
+def markdown(res):
+    levels = res["levels"]
+    out = []
+    m = res["machine"]
+    out.append("# Scan benchmark: portwatch vs ss, the /proc floor and OSHI\n")
+    out.append("Written by `bench/run.sh` on %s. Machine: %s, `nproc` %s, %s, kernel `%s`, %s; %s, %s."
+               % (m["date_utc"], m["cpu"], m["nproc"], m["os"], m["kernel"], " / ".join(m["java"]),
+                  m["ss"], "RLIMIT_NOFILE " + m["rlimit_nofile"]))
+    out.append("\n```\n$ free -h\n%s\n```\n" % m["free_h"])
+    out.append("Load: `loopback-conns -n N %s` (N established loopback connections, 2N sockets). "
+               "Commands: %d interleaved runs each under `runstat`, median [min-max]. portwatch: one fresh JVM "
+               "(`-Xmx%s`) per N, in-process `LinuxSocketSource.scan()` with owners: the first scan of the JVM "
+               "(cold), then %d scans of the same source (steady: median [min-max]). "
+               "Floor = median of `cat /proc/net/tcp /proc/net/tcp6` + median of the `find /proc/[0-9]*/fd` readlink walk "
+               "(shared/bench/bench.py's commands).\n"
+               % (res["gen_args"], res["runs"], res["heap"], res["steady"]))
+
+    head = "| | " + " | ".join("N=%s (%s sockets)" % (f(l["n"]), f(2 * l["n"])) for l in levels) + " |"
+    rule = "|---|" + "---:|" * len(levels)
+
+    def cmd(l, name, key="wall"):
+        c = l["commands"].get(name)
+        return c[key] if c else None
+
+    def floor(l):
+        c, d = cmd(l, CAT), cmd(l, FIND)
+        return c["median"] + d["median"] if c and d else None
+
+    def pw(l, key):
+        p = l.get("portwatch") or {}
+        return p.get(key)
+
+    out.append("## Wall time, ms\n")
+    out.append(head)
+    out.append(rule)
+    rows = [("`ss -tanp`", lambda l: cmd(l, "ss -tanp")), ("`ss -tan`", lambda l: cmd(l, "ss -tan")),
+            ("`cat /proc/net/tcp{,6}`", lambda l: cmd(l, CAT)), ("`find /proc/*/fd` readlink walk", lambda l: cmd(l, FIND))]
+    for label, fn in rows:
+        out.append("| %s | %s |" % (label, " | ".join(
+            "%s [%s-%s]" % (f(s["median"], 1), f(s["min"], 1), f(s["max"], 1)) if s else "-" for s in map(fn, levels))))
+    out.append("| **floor** (cat + find) | %s |" % " | ".join("**%s**" % f(floor(l), 1) for l in levels))
+    out.append("| portwatch cold: first scan of the JVM | %s |" % " | ".join(f(pw(l, "cold_ms"), 1) for l in levels))
+    out.append("| portwatch cold: new source, warm JVM | %s |" % " | ".join(f(pw(l, "cold_warm_jvm_ms"), 1) for l in levels))
+    out.append("| **portwatch steady** | %s |" % " | ".join(
+        "**%s** [%s-%s]" % (f(pw(l, "steady_ms")["median"], 1), f(pw(l, "steady_ms")["min"], 1), f(pw(l, "steady_ms")["max"], 1))
+        if pw(l, "steady_ms") else "-" for l in levels))
+    out.append("| OSHI `getConnections()` warm | %s |" % " | ".join(
+        f((l.get("oshi") or {}).get("warm_ms", {}).get("median"), 1) for l in levels))
+    out.append("| OSHI first call (`new SystemInfo()` included) | %s |" % " | ".join(
+        f((l.get("oshi") or {}).get("cold_ms"), 1) for l in levels))
+
+    out.append("\n## Ratios (wall, medians)\n")
+    out.append(head)
+    out.append(rule)
+
+    def ratio(x, y):
+        return "%.2f×" % (x / y) if x is not None and y else "-"
+    out.append("| portwatch steady / floor (target ≤ 1.0×) | %s |" % " | ".join(
+        ratio(pw(l, "steady_ms") and pw(l, "steady_ms")["median"], floor(l)) for l in levels))
+    out.append("| portwatch cold (first scan of the JVM) / floor (target ≤ 1.5×) | %s |" % " | ".join(
+        ratio(pw(l, "cold_ms"), floor(l)) for l in levels))
+    out.append("| portwatch cold (warm JVM) / floor | %s |" % " | ".join(ratio(pw(l, "cold_warm_jvm_ms"), floor(l)) for l in levels))
+    out.append("| `ss -tanp` / portwatch steady | %s |" % " | ".join(
+        ratio(cmd(l, "ss -tanp") and cmd(l, "ss -tanp")["median"], pw(l, "steady_ms") and pw(l, "steady_ms")["median"])
+        for l in levels))
+
+    out.append("\n## CPU time (user+sys), ms, median\n")
+    out.append("Commands: the process's CPU from `runstat`; portwatch: the scanning thread's CPU time (`ThreadMXBean`).\n")
+    out.append(head)
+    out.append(rule)
+    for label, name in (("`ss -tanp`", "ss -tanp"), ("`ss -tan`", "ss -tan"), ("`cat /proc/net/tcp{,6}`", CAT),
+                        ("`find` readlink walk", FIND)):
+        out.append("| %s | %s |" % (label, " | ".join(f(cmd(l, name, "cpu") and cmd(l, name, "cpu")["median"], 1) for l in levels)))
+    out.append("| floor (cat + find) | %s |" % " | ".join(
+        f(cmd(l, CAT, "cpu")["median"] + cmd(l, FIND, "cpu")["median"], 1) if cmd(l, CAT, "cpu") else "-" for l in levels))
+    out.append("| portwatch cold (first scan of the JVM) | %s |" % " | ".join(f(pw(l, "cold_cpu_ms"), 1) for l in levels))
+    out.append("| portwatch steady | %s |" % " | ".join(
+        f(pw(l, "steady_cpu_ms") and pw(l, "steady_cpu_ms")["median"], 1) for l in levels))
+
+    out.append("\n## Memory\n")
+    out.append(head)
+    out.append(rule)
+    out.append("| portwatch allocated per steady scan (median) | %s |" % " | ".join(
+        mib(pw(l, "steady_alloc_bytes") and pw(l, "steady_alloc_bytes")["median"]) for l in levels))
+    out.append("| portwatch allocated by the cold scan | %s |" % " | ".join(mib(pw(l, "cold_alloc_bytes")) for l in levels))
+    out.append("| OSHI allocated per call (median) | %s |" % " | ".join(
+        mib((l.get("oshi") or {}).get("alloc_bytes", {}).get("median")) for l in levels))
+    out.append("| OSHI / portwatch steady, allocation (target ≥ 10×) | %s |" % " | ".join(
+        ratio((l.get("oshi") or {}).get("alloc_bytes", {}).get("median"),
+              pw(l, "steady_alloc_bytes") and pw(l, "steady_alloc_bytes")["median"]) for l in levels))
+    out.append("| portwatch peak heap used (all scans, `-Xmx%s`) | %s |" % (res["heap"], " | ".join(
+        mib(pw(l, "peak_heap_bytes")) for l in levels)))
+    out.append("| portwatch heap retained after GC (last snapshot + caches) | %s |" % " | ".join(
+        mib(pw(l, "retained_heap_bytes")) for l in levels))
+    out.append("| portwatch JVM peak RSS | %s |" % " | ".join(
+        mib(l["portwatch_jvm"]["maxrss_kib"] * 1024) if l.get("portwatch_jvm") else "-" for l in levels))
+    out.append("| OSHI JVM peak RSS (default heap) | %s |" % " | ".join(
+        mib(l["oshi_jvm"]["maxrss_kib"] * 1024) if l.get("oshi_jvm") else "-" for l in levels))
+    if not any(l.get("oshi") for l in levels):
+        out.append("\nOSHI was not run; BASELINE.md measured on this machine: 8.8 / 77.8 / 387 / 770 MiB per call at "
+                   "N=1k / 10k / 50k / 100k (oshi-core 7.5.0).")
+
+    big = levels[-1]
+    p = big.get("portwatch") or {}
+    if p.get("eval_ms"):
+        steady = p["steady_ms"]["median"]
+        out.append("\n## Evaluation against the largest snapshot (N=%s, %s sockets)\n" % (f(big["n"]), f(p["sockets"])))
+        out.append("`Evaluator.evaluate` (io.portwatch.health) of generated rows, median of 5 after 2 warm-ups.\n")
+        out.append("| rows | median ms | allocated | share of the steady scan (target < 5 %) |")
+        out.append("|---|---:|---:|---:|")
+        out.append("| %s: each its own target (4 listening and 8 connection rows on the loaded ports, the rest elsewhere) "
+                   "| %s | %s | %.1f %% |" % (f(p["eval_rows"]), f(p["eval_ms"]["median"], 1), mib(p["eval_alloc_bytes"]),
+                                             100 * p["eval_ms"]["median"] / steady))
+        hot = big.get("portwatch_hot_eval") or {}
+        if hot.get("eval_ms"):
+            out.append("| %s, all on the loaded ports (each connection row looks at ~N/4 sockets) | %s | %s | %.1f %% |"
+                       % (f(hot["eval_rows"]), f(hot["eval_ms"]["median"], 1), mib(hot["eval_alloc_bytes"]),
+                          100 * hot["eval_ms"]["median"] / steady))
+
+    out.append("\n## Runs\n")
+    for l in levels:
+        out.append("- N=%s: `%s`; sockstat %s; loadavg before/after %s / %s; sockets seen by portwatch %s, with owner %s"
+                   % (f(l["n"]), l["ready"], l["sockstat"], " ".join(l["load_before"]), " ".join(l["load_after"]),
+                      f(pw(l, "sockets")), f(pw(l, "owned"))))
+        for name in ("ss -tanp", "ss -tan", CAT, FIND):
+            c = l["commands"][name]
+            out.append("  - `%s`: warm-up output %s; runs %s ms" % (c["cmd"], c["lines"], c["wall_ms"]))
+        if pw(l, "steady_ms"):
+            out.append("  - portwatch steady scans, ms: %s" % pw(l, "steady_ms")["all"])
+        if l.get("oshi"):
+            out.append("  - OSHI: %s" % json.dumps(l["oshi"]))
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ns = [int(x) for x in a.n.split(",")]
+    res = {"machine": machine(), "runs": a.runs, "steady": a.steady, "heap": a.heap, "gen_args": a.gen_args,
+           "oshi_cmd": a.oshi_cmd, "levels": []}
+    log("machine", json.dumps(res["machine"]))
+    os.makedirs(a.out, exist_ok=True)
+    for i, n in enumerate(ns):
+        res["levels"].append(level(n, i == len(ns) - 1))
+        with open(os.path.join(a.out, "latest.json"), "w") as fh:
+            json.dump(res, fh, indent=1)
+    md = markdown(res)
+    with open(os.path.join(a.out, "latest.md"), "w") as fh:
+        fh.write(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
