@@ -69,6 +69,7 @@ final class SocketOwners {
     private static final long SIGNATURE_UNREADABLE = -2;
     /** {@code starttime} is field 22 of {@code stat}; fields are counted from 1, {@code state} (3) follows the name. */
     private static final int START_TIME_AFTER_STATE = 22 - 3;
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     /**
      * Opens a directory for listing. {@link Files#newDirectoryStream(Path)} in production; a seam so
@@ -281,7 +282,7 @@ final class SocketOwners {
             for (Path fd : fds) {
                 long inode = linkInode(fd);
                 if (inode > 0) {
-                    t.add(number(fd.getFileName().toString()), inode);
+                    t.add(fdNumber(fd), inode);
                 }
             }
         } catch (IOException | DirectoryIteratorException e) {
@@ -307,7 +308,7 @@ final class SocketOwners {
             long count = 0;
             long hash = 0;
             for (Path fd : fds) {
-                long h = (number(fd.getFileName().toString()) + 1) * 0x9E3779B97F4A7C15L;
+                long h = (fdNumber(fd) + 1) * 0x9E3779B97F4A7C15L;
                 hash += h ^ h >>> 29;
                 count++;
             }
@@ -403,6 +404,24 @@ final class SocketOwners {
             inode = inode * 10 + (ch - '0');
         }
         return inode;
+    }
+
+    /**
+     * The fd number of {@code /proc/PID/fd/N}, from the path's text: one string per fd, where
+     * {@code getFileName().toString()} makes a path, an array and a string (200k fds on a cold scan).
+     */
+    private static int fdNumber(Path fd) {
+        String path = fd.toString();
+        int value = 0;
+        int digits = 0;
+        for (int i = path.length() - 1; i >= 0 && path.charAt(i) != '/'; i--) {
+            char ch = path.charAt(i);
+            if (ch < '0' || ch > '9' || ++digits > 9) {
+                return -1;
+            }
+            value += (ch - '0') * POWERS_OF_TEN[digits - 1];
+        }
+        return digits == 0 ? -1 : value;
     }
 
     /** The number a {@code /proc} or {@code fd} entry name stands for, -1 when it is not all digits ({@code self}, {@code net}). */
