@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scan benchmark (issue 7): portwatch's Linux scan against ss, the /proc floor and OSHI, under
-# loopback-conns load at several N. Writes bench/results/latest.md and latest.json.
+# loopback-conns load at several N. Writes bench/results/latest.md and latest.json, and puts the
+# tables into docs/performance.md (between its bench:latest markers).
 #
 #   bench/run.sh [--n 1000,10000,50000,100000] [--runs 5] [--steady 9] [--eval-rows 10000]
 #                [--gen-args "-S 6 -w 6"] [--no-oshi] [--heap 512m]
@@ -82,4 +83,4 @@ echo "limits: nofile $(ulimit -Sn)/$(ulimit -Hn), nr_open $(cat /proc/sys/fs/nr_
      "loopback-conns shards its sockets over processes when RLIMIT_NOFILE is lower than N needs" >&2
 
 exec python3 "$ROOT/bench/scanbench.py" --shared "$SHARED" --build "$BUILD" --cp "$CP" \
-     --oshi-cmd "$OSHI_CMD" --out "$ROOT/bench/results" "${args[@]}"
+     --oshi-cmd "$OSHI_CMD" --out "$ROOT/bench/results" --doc "$ROOT/docs/performance.md" "${args[@]}"

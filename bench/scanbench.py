@@ -30,6 +30,7 @@ def parse_args():
     ap.add_argument("--cp", required=True, help="classpath with portwatch.jar and the test classes")
     ap.add_argument("--oshi-cmd", default="", help="command that runs OshiConns; empty = no OSHI run")
     ap.add_argument("--out", required=True, help="results directory")
+    ap.add_argument("--doc", default="", help="markdown file whose <!-- bench:latest --> section gets the table")
     ap.add_argument("--n", default="1000,10000,50000,100000", help="comma list of N (established connections)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
     ap.add_argument("--steady", type=int, default=9, help="steady-state scans after the cold one (default 9)")
@@ -285,7 +286,24 @@ def main():
     md = markdown(res)
     with open(os.path.join(a.out, "latest.md"), "w") as fh:
         fh.write(md)
+    if a.doc and os.path.exists(a.doc):
+        update_doc(a.doc, md)
     print(md)
+
+
+def update_doc(path, md):
+    """Puts the tables (not the title) between the <!-- bench:latest:begin/end --> markers of path."""
+    begin, end = "<!-- bench:latest:begin -->", "<!-- bench:latest:end -->"
+    with open(path) as fh:
+        text = fh.read()
+    if begin not in text or end not in text:
+        log("no %s ... %s in %s; left as it is" % (begin, end, path))
+        return
+    body = md.split("\n", 1)[1].replace("\n## ", "\n### ")
+    text = text[:text.index(begin) + len(begin)] + "\n" + body.strip() + "\n" + text[text.index(end):]
+    with open(path, "w") as fh:
+        fh.write(text)
+    log("updated", path)
 
 
 if __name__ == "__main__":
