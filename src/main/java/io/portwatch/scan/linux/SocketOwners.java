@@ -139,8 +139,10 @@ final class SocketOwners {
         }
 
         // rule 3: sockets nobody is known to hold
-        if (hasUnknown(wanted, owners)) {
+        LongIntMap unknown = unknown(wanted, owners);
+        if (unknown.size() > 0) {
             searched = true;
+            int remaining = unknown.size();
             List<FdTable> candidates = new ArrayList<>();
             for (FdTable t : live) {
                 if (t.walkedAt != scan) {
@@ -148,21 +150,24 @@ final class SocketOwners {
                 }
             }
             candidates.sort((a, b) -> Integer.compare(b.count, a.count));
+            boolean walkedAll = true;
             for (FdTable t : candidates) {
+                if (remaining == 0) {
+                    walkedAll = false;
+                    break;
+                }
                 walk(t);
                 for (int i = 0; i < t.count; i++) {
-                    if (wanted.containsKey(t.inodes[i])) {
-                        owners.putMin(t.inodes[i], t.pid);
+                    if (unknown.get(t.inodes[i], 0) == 1) {
+                        unknown.put(t.inodes[i], 0);
+                        remaining--;
                     }
-                }
-                if (!hasUnknown(wanted, owners)) {
-                    break;
                 }
             }
             // a walk may also have shown that a process no longer holds what it held
             owners = new LongIntMap(wanted.size());
             owners(live, wanted, owners);
-            if (hasUnknown(wanted, owners) && candidates.stream().allMatch(t -> t.walkedAt == scan)) {
+            if (walkedAll) {
                 rememberOwnerless(wanted, owners);
             }
         }
@@ -240,14 +245,16 @@ final class SocketOwners {
         return shared;
     }
 
-    private boolean hasUnknown(LongIntMap wanted, LongIntMap owners) {
+    /** The wanted inodes that no process is known to hold and that are not known to be ownerless, each with value 1. */
+    private LongIntMap unknown(LongIntMap wanted, LongIntMap owners) {
+        LongIntMap unknown = new LongIntMap(16);
         for (int slot = 0; slot < wanted.capacity(); slot++) {
             long inode = wanted.keyAt(slot);
             if (inode != 0 && !owners.containsKey(inode) && !ownerless.containsKey(inode)) {
-                return true;
+                unknown.put(inode, 1);
             }
         }
-        return false;
+        return unknown;
     }
 
     private void rememberOwnerless(LongIntMap wanted, LongIntMap owners) {
