@@ -46,7 +46,7 @@ final class ConnectionsCommand extends SettingsCommand {
     @Option(names = "--state", paramLabel = "STATE", description = "Only this state, e.g. ESTABLISHED, time_wait, listen.")
     String state;
 
-    @Option(names = "--stats", description = "Add statistics: counts and % per state, per-process counts by state.")
+    @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
 
     @Spec
