@@ -1,8 +1,6 @@
 package io.portwatch.jmx;
 
-import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Health;
-import io.portwatch.health.ListeningResult;
 import io.portwatch.health.MonitorControl;
 import io.portwatch.health.MonitorState;
 import io.portwatch.health.RowResult;

@@ -1,6 +1,5 @@
 package io.portwatch.jmx;
 
-import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketState;
