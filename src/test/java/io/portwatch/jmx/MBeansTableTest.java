@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MBeansTableTest {
 
     /** Where the table lives (moves into README.md later). */
-    static final Path TABLE = Path.of("docs/mbeans-table.md");
+    static final Path TABLE = Path.of("README.md");
 
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`(portwatch:type=(\\w+)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
     private static final Pattern ATTRIBUTE = Pattern.compile("`(\\w+)`");
