@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * {@code docs/metrics-table.md} documents it. A label value {@code *} means "any" (an empty or
  * {@code *} field of the definitions file).
  */
-public final class PortwatchCollector implements MultiCollector {
+final class PortwatchCollector implements MultiCollector {
 
     /** Label value for an empty ("any") field of a definitions row. */
     static final String ANY = "*";
@@ -63,7 +63,7 @@ public final class PortwatchCollector implements MultiCollector {
      * @param state    the last published state; called once per scrape
      * @param pidLabel whether {@code portwatch_process_sockets} gets a {@code pid} label (one series per pid)
      */
-    public PortwatchCollector(Supplier<MonitorState> state, boolean pidLabel) {
+    PortwatchCollector(Supplier<MonitorState> state, boolean pidLabel) {
         this.state = Objects.requireNonNull(state, "state");
         this.pidLabel = pidLabel;
     }
@@ -80,7 +80,7 @@ public final class PortwatchCollector implements MultiCollector {
      * row counts by health) are absent before the first successful scan, and so are the last scan's
      * timestamp and duration; counters, configuration and build metrics are always present.
      */
-    public static MetricSnapshots snapshots(MonitorState state, boolean pidLabel) {
+    static MetricSnapshots snapshots(MonitorState state, boolean pidLabel) {
         List<MetricSnapshot> out = new ArrayList<>();
         Optional<Evaluation> evaluation = state.evaluation();
 
@@ -137,7 +137,7 @@ public final class PortwatchCollector implements MultiCollector {
                 .build());
         out.add(InfoSnapshot.builder().name("portwatch_build").help("portwatch's version and this host's name")
                 .dataPoint(InfoDataPointSnapshot.builder()
-                        .labels(Labels.of("version", state.version(), "host", state.host())).build())
+                        .labels(Labels.of("version", Objects.toString(state.version(), ""), "host", state.host())).build())
                 .build());
         return new MetricSnapshots(out);
     }

@@ -106,6 +106,21 @@ class PrometheusEndpointTest {
     }
 
     @Test
+    void aScrapeThatFailsIsA500AndTheNextScrapeWorks() throws IOException {
+        AtomicInteger calls = new AtomicInteger();
+        Supplier<MonitorState> failsOnce = () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("no state yet");
+            }
+            return States.scanned();
+        };
+        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(LOOPBACK, 0, failsOnce, false)) {
+            assertEquals(500, Http.get(endpoint.port(), "/metrics", null).statusCode());
+            assertEquals(200, Http.get(endpoint.port(), "/metrics", null).statusCode());
+        }
+    }
+
+    @Test
     void theDefaultHostIsLoopbackAndOnlyTheConfiguredPortIsOpened() throws IOException {
         assertEquals(LOOPBACK, SettingKey.PROMETHEUS_HOST.defaultValue());
         LinuxSocketSource sockets = new LinuxSocketSource();
