@@ -75,6 +75,31 @@ public final class PrometheusEndpoint implements AutoCloseable {
             throw new IOException("Prometheus endpoint: cannot listen on " + where + ": unknown host", e);
         }
 
+        // The client's HTTPServer sets two JDK system properties when its class loads; put back what the
+        // host had, so that portwatch leaves no global setting behind (the JDK reads them once per JVM).
+        String maxReqTime = System.getProperty(MAX_REQ_TIME);
+        String maxRspTime = System.getProperty(MAX_RSP_TIME);
+        try {
+            return startServer(where, address, port, state, pidLabel);
+        } finally {
+            restore(MAX_REQ_TIME, maxReqTime);
+            restore(MAX_RSP_TIME, maxRspTime);
+        }
+    }
+
+    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+    private static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static PrometheusEndpoint startServer(String where, InetAddress address, int port, Supplier<MonitorState> state,
+                                                  boolean pidLabel) throws IOException {
         ThreadGroup group = new ThreadGroup(THREAD_PREFIX + "group");
         ThreadFactory threads = new DaemonThreads(group);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
