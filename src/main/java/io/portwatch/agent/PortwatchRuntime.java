@@ -78,7 +78,7 @@ public final class PortwatchRuntime implements AutoCloseable {
         if (settings.getBoolean(SettingKey.JOLOKIA_ENABLED)) {
             try {
                 jolokia = Optional.of(JolokiaEndpoint.start(JolokiaOptions.of(settings)));
-                started.push(jolokia.get()); // JOLOKIA
+                started.push(jolokia.get());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "portwatch: no Jolokia endpoint: " + e.getMessage());
             }
