@@ -167,16 +167,21 @@ public final class JolokiaEndpoint implements AutoCloseable {
             server.start();
             return new JolokiaEndpoint(server, workers, jolokia, url);
         } catch (RuntimeException | Error e) {
-            server.stop(0);
+            JolokiaServiceManager started = jolokia;
+            cleanUp(e, () -> server.stop(0));
             workers.shutdownNow();
-            if (jolokia != null) {
-                try {
-                    jolokia.stop();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+            if (started != null) {
+                cleanUp(e, started::stop);
             }
             throw e;
+        }
+    }
+
+    private static void cleanUp(Throwable failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
