@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
@@ -89,7 +90,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
      *                                  password are set (the endpoint would be open to the network)
      * @throws IOException              when the host cannot be resolved, the keystore cannot be read, or
      *                                  the port cannot be bound (the message names host:port)
-     * @throws IllegalStateException    when Jolokia itself cannot start (a broken build)
+     * @throws IllegalStateException    when Jolokia itself cannot start (a broken build), with the cause
      */
     public static JolokiaEndpoint start(JolokiaOptions options) throws IOException {
         InetAddress address = resolve(options.host());
@@ -99,12 +100,11 @@ public final class JolokiaEndpoint implements AutoCloseable {
                     + SettingKey.JOLOKIA_PASSWORD.key() + " to listen on it");
         }
         SSLContext ssl = options.https() ? sslContext(options) : null;
-        PortwatchRestrictor restrictor = PortwatchRestrictor.load();
 
         // Started on a thread of our own group: the JDK's HTTP server names its dispatcher and timer
         // threads itself and makes them daemons only when started from a daemon thread.
         ThreadGroup group = new ThreadGroup("portwatch-jolokia");
-        FutureTask<JolokiaEndpoint> task = new FutureTask<>(() -> create(options, address, ssl, restrictor, group));
+        FutureTask<JolokiaEndpoint> task = new FutureTask<>(() -> create(options, address, ssl, group));
         Thread starter = new Thread(group, task, THREAD_PREFIX + "start");
         starter.setDaemon(true);
         starter.start();
@@ -139,8 +139,9 @@ public final class JolokiaEndpoint implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------
 
-    private static JolokiaEndpoint create(JolokiaOptions options, InetAddress address, SSLContext ssl,
-                                          PortwatchRestrictor restrictor, ThreadGroup group) throws IOException {
+    private static JolokiaEndpoint create(JolokiaOptions options, InetAddress address, SSLContext ssl, ThreadGroup group)
+            throws IOException {
+        PortwatchRestrictor restrictor = PortwatchRestrictor.load();
         HttpServer server = bind(options, address, ssl);
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS, daemonThreads(group));
         JolokiaServiceManager jolokia = null;
@@ -166,16 +167,21 @@ public final class JolokiaEndpoint implements AutoCloseable {
             server.start();
             return new JolokiaEndpoint(server, workers, jolokia, url);
         } catch (RuntimeException | Error e) {
-            server.stop(0);
+            JolokiaServiceManager started = jolokia;
+            cleanUp(e, () -> server.stop(0));
             workers.shutdownNow();
-            if (jolokia != null) {
-                try {
-                    jolokia.stop();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+            if (started != null) {
+                cleanUp(e, started::stop);
             }
             throw e;
+        }
+    }
+
+    private static void cleanUp(Throwable failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -257,7 +263,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
         return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(ThreadGroup group) {
+    private static ThreadFactory daemonThreads(ThreadGroup group) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(group, runnable, THREAD_PREFIX + "http-" + count.incrementAndGet());
@@ -291,12 +297,10 @@ public final class JolokiaEndpoint implements AutoCloseable {
                     if (cause instanceof IOException io) {
                         throw io;
                     }
-                    if (cause instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (cause instanceof Error error) {
+                    if (cause instanceof Error error && !(cause instanceof LinkageError)) {
                         throw error;
                     }
+                    // Jolokia's own failures (even an IllegalArgumentException) are not configuration errors
                     throw new IllegalStateException("Jolokia did not start: " + cause, cause);
                 }
             }

@@ -4,7 +4,6 @@ import org.jolokia.server.core.restrictor.policy.PolicyRestrictor;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import javax.management.ObjectName;
 
 /**
@@ -33,7 +32,7 @@ final class PortwatchRestrictor extends PolicyRestrictor {
             }
             return new PortwatchRestrictor(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled Jolokia policy " + POLICY, e);
+            throw new IllegalStateException("cannot read bundled Jolokia policy " + POLICY + ": " + e, e);
         } catch (SecurityException e) {
             throw new IllegalStateException("bundled Jolokia policy " + POLICY + " is invalid: " + e.getMessage(), e);
         }

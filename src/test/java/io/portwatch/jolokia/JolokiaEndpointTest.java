@@ -206,6 +206,23 @@ class JolokiaEndpointTest {
     }
 
     @Test
+    void hostsJolokiaSystemPropertiesAreIgnored() throws Exception {
+        Map<String, String> hostProperties = Map.of("jolokia.allowErrorDetails", "true", "jolokia.includeStackTrace", "true",
+                "jolokia.agentContext", "/elsewhere", "jolokia.restrictorClass", "org.jolokia.server.core.restrictor.AllowAllRestrictor");
+        hostProperties.forEach(System::setProperty);
+        try (JolokiaEndpoint other = JolokiaEndpoint.start(JolokiaOptions.loopback(0))) {
+            assertEquals("/jolokia/", other.url().getPath());
+            JolokiaClient otherClient = new JolokiaClient(other.url());
+            JolokiaClient.Response broken = otherClient.get("read/portwatch:type=ListeningPort,name=" + id + "/Broken?includeStackTrace=true");
+            assertEquals(500, broken.status(), broken.body());
+            assertFalse(broken.json().containsKey("stacktrace"), broken.body());
+            assertEquals(403, otherClient.get("exec/portwatch:type=Agent/shutdown").status());
+        } finally {
+            hostProperties.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    @Test
     void browserRequestsFromOtherSitesAreRefused() throws Exception {
         String path = "read/portwatch:type=ListeningPort,name=" + id + "/Health";
         assertEquals(403, client.get(path, "Sec-Fetch-Site", "cross-site").httpStatus());
