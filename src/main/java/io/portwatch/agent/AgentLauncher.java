@@ -5,7 +5,7 @@ import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts portwatch inside a host JVM: parses the agent arguments, refuses a second load, and starts
@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class AgentLauncher {
 
     private static final System.Logger LOG = System.getLogger("io.portwatch");
-    private static final AtomicReference<PortwatchRuntime> RUNNING = new AtomicReference<>();
+    /** Claimed by the first load; agents loaded by -javaagent or attach share the system class loader, so this is JVM-wide. */
+    private static final AtomicBoolean CLAIMED = new AtomicBoolean();
 
     private AgentLauncher() {
     }
@@ -40,14 +41,11 @@ final class AgentLauncher {
                 LOG.log(Level.INFO, "portwatch: disabled by the setting enabled=false");
                 return;
             }
-            if (RUNNING.get() != null || PortwatchRuntime.isRunningInThisJvm()) {
+            if (!CLAIMED.compareAndSet(false, true) || PortwatchRuntime.isRunningInThisJvm()) {
                 LOG.log(Level.WARNING, "portwatch: already running in this JVM; the second load does nothing");
                 return;
             }
-            PortwatchRuntime runtime = PortwatchRuntime.start(settings);
-            if (!RUNNING.compareAndSet(null, runtime)) {
-                runtime.close();
-            }
+            PortwatchRuntime.start(settings);
         } catch (SettingsException e) {
             LOG.log(Level.WARNING, "portwatch: not started, bad settings: " + String.join("; ", e.problems()));
         } catch (Throwable t) {
