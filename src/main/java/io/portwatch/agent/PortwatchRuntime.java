@@ -50,6 +50,16 @@ public final class PortwatchRuntime implements AutoCloseable {
      */
     public static PortwatchRuntime start(Settings settings) throws SocketSources.UnsupportedPlatformException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return start(settings, started);
+        } catch (RuntimeException | Error e) {
+            new PortwatchRuntime(null, Optional.empty(), Optional.empty(), started).close(); // stop what did start
+            throw e;
+        }
+    }
+
+    private static PortwatchRuntime start(Settings settings, Deque<AutoCloseable> started)
+            throws SocketSources.UnsupportedPlatformException {
         SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE));
         EvaluationOptions options = EvaluationOptions.of(settings);
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
