@@ -32,14 +32,25 @@ import java.util.Map;
  */
 public final class ChangeTracker {
 
-    /** Order of events within one scan: by socket, as {@code connections} lists them, then by type. */
+    /**
+     * Order of events within one scan: by addresses, as {@code connections} lists them; on the same
+     * addresses what ended comes before what began.
+     */
     static final Comparator<SocketEvent> ORDER = Comparator.<SocketEvent, Protocol>comparing(e -> e.socket().protocol())
             .thenComparingInt(e -> e.socket().localPort())
             .thenComparing(e -> Addresses.format(e.socket().localAddress()))
             .thenComparingInt(e -> e.socket().remotePort())
             .thenComparing(e -> Addresses.format(e.socket().remoteAddress()))
-            .thenComparingLong(e -> e.socket().inode())
-            .thenComparing(SocketEvent::type);
+            .thenComparingInt(e -> phase(e.type()))
+            .thenComparingLong(e -> e.socket().inode());
+
+    private static int phase(EventType type) {
+        switch (type) {
+            case CLOSE: case UNLISTEN: return 0;
+            case STATE: return 1;
+            default: return 2;
+        }
+    }
 
     private Map<Key, SocketEntry> previous;
     private Map<Integer, ProcessInfo> previousOwners = Map.of();

@@ -236,6 +236,9 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     }
 
     private void writeProcesses(List<SocketEvent> changes) {
+        if (!inUseElsewhere) {
+            processes.rotateIfNewDay(); // so that the new day's file describes its processes
+        }
         long generation = processes.generation();
         if (generation != processGeneration) {
             remembered.clear(); // a new process file describes every process that shows up in it

@@ -181,6 +181,14 @@ final class RotatingCsvFile implements AutoCloseable {
         return written;
     }
 
+    /** Does the daily rotation now if it is due, without waiting for the next row. */
+    synchronized void rotateIfNewDay() {
+        if (!closed && policy.daily() && openForWrite() && hasRows(size) && firstRowAt != null
+                && !LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).equals(day(firstRowAt))) {
+            rotate("daily");
+        }
+    }
+
     /** Rotates now if the file has rows (an operator's or a test's request). */
     synchronized void rotateNow() {
         if (!closed && openForWrite() && hasRows(size)) {
