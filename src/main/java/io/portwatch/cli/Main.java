@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar portwatch.jar COMMAND ...}: the only place that may exit the JVM. */
 @Command(name = "portwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Checks that the listening ports and TCP connections a host should have are there.",
-        subcommands = {CheckCommand.class, ConnectionsCommand.class, ValidateCommand.class,
+        subcommands = {CheckCommand.class, ConnectionsCommand.class, ReportCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
