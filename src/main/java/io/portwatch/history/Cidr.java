@@ -35,7 +35,11 @@ record Cidr(byte[] network, int prefix, String text) {
     }
 
     boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    /** True when the address (4 or 16 bytes) is in this block. */
+    boolean contains(byte[] a) {
         if (a.length != network.length) {
             return false;
         }
@@ -51,6 +55,43 @@ record Cidr(byte[] network, int prefix, String text) {
         }
         int mask = (0xff << (8 - rest)) & 0xff;
         return (a[full] & mask) == (network[full] & mask);
+    }
+
+    /**
+     * The bytes of an address literal, parsing dotted IPv4 without allocating an {@link InetAddress} (the
+     * common case, row after row); null when the text is no address.
+     */
+    static byte[] bytes(String text) {
+        byte[] v4 = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+            } else if (c == '.' && digits > 0 && part < 3 && value <= 255) {
+                v4[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return slow(text);
+            }
+        }
+        if (part != 3 || digits == 0 || value > 255) {
+            return slow(text);
+        }
+        v4[3] = (byte) value;
+        return v4;
+    }
+
+    private static byte[] slow(String text) {
+        try {
+            return Addresses.parseLiteral(text).getAddress();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override

@@ -2,11 +2,9 @@ package io.portwatch.history;
 
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
-import io.portwatch.scan.Addresses;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +129,7 @@ public final class Criteria {
             }
         }
         if (!remotes.isEmpty() && r.hasRemote()) {
-            InetAddress remote = address(r.remoteAddress);
+            byte[] remote = Cidr.bytes(r.remoteAddress);
             for (Cidr c : remotes) {
                 if (remote != null && c.contains(remote)) {
                     hits.add(new Hit("remote " + c, "remote " + c));
@@ -171,16 +169,8 @@ public final class Criteria {
     }
 
     boolean flagsRemote(String address) {
-        InetAddress a = address(address);
+        byte[] a = Cidr.bytes(address);
         return a != null && remotes.stream().anyMatch(c -> c.contains(a));
-    }
-
-    private static InetAddress address(String text) {
-        try {
-            return Addresses.parseLiteral(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Collects criteria from options and files. */

@@ -3,7 +3,6 @@ package io.portwatch.history;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,19 +153,56 @@ public final class ReportBuilder {
         }
     }
 
+    /** Positions in {@link #at}: one per field of {@link ReportRow}. */
+    private static final int TIME = 0;
+    private static final int EVENT = 1;
+    private static final int PROTOCOL = 2;
+    private static final int LOCAL_ADDRESS = 3;
+    private static final int LOCAL_PORT = 4;
+    private static final int REMOTE_ADDRESS = 5;
+    private static final int REMOTE_PORT = 6;
+    private static final int STATE = 7;
+    private static final int PID = 8;
+    private static final int PROCESS = 9;
+    private static final int USER = 10;
+    private static final int EXE_PATH = 11;
+    private static final int MODULES = 12;
+
+    /** Column names of each kind, by position (null: the kind has no such column). */
+    private static String[] names(InputKind kind) {
+        switch (kind) {
+            case EVENTS:
+                return new String[] {"time", "event", "protocol", "localAddress", "localPort", "remoteAddress", "remotePort",
+                        "state", "pid", "process", "user", "exePath", null};
+            case SNAPSHOT:
+                return new String[] {"time", null, "protocol", "localAddress", "localPort", "remoteAddress", "remotePort",
+                        "state", "pid", "process", "user", "exePath", null};
+            case PROCESSES:
+                return new String[] {"time", null, null, null, null, null, null, null, "pid", "process", "user", "exePath",
+                        "modules"};
+            default:
+                return new String[] {"TimeStamp", null, "Protocol", "LocalAddress", "LocalPort", "RemoteAddress", "RemotePort",
+                        "State", "PID", "ProcessName", null, null, null};
+        }
+    }
+
+    /** Where each field of the current file is: column index, -1 when absent. */
+    private int[] at;
+    private int columnCount;
+
     private void read(Path file, InputKind kind, Progress progress, long doneBefore, long total) throws IOException {
         files.add(file.toString());
-        String name = file.getFileName().toString();
+        row.file = file.getFileName().toString();
+        at = null;
         try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(file));
-             BufferedReader reader = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
+             InputStreamReader reader = new InputStreamReader(counted, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.builder().setReader(reader).setFormat(Csv.READ).get()) {
-            Columns columns = null;
             Set<String> previousSnapshot = new HashSet<>();
             Set<String> currentSnapshot = new HashSet<>();
             String currentStamp = null;
             long n = 0;
             for (CSVRecord record : parser) {
-                if (columns == null) {
+                if (at == null) {
                     String first = record.get(0);
                     if (first.startsWith("\uFEFF")) {
                         first = first.substring(1);
@@ -176,30 +212,35 @@ public final class ReportBuilder {
                     }
                     List<String> header = new ArrayList<>(record.toList());
                     header.set(0, first);
-                    columns = new Columns(header);
+                    layout(header, names(kind));
                     continue;
                 }
                 if (++n % PROGRESS_EVERY == 0) {
                     progress.at(file, doneBefore + counted.count, total);
                 }
                 rows++;
-                row.source = name + ":" + parser.getCurrentLineNumber();
+                row.line = parser.getCurrentLineNumber();
                 switch (kind) {
                     case EVENTS:
-                        event(record, columns);
+                        fill(record);
+                        row.event = field(record, EVENT).trim().toLowerCase(Locale.ROOT);
+                        EventType type = EventType.fromLabel(row.event);
+                        kind(type == null ? "other" : type.label());
+                        if (type == EventType.OPEN || type == EventType.LISTEN) {
+                            count();
+                        }
                         break;
                     case SNAPSHOT:
-                        fill(record, columns, "time", "protocol", "localAddress", "localPort", "remoteAddress", "remotePort",
-                                "state", "pid", "process", "user", "exePath");
+                        fill(record);
                         row.event = "initial";
                         kind("initial");
                         count();
                         break;
                     case PROCESSES:
-                        process(record, columns);
+                        process(record);
                         break;
                     default: {
-                        String stamp = columns.get(record, "TimeStamp");
+                        String stamp = field(record, TIME);
                         if (!stamp.equals(currentStamp)) {
                             Set<String> older = previousSnapshot;
                             previousSnapshot = currentSnapshot;
@@ -207,8 +248,7 @@ public final class ReportBuilder {
                             currentSnapshot.clear();
                             currentStamp = stamp;
                         }
-                        fill(record, columns, "TimeStamp", "Protocol", "LocalAddress", "LocalPort", "RemoteAddress",
-                                "RemotePort", "State", "PID", "ProcessName", null, null);
+                        fill(record);
                         row.protocol = row.protocol.toLowerCase(Locale.ROOT);
                         String key = row.protocol + " " + row.localAddress + " " + row.localPort + " " + row.remoteAddress
                                 + " " + row.remotePort + " " + row.pid;
@@ -228,26 +268,34 @@ public final class ReportBuilder {
         }
     }
 
-    private void event(CSVRecord record, Columns columns) {
-        fill(record, columns, "time", "protocol", "localAddress", "localPort", "remoteAddress", "remotePort", "state",
-                "pid", "process", "user", "exePath");
-        row.event = columns.get(record, "event").trim().toLowerCase(Locale.ROOT);
-        EventType type = EventType.fromLabel(row.event);
-        kind(type == null ? "other" : type.label());
-        if (type == EventType.OPEN || type == EventType.LISTEN) {
-            count();
+    private void layout(List<String> header, String[] names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            index.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
         }
+        at = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Integer position = names[i] == null ? null : index.get(names[i].toLowerCase(Locale.ROOT));
+            at[i] = position == null ? -1 : position;
+        }
+        columnCount = header.size();
     }
 
-    private void process(CSVRecord record, Columns columns) {
+    /** A field of the current row, "" when the file has no such column or the row is short. */
+    private String field(CSVRecord record, int what) {
+        int i = at[what];
+        return i < 0 || i >= record.size() ? "" : record.get(i);
+    }
+
+    private void process(CSVRecord record) {
         kind("process");
-        String time = normalizeTime(columns.get(record, "time"));
+        String time = normalizeTime(field(record, TIME));
         seeTime(time);
         if (!criteria.usesModules()) {
             return;
         }
-        int pid = parseInt(columns.get(record, "pid"), -1);
-        String modules = columns.get(record, "modules");
+        int pid = parseInt(field(record, PID), -1);
+        String modules = field(record, MODULES);
         String match = modules.isEmpty() ? null
                 : criteria.matchModule(List.of(modules.split(HistoryFiles.MODULE_SEPARATOR, -1)));
         if (pid >= 0) {
@@ -273,25 +321,23 @@ public final class ReportBuilder {
         return best == null ? null : best[1];
     }
 
-    private void fill(CSVRecord record, Columns c, String time, String protocol, String localAddress, String localPort,
-                      String remoteAddress, String remotePort, String state, String pid, String process, String user,
-                      String exePath) {
-        if (record.size() < c.size) {
+    private void fill(CSVRecord record) {
+        if (record.size() < columnCount) {
             shortRows++;
         }
-        row.time = normalizeTime(c.get(record, time));
+        row.time = normalizeTime(field(record, TIME));
         seeTime(row.time);
         row.event = "";
-        row.protocol = c.get(record, protocol);
-        row.localAddress = c.get(record, localAddress);
-        row.localPort = parseInt(c.get(record, localPort), 0);
-        row.remoteAddress = c.get(record, remoteAddress);
-        row.remotePort = parseInt(c.get(record, remotePort), 0);
-        row.state = c.get(record, state);
-        row.pid = parseInt(c.get(record, pid), -1);
-        row.process = c.get(record, process);
-        row.user = user == null ? "" : c.get(record, user);
-        row.exePath = exePath == null ? "" : c.get(record, exePath);
+        row.protocol = field(record, PROTOCOL);
+        row.localAddress = field(record, LOCAL_ADDRESS);
+        row.localPort = parseInt(field(record, LOCAL_PORT), 0);
+        row.remoteAddress = field(record, REMOTE_ADDRESS);
+        row.remotePort = parseInt(field(record, REMOTE_PORT), 0);
+        row.state = field(record, STATE);
+        row.pid = parseInt(field(record, PID), -1);
+        row.process = field(record, PROCESS);
+        row.user = field(record, USER);
+        row.exePath = field(record, EXE_PATH);
     }
 
     private void kind(String kind) {
@@ -340,7 +386,7 @@ public final class ReportBuilder {
             reasons.add(h.reason());
         }
         if (flagged.size() < maxFlagged) {
-            flagged.add(new Report.Flagged(row.source, row.time, row.event, row.protocol.toLowerCase(Locale.ROOT),
+            flagged.add(new Report.Flagged(row.file + ":" + row.line, row.time, row.event, row.protocol.toLowerCase(Locale.ROOT),
                     address(row.localAddress, row.localPort), address(row.remoteAddress, row.remotePort), row.state,
                     row.pid < 0 ? "" : Integer.toString(row.pid), row.process, row.user, row.exePath, reasons));
         }
@@ -457,28 +503,6 @@ public final class ReportBuilder {
             v = v * 10 + (c - '0');
         }
         return v;
-    }
-
-    /** Column positions by case-insensitive name. */
-    private static final class Columns {
-        private final Map<String, Integer> index = new HashMap<>();
-        private final int size;
-
-        Columns(List<String> header) {
-            for (int i = 0; i < header.size(); i++) {
-                index.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
-            }
-            size = header.size();
-        }
-
-        /** The value in a named column, "" when the column or the field is missing. */
-        String get(CSVRecord record, String name) {
-            if (name == null) {
-                return "";
-            }
-            Integer i = index.get(name.toLowerCase(Locale.ROOT));
-            return i == null || i >= record.size() ? "" : record.get(i);
-        }
     }
 
     /** Counts the bytes read, for the progress bar. */

@@ -20,7 +20,8 @@ final class ReportRow {
     String user = "";
     String exePath = "";
     /** File name and line, for flagged rows. */
-    String source = "";
+    String file = "";
+    long line;
 
     boolean hasRemote() {
         return remotePort != 0 && !remoteAddress.isEmpty() && !remoteAddress.equals("0.0.0.0") && !remoteAddress.equals("::")
