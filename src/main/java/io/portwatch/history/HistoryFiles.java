@@ -21,7 +21,10 @@ public final class HistoryFiles {
     public static final String EVENTS = "portwatch-events";
     /** The snapshot file: every socket with its owner when the log starts (Port Reporter's INITIAL log). */
     public static final String SNAPSHOT = "portwatch-snapshot";
-    /** The process file: each process the first time it shows up in the events (Port Reporter's PIDS log). */
+    /**
+     * The process file: each process the first time it shows up, owning a socket at start or in an event
+     * (Port Reporter's PIDS log).
+     */
     public static final String PROCESSES = "portwatch-processes";
     /** Extension of every file; rotated files are {@code NAME-yyyyMMdd'T'HHmmss'Z'[-N].csv}. */
     public static final String EXTENSION = ".csv";

@@ -35,8 +35,9 @@ import java.util.function.Consumer;
  *   <li>{@code portwatch-snapshot.csv}: every socket with its owner, from the first snapshot;</li>
  *   <li>{@code portwatch-events.csv}: one row per change from one snapshot to the next (see
  *       {@link ChangeTracker} and {@link EventType});</li>
- *   <li>{@code portwatch-processes.csv}: a process the first time it shows up in the events of the
- *       current process file, with its command line, start time and loaded modules.</li>
+ *   <li>{@code portwatch-processes.csv}: a process the first time it shows up in the current process
+ *       file's period (owning a socket of the first snapshot, or in an event), with its command line,
+ *       start time and loaded modules.</li>
  * </ul>
  * Columns are in {@link HistoryFiles}; rotation follows {@code history.rotate}, {@code history.maxSize}
  * and {@code history.keep} (see {@link RotatingCsvFile}).
@@ -210,10 +211,16 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
                 .thenComparing(s -> s.localAddress().getHostAddress()).thenComparingInt(SocketEntry::remotePort)
                 .thenComparing(s -> s.remoteAddress().getHostAddress()));
         List<String> rows = new ArrayList<>(sockets.size());
+        List<ProcessInfo> owners = new ArrayList<>();
         for (SocketEntry s : sockets) {
-            rows.add(HistoryFiles.snapshotRow(snapshot.takenAt(), s, snapshot.owner(s).orElse(null)));
+            ProcessInfo owner = snapshot.owner(s).orElse(null);
+            rows.add(HistoryFiles.snapshotRow(snapshot.takenAt(), s, owner));
+            if (owner != null) {
+                owners.add(owner);
+            }
         }
         write(snapshotFile, rows);
+        writeProcesses(snapshot.takenAt(), owners); // the owners at start are described too
     }
 
     private void lock() {
@@ -236,6 +243,17 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     }
 
     private void writeProcesses(List<SocketEvent> changes) {
+        List<ProcessInfo> owners = new ArrayList<>();
+        for (SocketEvent e : changes) {
+            if (e.process() != null) {
+                owners.add(e.process());
+            }
+        }
+        writeProcesses(changes.get(0).time(), owners);
+    }
+
+    /** Describes each of these processes not yet in the current process file. */
+    private void writeProcesses(Instant time, List<ProcessInfo> owners) {
         if (!inUseElsewhere) {
             processes.rotateIfNewDay(); // so that the new day's file describes its processes
         }
@@ -245,16 +263,11 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
             processGeneration = generation;
         }
         List<String> rows = new ArrayList<>();
-        List<ProcessKey> keys = new ArrayList<>();
-        for (SocketEvent e : changes) {
-            ProcessInfo p = e.process();
-            if (p == null) {
-                continue;
-            }
+        Set<ProcessKey> keys = new java.util.LinkedHashSet<>();
+        for (ProcessInfo p : owners) {
             ProcessKey key = new ProcessKey(p.pid(), p.startedAt());
-            if (remembered.get(key) == null && !keys.contains(key)) {
-                keys.add(key);
-                rows.add(HistoryFiles.processRow(e.time(), p, modules.of(p.pid())));
+            if (remembered.get(key) == null && keys.add(key)) {
+                rows.add(HistoryFiles.processRow(time, p, modules.of(p.pid())));
             }
         }
         if (!rows.isEmpty() && write(processes, rows) == rows.size()) {

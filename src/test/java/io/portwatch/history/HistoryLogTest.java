@@ -53,7 +53,7 @@ class HistoryLogTest {
     }
 
     @Test
-    void firstSnapshotGoesToTheSnapshotFileAndChangesToTheEventsFileWithTheirProcessesOnce() throws IOException {
+    void firstSnapshotGoesToTheSnapshotFileChangesToTheEventsFileAndTheirOwnersOnceToTheProcessFile() throws IOException {
         SocketEntry web = listen("0.0.0.0", 80, 11, 100);
         SocketEntry conn = tcp("10.0.0.5", 40000, "93.184.216.34", 443, SocketState.ESTABLISHED, 21, 200);
         SocketEntry conn2 = tcp("10.0.0.5", 40001, "93.184.216.34", 443, SocketState.ESTABLISHED, 22, 200);
@@ -74,9 +74,11 @@ class HistoryLogTest {
                         "", "200", "curl", "alice", "/usr/bin/curl"),
                 List.of("2026-11-22T10:00:30.000Z", "open", "tcp", "10.0.0.5", "40001", "93.184.216.34", "443", "ESTABLISHED",
                         "", "200", "curl", "alice", "/usr/bin/curl")), rows(HistoryFiles.EVENTS, HistoryFiles.EVENT_COLUMNS));
-        assertEquals(List.of(List.of("2026-11-22T10:00:15.000Z", "200", "curl", "alice", "2026-11-20T06:03:20.000Z",
+        assertEquals(List.of(List.of("2026-11-22T10:00:00.000Z", "100", "nginx", "www-data", "2026-11-20T06:01:40.000Z",
+                        "/usr/sbin/nginx", "/usr/sbin/nginx --serve", "/usr/lib/libc.so.6;/usr/lib/libssl.so.3"),
+                List.of("2026-11-22T10:00:15.000Z", "200", "curl", "alice", "2026-11-20T06:03:20.000Z",
                         "/usr/bin/curl", "/usr/bin/curl --serve", "/usr/lib/libc.so.6;/usr/lib/libssl.so.3")),
-                rows(HistoryFiles.PROCESSES, HistoryFiles.PROCESS_COLUMNS));
+                rows(HistoryFiles.PROCESSES, HistoryFiles.PROCESS_COLUMNS), "owners at start, then owners in events, once each");
     }
 
     @Test
@@ -189,7 +191,7 @@ class HistoryLogTest {
             log.accept(snapshot("2026-11-22T10:00:00Z", List.of(listen("0.0.0.0", 80, 11, 100)), NGINX));
             log.accept(snapshot("2026-11-22T10:00:15Z", List.of(), NGINX));
             assertEquals(0, log.eventsWritten());
-            assertEquals(3, log.writeFailures(), "the snapshot row, the event row and its process row are lost");
+            assertEquals(4, log.writeFailures(), "the snapshot row and its owner's row, the event row and its owner's row again");
         }
     }
 
@@ -201,7 +203,7 @@ class HistoryLogTest {
             second.accept(snapshot("2026-11-22T10:00:00Z", List.of(listen("0.0.0.0", 80, 11, 100)), NGINX));
             second.accept(snapshot("2026-11-22T10:00:15Z", List.of(), NGINX));
             assertEquals(0, first.writeFailures());
-            assertEquals(3, second.writeFailures(), "the snapshot row, the event row and its process row");
+            assertEquals(4, second.writeFailures(), "the snapshot row and its owner's row, the event row and its owner's row");
             assertEquals(0, second.eventsWritten());
         }
         assertEquals(1, CsvFiles.allRows(dir, HistoryFiles.SNAPSHOT, HistoryFiles.SNAPSHOT_COLUMNS).size());
