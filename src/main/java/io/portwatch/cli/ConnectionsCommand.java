@@ -170,7 +170,9 @@ final class ConnectionsCommand extends SettingsCommand {
             ConnectionsLog.append(log, snapshot.takenAt(), snapshot.sockets(), snapshot);
             return true;
         } catch (IOException e) {
-            err.println("cannot write " + log + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String why = e instanceof java.nio.file.FileSystemException || e.getMessage() == null
+                    ? e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()) : e.getMessage();
+            err.println("cannot write " + log + ": " + why);
             err.flush();
             return false;
         }

@@ -170,6 +170,15 @@ class ConnectionsLogCommandTest {
     }
 
     @Test
+    void aLogInAMissingDirectoryIsAClearErrorNotAStackTrace() {
+        Path file = dir.resolve("no-such-dir").resolve("c.csv");
+        ConnectionsCommand command = new ConnectionsCommand();
+        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z"));
+        assertEquals(3, run(new CommandLine(command), "--log=" + file));
+        assertEquals("cannot write " + file + ": NoSuchFileException " + file + "\n", err.toString());
+    }
+
+    @Test
     void watchIntervalOutOfRangeIsRefused() {
         ConnectionsCommand command = new ConnectionsCommand();
         command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z"));

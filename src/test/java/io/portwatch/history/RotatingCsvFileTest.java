@@ -77,6 +77,18 @@ class RotatingCsvFileTest {
     }
 
     @Test
+    void rotateSettingAcceptsAnyOfSizeDailyStartOrNoneAndNamesABadValue() {
+        assertEquals(java.util.EnumSet.allOf(Rotation.class), Rotation.parse("size,daily,start"));
+        assertEquals(java.util.EnumSet.of(Rotation.DAILY), Rotation.parse(" Daily "));
+        assertEquals(java.util.EnumSet.noneOf(Rotation.class), Rotation.parse("none"));
+        assertEquals(java.util.EnumSet.noneOf(Rotation.class), Rotation.parse(""));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Rotation.parse("size,weekly"));
+        assertEquals("history.rotate: expecting any of size, daily, start separated by commas, or none (found \"size,weekly\")",
+                e.getMessage());
+    }
+
+    @Test
     void headerIsWrittenWhenTheFileIsCreatedAndNeverAgain() throws IOException {
         try (RotatingCsvFile log = log(0, false, 3)) {
             log.start(false);
