@@ -4,6 +4,8 @@ import io.portwatch.config.BuildInfo;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.HistoryStats;
+import io.portwatch.history.HistoryLog;
 import io.portwatch.jmx.JmxPublisher;
 import io.portwatch.jolokia.JolokiaEndpoint;
 import io.portwatch.jolokia.JolokiaOptions;
@@ -68,6 +70,13 @@ public final class PortwatchRuntime implements AutoCloseable {
                 settings.getSeconds(SettingKey.INTERVAL), BuildInfo.version(), Clock.systemUTC());
         started.push(monitor);
 
+        HistoryLog history = new HistoryLog(settings);
+        if (history.isEnabled()) {
+            monitor.addSnapshotListener(history);
+            monitor.historyStats(() -> new HistoryStats(true, history.eventsWritten(), history.writeFailures()));
+            started.push(history);
+        }
+
         JmxPublisher jmx = new JmxPublisher(ManagementFactory.getPlatformMBeanServer(), monitor::state, monitor);
         jmx.register();
         monitor.addListener(jmx);
@@ -100,7 +109,8 @@ public final class PortwatchRuntime implements AutoCloseable {
                 + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
                 + prometheus.map(p -> ", metrics http://" + settings.get(SettingKey.PROMETHEUS_HOST) + ":" + p.port()
                 + "/metrics").orElse("")
-                + jolokia.map(j -> ", jolokia " + j.url()).orElse(""));
+                + jolokia.map(j -> ", jolokia " + j.url()).orElse("")
+                + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse(""));
         return runtime;
     }
 

@@ -38,6 +38,12 @@ public interface AgentMXBean {
     @Description("Why the last scan failed; empty when it did not")
     String getLastScanError();
 
+    @Description("Rows written to the activity log's events file (0 when history.dir is not set)")
+    long getHistoryEventsWritten();
+
+    @Description("Rows of any activity log file that could not be written (full disk, unwritable directory)")
+    long getHistoryWriteFailures();
+
     @Description("True when the last scan failed: the row results are those of the last successful scan")
     boolean isStale();
 

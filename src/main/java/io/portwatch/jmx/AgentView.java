@@ -82,6 +82,16 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public long getHistoryEventsWritten() {
+        return s().history().eventsWritten();
+    }
+
+    @Override
+    public long getHistoryWriteFailures() {
+        return s().history().writeFailures();
+    }
+
+    @Override
     public String getLastScanError() {
         return s().lastScanError();
     }

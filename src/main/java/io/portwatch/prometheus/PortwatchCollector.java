@@ -118,6 +118,10 @@ final class PortwatchCollector implements MultiCollector {
         out.add(counter("portwatch_scan_failures",
                 "Scans that failed; the results of the last good scan then stay, marked stale", state.scanFailures()));
         out.add(counter("portwatch_scan_overruns", "Scans that took longer than the scan interval", state.overruns()));
+        out.add(counter("portwatch_history_events", "Rows written to the activity log's events file"
+                + " (stays 0 when history.dir is not set)", state.history().eventsWritten()));
+        out.add(counter("portwatch_history_write_failures", "Rows of any activity log file that could not be written",
+                state.history().writeFailures()));
         out.add(gauge("portwatch_results_stale",
                 "1 when the last scan failed and the published results are from an older scan, else 0",
                 state.stale() ? 1 : 0));

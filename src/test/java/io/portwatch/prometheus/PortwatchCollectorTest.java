@@ -52,7 +52,8 @@ class PortwatchCollectorTest {
     void beforeTheFirstScanOnlyAgentMetricsAreServed() {
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(States.initial(), false, null));
         assertEquals(Set.of("portwatch_scan_interval_seconds", "portwatch_scans_total", "portwatch_scan_failures_total",
-                "portwatch_scan_overruns_total", "portwatch_results_stale", "portwatch_definitions",
+                "portwatch_scan_overruns_total", "portwatch_history_events_total",
+                "portwatch_history_write_failures_total", "portwatch_results_stale", "portwatch_definitions",
                 "portwatch_config_errors", "portwatch_config_reloads_total", "portwatch_build_info"), families.keySet());
         assertEquals(0, families.get("portwatch_scans_total").samples().get(0).value());
     }
