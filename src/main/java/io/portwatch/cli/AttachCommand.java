@@ -5,9 +5,7 @@ import io.portwatch.agent.PortwatchAgent;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,9 +20,6 @@ final class AttachCommand extends SettingsCommand {
 
     @Parameters(index = "0", paramLabel = "PID", description = "Process id of the target JVM.")
     long pid;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {

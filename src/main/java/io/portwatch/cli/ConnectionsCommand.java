@@ -14,9 +14,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,9 +67,6 @@ final class ConnectionsCommand extends SettingsCommand {
     @Option(names = "--watch", paramLabel = "SECONDS",
             description = "Scan again every SECONDS (1-86400) until Ctrl-C; print each change as it happens.")
     Integer watch;
-
-    @Spec
-    CommandSpec spec;
 
     /** For testing only: where sockets come from (null: the source the settings ask for). */
     SocketSource source;

@@ -6,8 +6,6 @@ import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 import io.portwatch.scan.SocketSources;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +15,6 @@ import java.util.concurrent.CountDownLatch;
         description = {"Runs portwatch as a daemon in the foreground until SIGTERM/SIGINT.",
                 "Any setting may be given as --key=value (see the README's settings table)."})
 final class RunCommand extends SettingsCommand {
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {

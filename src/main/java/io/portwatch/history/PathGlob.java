@@ -1,5 +1,7 @@
 package io.portwatch.history;
 
+import io.portwatch.config.NamePattern;
+
 import java.util.regex.Pattern;
 
 /**
@@ -21,23 +23,7 @@ final class PathGlob {
         }
         this.text = t;
         this.baseNameToo = t.indexOf('/') < 0 && t.indexOf('\\') < 0;
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : t.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    re.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                re.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (literal.length() > 0) {
-            re.append(Pattern.quote(literal.toString()));
-        }
-        this.regex = Pattern.compile(re.toString(), Pattern.DOTALL);
+        this.regex = Pattern.compile(NamePattern.globToRegex(t), Pattern.DOTALL);
     }
 
     boolean matches(String path) {
