@@ -32,16 +32,9 @@ public final class PortwatchRuntime implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.portwatch");
 
-    private final Monitor monitor;
-    private final Optional<PrometheusEndpoint> prometheus;
-    private final Optional<JolokiaEndpoint> jolokia;
     private final Deque<AutoCloseable> closeables;
 
-    private PortwatchRuntime(Monitor monitor, Optional<PrometheusEndpoint> prometheus, Optional<JolokiaEndpoint> jolokia,
-                             Deque<AutoCloseable> closeables) {
-        this.monitor = monitor;
-        this.prometheus = prometheus;
-        this.jolokia = jolokia;
+    private PortwatchRuntime(Deque<AutoCloseable> closeables) {
         this.closeables = closeables;
     }
 
@@ -55,7 +48,7 @@ public final class PortwatchRuntime implements AutoCloseable {
         try {
             return start(settings, started);
         } catch (RuntimeException | Error e) {
-            new PortwatchRuntime(null, Optional.empty(), Optional.empty(), started).close(); // stop what did start
+            new PortwatchRuntime(started).close(); // stop what did start
             throw e;
         }
     }
@@ -68,7 +61,6 @@ public final class PortwatchRuntime implements AutoCloseable {
         started.push(names);
         Monitor monitor = new Monitor(source, names, options, settings.getPath(SettingKey.DEFINITIONS),
                 settings.getSeconds(SettingKey.INTERVAL), BuildInfo.version(), Clock.systemUTC());
-        started.push(monitor);
 
         HistoryLog history = new HistoryLog(settings);
         if (history.isEnabled()) {
@@ -102,8 +94,9 @@ public final class PortwatchRuntime implements AutoCloseable {
                 LOG.log(Level.WARNING, "portwatch: no Jolokia endpoint: " + e.getMessage());
             }
         }
+        started.push(monitor); // closed first: no scan runs while the publishers and the history stop
         monitor.start();
-        PortwatchRuntime runtime = new PortwatchRuntime(monitor, prometheus, jolokia, started);
+        PortwatchRuntime runtime = new PortwatchRuntime(started);
         LOG.log(Level.INFO, "portwatch " + BuildInfo.version() + " started in pid " + ProcessHandle.current().pid()
                 + ": " + source.name() + " sockets every " + settings.get(SettingKey.INTERVAL) + " s, definitions "
                 + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
@@ -121,20 +114,6 @@ public final class PortwatchRuntime implements AutoCloseable {
         } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public Monitor monitor() {
-        return monitor;
-    }
-
-    /** The Prometheus port actually bound, when the endpoint runs. */
-    public Optional<Integer> prometheusPort() {
-        return prometheus.map(PrometheusEndpoint::port);
-    }
-
-    /** The Jolokia URL, when the endpoint runs. */
-    public Optional<java.net.URI> jolokiaUrl() {
-        return jolokia.map(JolokiaEndpoint::url);
     }
 
     /** Stops every part, newest first; never throws. */
