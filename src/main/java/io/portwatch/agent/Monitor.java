@@ -7,6 +7,7 @@ import io.portwatch.config.DefinitionProblem;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
+import io.portwatch.health.HistoryStats;
 import io.portwatch.health.MonitorControl;
 import io.portwatch.health.MonitorState;
 import io.portwatch.health.StateListener;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +50,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     private final AtomicReference<MonitorState> state = new AtomicReference<>();
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
+    private volatile Supplier<HistoryStats> history = () -> HistoryStats.OFF;
 
     public Monitor(SocketSource source, NameCache names, EvaluationOptions options, java.nio.file.Path definitions,
                    Duration interval, String version, Clock clock) {
@@ -84,6 +87,11 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     /** Hands every successful snapshot to a consumer (the history log), on the scan thread. */
     public void addSnapshotListener(Consumer<Snapshot> listener) {
         snapshotListeners.add(listener);
+    }
+
+    /** Where the published state takes the activity log's counts from (read after every scan). */
+    public void historyStats(Supplier<HistoryStats> stats) {
+        this.history = stats;
     }
 
     @Override
@@ -137,7 +145,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
                 LOG.log(Level.WARNING, "portwatch: snapshot listener failed: " + e);
             }
         }
-        return s.withScan(start, took, overran(took), evaluation);
+        return s.withScan(start, took, overran(took), evaluation).withHistory(history.get());
     }
 
     private boolean overran(Duration took) {

@@ -42,9 +42,6 @@ final class CheckCommand extends SettingsCommand {
             description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();

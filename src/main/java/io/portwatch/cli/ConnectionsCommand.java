@@ -3,18 +3,22 @@ package io.portwatch.cli;
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
+import io.portwatch.history.ChangeTracker;
+import io.portwatch.history.ConnectionsLog;
+import io.portwatch.history.SocketEvent;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,11 +28,17 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** {@code connections}: every socket with its process, as {@code netstat -ano} with names; {@code --stats} for counts. */
+/**
+ * {@code connections}: every socket with its process, as {@code netstat -ano} with names; {@code --stats}
+ * for counts; {@code --log} appends them to a Log-Connections CSV; {@code --watch} keeps scanning and
+ * prints the changes (PortQry {@code -wport}/{@code -wpid}).
+ */
 @Command(name = "connections", mixinStandardHelpOptions = true,
         description = {"Lists sockets with their owning process (netstat -ano / Get-NetworkStatistics view).",
                 "State names as Linux spells them (ESTABLISHED, TIME_WAIT, LISTEN, UNCONN, ...);"
-                        + " --state accepts them case-insensitively, with or without underscores, and ss spellings."})
+                        + " --state accepts them case-insensitively, with or without underscores, and ss spellings.",
+                "--log appends the listed sockets to a CSV (Log-Connections.ps1); --watch scans again every SECONDS"
+                        + " until Ctrl-C, prints each change and, with --log, appends the sockets whenever they change."})
 final class ConnectionsCommand extends SettingsCommand {
 
     @Option(names = "--process", paramLabel = "GLOB", description = "Only sockets of processes matching this name glob.")
@@ -46,11 +56,23 @@ final class ConnectionsCommand extends SettingsCommand {
     @Option(names = "--state", paramLabel = "STATE", description = "Only this state, e.g. ESTABLISHED, time_wait, listen.")
     String state;
 
-    @Option(names = "--stats", description = "Add statistics: counts and % per state, per-process counts by state.")
+    @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--log", paramLabel = "FILE.csv",
+            description = "Append the listed sockets to this CSV; the header TimeStamp,Protocol,LocalAddress,LocalPort,"
+                    + "RemoteAddress,RemotePort,State,ProcessName,PID is written only when the file is new.")
+    Path log;
+
+    @Option(names = "--watch", paramLabel = "SECONDS",
+            description = "Scan again every SECONDS (1-86400) until Ctrl-C; print each change as it happens.")
+    Integer watch;
+
+    /** For testing only: where sockets come from (null: the source the settings ask for). */
+    SocketSource source;
+
+    /** For testing only: how many scans {@code --watch} makes after the first (else until Ctrl-C). */
+    long watchScans = Long.MAX_VALUE;
 
     @Override
     public Integer call() {
@@ -70,23 +92,85 @@ final class ConnectionsCommand extends SettingsCommand {
             err.flush();
             return 2;
         }
+        if (watch != null && (watch < 1 || watch > 86400)) {
+            err.println("--watch: expecting 1-86400 seconds (found " + watch + ")");
+            err.flush();
+            return 2;
+        }
+        SocketSource scanner;
         Snapshot snapshot;
         try {
-            snapshot = OneScan.scan(settings);
+            scanner = source != null ? source : OneScan.source(settings);
+            snapshot = filtered(scanner.scan(), filter);
         } catch (Exception e) {
             err.println("cannot scan sockets: " + e.getMessage());
             err.flush();
             return 3;
         }
-        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot))
-                .sorted(ORDER).collect(Collectors.toList());
-        table(sockets, snapshot).print(out);
+        table(snapshot.sockets(), snapshot).print(out);
         if (stats) {
             out.println();
-            printStats(sockets, snapshot, out);
+            printStats(snapshot.sockets(), snapshot, out);
         }
         out.flush();
+        if (log != null && !appendToLog(snapshot, err)) {
+            return 3;
+        }
+        return watch == null ? 0 : watch(scanner, filter, snapshot, out, err);
+    }
+
+    /** The snapshot with only the sockets the filter lets through, in listing order. */
+    private static Snapshot filtered(Snapshot snapshot, SocketFilter filter) {
+        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot))
+                .sorted(ORDER).collect(Collectors.toList());
+        return new Snapshot(snapshot.takenAt(), snapshot.duration(), sockets, snapshot.processes());
+    }
+
+    /** Scans every {@code --watch} seconds, printing changes and logging the sockets when they change. */
+    private int watch(SocketSource scanner, SocketFilter filter, Snapshot first, PrintWriter out, PrintWriter err) {
+        err.println("watching every " + watch + " s; Ctrl-C stops");
+        err.flush();
+        ChangeTracker tracker = new ChangeTracker();
+        tracker.next(first);
+        for (long scans = 0; scans < watchScans; scans++) {
+            try {
+                Thread.sleep(watch * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Snapshot snapshot;
+            try {
+                snapshot = filtered(scanner.scan(), filter);
+            } catch (Exception e) {
+                err.println("cannot scan sockets: " + e.getMessage() + "; trying again in " + watch + " s");
+                err.flush();
+                continue;
+            }
+            List<SocketEvent> changes = tracker.next(snapshot);
+            if (changes.isEmpty()) {
+                continue;
+            }
+            changes.forEach(e -> out.println(e.describe()));
+            out.flush();
+            if (log != null) {
+                appendToLog(snapshot, err);
+            }
+        }
         return 0;
+    }
+
+    private boolean appendToLog(Snapshot snapshot, PrintWriter err) {
+        try {
+            ConnectionsLog.append(log, snapshot.takenAt(), snapshot.sockets(), snapshot);
+            return true;
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException || e.getMessage() == null
+                    ? e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()) : e.getMessage();
+            err.println("cannot write " + log + ": " + why);
+            err.flush();
+            return false;
+        }
     }
 
     SocketFilter filter() {

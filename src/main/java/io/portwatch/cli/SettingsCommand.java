@@ -2,7 +2,9 @@ package io.portwatch.cli;
 
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
@@ -22,6 +24,9 @@ abstract class SettingsCommand implements Callable<Integer> {
 
     @Unmatched
     List<String> settingArguments = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     /** The settings from these arguments, the config file and the environment. */
     Settings settings() throws SettingsException {

@@ -5,8 +5,6 @@ import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 
@@ -15,9 +13,6 @@ import java.io.PrintWriter;
         description = {"Checks the settings and both definitions files and prints every problem.",
                 "Exit code: 0 when valid, 2 when not."})
 final class ValidateCommand extends SettingsCommand {
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -18,7 +18,7 @@ public final class NamePattern {
 
     private NamePattern(String text) {
         this.text = text;
-        this.regex = Pattern.compile(toRegex(stripExe(text)), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        this.regex = Pattern.compile(globToRegex(stripExe(text)), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     /** The pattern for a field value; empty and {@code *} give {@link #ANY}. */
@@ -64,7 +64,8 @@ public final class NamePattern {
                 ? name.substring(0, name.length() - 4) : name;
     }
 
-    private static String toRegex(String glob) {
+    /** A regular expression for a glob: {@code *} any run of characters, {@code ?} one, the rest literal. */
+    public static String globToRegex(String glob) {
         StringBuilder re = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (char c : glob.toCharArray()) {

@@ -28,11 +28,13 @@ import java.util.Optional;
  * @param reloadsOk        successful definitions reloads
  * @param reloadsFailed    failed definitions reloads
  * @param evaluation       the results of the last successful scan; empty before the first
+ * @param history          what the activity log has written so far
  */
 public record MonitorState(String host, String version, String source, Duration interval, Instant startedAt,
                            Optional<Instant> lastScanAt, Duration lastScanDuration, long scans, long scanFailures,
                            long overruns, String lastScanError, Definitions definitions, List<String> configErrors,
-                           long reloadsOk, long reloadsFailed, Optional<Evaluation> evaluation) {
+                           long reloadsOk, long reloadsFailed, Optional<Evaluation> evaluation,
+                           HistoryStats history) {
 
     public MonitorState {
         Objects.requireNonNull(host, "host");
@@ -40,6 +42,7 @@ public record MonitorState(String host, String version, String source, Duration 
         Objects.requireNonNull(definitions, "definitions");
         configErrors = List.copyOf(configErrors);
         Objects.requireNonNull(evaluation, "evaluation");
+        Objects.requireNonNull(history, "history");
     }
 
     /** True when the last scan failed, so the results are from an older scan (DESIGN §3: stale, not RED). */
@@ -55,34 +58,41 @@ public record MonitorState(String host, String version, String source, Duration 
     /** The state before any scan or load. */
     public static MonitorState initial(String host, String version, String source, Duration interval, Instant startedAt) {
         return new MonitorState(host, version, source, interval, startedAt, Optional.empty(), Duration.ZERO, 0, 0, 0, "",
-                Definitions.EMPTY, List.of(), 0, 0, Optional.empty());
+                Definitions.EMPTY, List.of(), 0, 0, Optional.empty(), HistoryStats.OFF);
     }
 
     /** After a successful scan that started at {@code at} and took {@code took}. */
     public MonitorState withScan(Instant at, Duration took, boolean overrun, Evaluation result) {
         return new MonitorState(host, version, source, interval, startedAt, Optional.of(at), took, scans + 1,
                 scanFailures, overruns + (overrun ? 1 : 0), "", definitions, configErrors, reloadsOk, reloadsFailed,
-                Optional.of(result));
+                Optional.of(result), history);
     }
 
     /** After a failed scan: the last results stay, marked stale. */
     public MonitorState withScanFailure(Duration took, boolean overrun, String why) {
         return new MonitorState(host, version, source, interval, startedAt, lastScanAt, took, scans + 1,
                 scanFailures + 1, overruns + (overrun ? 1 : 0), why, definitions, configErrors, reloadsOk, reloadsFailed,
-                evaluation);
+                evaluation, history);
     }
 
     /** After good definitions were loaded; {@code reload} counts it as a successful reload. */
     public MonitorState withDefinitions(Definitions loaded, boolean reload) {
         return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, loaded, List.of(), reloadsOk + (reload ? 1 : 0), reloadsFailed,
-                evaluation);
+                evaluation, history);
     }
 
     /** After definitions with errors: the last good ones stay in force. */
     public MonitorState withConfigErrors(List<String> errors, boolean reload) {
         return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, definitions, errors, reloadsOk, reloadsFailed + (reload ? 1 : 0),
-                evaluation);
+                evaluation, history);
+    }
+
+    /** With the activity log's latest counts. */
+    public MonitorState withHistory(HistoryStats stats) {
+        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+                scanFailures, overruns, lastScanError, definitions, configErrors, reloadsOk, reloadsFailed, evaluation,
+                stats);
     }
 }

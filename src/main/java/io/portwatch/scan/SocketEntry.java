@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <p>Addresses are normalised: an IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.1}) is stored as its
  * IPv4 form, so that rows written with either form match. An unconnected socket has the wildcard
- * remote address of its family and remote port 0.
+ * remote address of its (normalised) family and remote port 0.
  *
  * @param protocol      tcp or udp
  * @param localAddress  local address (wildcard {@code 0.0.0.0} / {@code ::} when bound to all)
@@ -39,6 +39,9 @@ public record SocketEntry(
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(state, "state");
+        if (localAddress instanceof java.net.Inet4Address && remoteAddress.isAnyLocalAddress()) {
+            remoteAddress = Addresses.anyIPv4(); // an IPv4-mapped socket of a tcp6/udp6 table, unconnected
+        }
         if (localPort < 0 || localPort > 65535 || remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("port out of range: " + localPort + "/" + remotePort);
         }

@@ -1,0 +1,131 @@
+package io.portwatch.agent;
+
+import io.portwatch.config.BuildInfo;
+import io.portwatch.config.SettingKey;
+import io.portwatch.config.Settings;
+import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.HistoryStats;
+import io.portwatch.history.HistoryLog;
+import io.portwatch.jmx.JmxPublisher;
+import io.portwatch.jolokia.JolokiaEndpoint;
+import io.portwatch.jolokia.JolokiaOptions;
+import io.portwatch.prometheus.PrometheusEndpoint;
+import io.portwatch.scan.NameCache;
+import io.portwatch.scan.SocketSource;
+import io.portwatch.scan.SocketSources;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+/**
+ * The composition root: builds the monitor and its publishers from settings, starts them, and
+ * stops them in reverse order. Used by the agent and by {@code run} alike. An endpoint that cannot
+ * start (port in use, refused settings) is one log line; the rest runs on.
+ */
+public final class PortwatchRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.portwatch");
+
+    private final Deque<AutoCloseable> closeables;
+
+    private PortwatchRuntime(Deque<AutoCloseable> closeables) {
+        this.closeables = closeables;
+    }
+
+    /**
+     * Starts everything the settings ask for.
+     *
+     * @throws SocketSources.UnsupportedPlatformException when no socket source works here (nothing is started)
+     */
+    public static PortwatchRuntime start(Settings settings) throws SocketSources.UnsupportedPlatformException {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return start(settings, started);
+        } catch (RuntimeException | Error e) {
+            new PortwatchRuntime(started).close(); // stop what did start
+            throw e;
+        }
+    }
+
+    private static PortwatchRuntime start(Settings settings, Deque<AutoCloseable> started)
+            throws SocketSources.UnsupportedPlatformException {
+        SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE));
+        EvaluationOptions options = EvaluationOptions.of(settings);
+        NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
+        started.push(names);
+        Monitor monitor = new Monitor(source, names, options, settings.getPath(SettingKey.DEFINITIONS),
+                settings.getSeconds(SettingKey.INTERVAL), BuildInfo.version(), Clock.systemUTC());
+
+        HistoryLog history = new HistoryLog(settings);
+        if (history.isEnabled()) {
+            monitor.addSnapshotListener(history);
+            monitor.historyStats(() -> new HistoryStats(true, history.eventsWritten(), history.writeFailures()));
+            started.push(history);
+        }
+
+        JmxPublisher jmx = new JmxPublisher(ManagementFactory.getPlatformMBeanServer(), monitor::state, monitor);
+        jmx.register();
+        monitor.addListener(jmx);
+        started.push(jmx);
+
+        Optional<PrometheusEndpoint> prometheus = Optional.empty();
+        if (settings.getBoolean(SettingKey.PROMETHEUS_ENABLED)) {
+            try {
+                prometheus = Optional.of(PrometheusEndpoint.start(settings.get(SettingKey.PROMETHEUS_HOST),
+                        settings.getInt(SettingKey.PROMETHEUS_PORT), monitor::state,
+                        settings.getBoolean(SettingKey.PROMETHEUS_PID_LABEL)));
+                started.push(prometheus.get());
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "portwatch: no Prometheus endpoint: " + e.getMessage());
+            }
+        }
+        Optional<JolokiaEndpoint> jolokia = Optional.empty();
+        if (settings.getBoolean(SettingKey.JOLOKIA_ENABLED)) {
+            try {
+                jolokia = Optional.of(JolokiaEndpoint.start(JolokiaOptions.of(settings)));
+                started.push(jolokia.get());
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "portwatch: no Jolokia endpoint: " + e.getMessage());
+            }
+        }
+        started.push(monitor); // closed first: no scan runs while the publishers and the history stop
+        monitor.start();
+        PortwatchRuntime runtime = new PortwatchRuntime(started);
+        LOG.log(Level.INFO, "portwatch " + BuildInfo.version() + " started in pid " + ProcessHandle.current().pid()
+                + ": " + source.name() + " sockets every " + settings.get(SettingKey.INTERVAL) + " s, definitions "
+                + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
+                + prometheus.map(p -> ", metrics http://" + settings.get(SettingKey.PROMETHEUS_HOST) + ":" + p.port()
+                + "/metrics").orElse("")
+                + jolokia.map(j -> ", jolokia " + j.url()).orElse("")
+                + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse(""));
+        return runtime;
+    }
+
+    /** True when a portwatch Agent MBean is registered in this JVM (a load through another class loader included). */
+    static boolean isRunningInThisJvm() {
+        try {
+            return ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName("portwatch:type=Agent"));
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops every part, newest first; never throws. */
+    @Override
+    public void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "portwatch: stopping " + c.getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.portwatch.history;
+
+import io.portwatch.scan.Addresses;
+import io.portwatch.scan.ProcessInfo;
+import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketEntry;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The CSV of Log-Connections.ps1, done right: header exactly
+ * {@code TimeStamp,Protocol,LocalAddress,LocalPort,RemoteAddress,RemotePort,State,ProcessName,PID}
+ * written only when the file is new, then one row per socket, all rows of one snapshot with the same
+ * UTC ISO-8601 time stamp, RFC 4180 quoting, LF line ends, UTF-8. Protocol is {@code TCP} or
+ * {@code UDP} as netstat prints it; states are portwatch's (Linux) names; an unknown process or pid
+ * is an empty field. All rows of one call go to the file in one write.
+ */
+public final class ConnectionsLog {
+
+    /** The header, column by column. */
+    public static final List<String> COLUMNS = List.of("TimeStamp", "Protocol", "LocalAddress", "LocalPort",
+            "RemoteAddress", "RemotePort", "State", "ProcessName", "PID");
+
+    private ConnectionsLog() {
+    }
+
+    /**
+     * Appends these sockets of the snapshot, with the header first when the file is new or empty.
+     *
+     * @return rows appended
+     * @throws IOException when the file cannot be written, or it already holds another kind of CSV
+     *                     (the message names the file and both headers)
+     */
+    public static int append(Path file, Instant time, List<SocketEntry> sockets, Snapshot snapshot) throws IOException {
+        String stamp = HistoryFiles.formatTime(time);
+        StringBuilder text = new StringBuilder(64 + sockets.size() * 96);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0) {
+                text.append(Csv.header(COLUMNS));
+            } else {
+                Optional<List<String>> header = header(file);
+                if (header.isEmpty() || !isHeader(header.get())) {
+                    throw new IOException(file + ": not a Log-Connections CSV: its header is "
+                            + header.map(h -> String.join(",", h)).orElse("missing") + ", expecting " + String.join(",", COLUMNS));
+                }
+                if (lastByte(ch, size) != '\n') {
+                    text.append('\n'); // begin on a line of our own
+                }
+            }
+            for (SocketEntry s : sockets) {
+                text.append(row(stamp, s, snapshot.owner(s).orElse(null)));
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            long at = size;
+            while (bytes.hasRemaining()) {
+                at += ch.write(bytes, at);
+            }
+        }
+        return sockets.size();
+    }
+
+    static String row(String stamp, SocketEntry s, ProcessInfo p) {
+        return Csv.line(stamp, s.protocol().name(), Addresses.format(s.localAddress()), s.localPort(),
+                Addresses.format(s.remoteAddress()), s.remotePort(), s.state(), p == null ? "" : p.name(),
+                s.hasOwner() ? Integer.toString(s.pid()) : "");
+    }
+
+    /** True when these are the Log-Connections columns (names compared case-insensitively). */
+    public static boolean isHeader(List<String> columns) {
+        if (columns.size() != COLUMNS.size()) {
+            return false;
+        }
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            if (!COLUMNS.get(i).equalsIgnoreCase(columns.get(i).trim())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first record of a CSV file, skipping a PowerShell {@code #TYPE} line and a byte order mark;
+     * empty for an empty file.
+     */
+    static Optional<List<String>> header(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(Csv.READ).get()) {
+            Iterator<CSVRecord> records = parser.iterator();
+            while (records.hasNext()) {
+                List<String> fields = new java.util.ArrayList<>(records.next().toList());
+                if (!fields.isEmpty() && fields.get(0).startsWith("\uFEFF")) {
+                    fields.set(0, fields.get(0).substring(1));
+                }
+                if (fields.size() == 1 && fields.get(0).toUpperCase(Locale.ROOT).startsWith("#TYPE")) {
+                    continue;
+                }
+                return Optional.of(fields);
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static byte lastByte(FileChannel ch, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1);
+        ch.read(b, size - 1);
+        return b.get(0);
+    }
+}

@@ -1,0 +1,87 @@
+package io.portwatch.jmx;
+
+/** {@code portwatch:type=Agent}: the monitor itself, its scans, its definitions and the overall health. */
+@Description("portwatch: the monitor, its scans and definitions, and the overall health of the expected ports and"
+        + " connections. Values are those of the last scan; reading never triggers a scan.")
+public interface AgentMXBean {
+
+    @Description("This host's name, as matched against the definitions' host column")
+    String getHost();
+
+    @Description("portwatch's version")
+    String getVersion();
+
+    @Description("The socket source scanning this host (linux, windows, macos)")
+    String getSource();
+
+    @Description("Seconds between two scans")
+    long getIntervalSeconds();
+
+    @Description("When the monitor started (ISO-8601 UTC)")
+    String getStartedAt();
+
+    @Description("Start of the last successful scan (ISO-8601 UTC); empty before the first")
+    String getLastScanTime();
+
+    @Description("Duration of the last scan, successful or not, in milliseconds")
+    long getLastScanDurationMillis();
+
+    @Description("Scans attempted since the monitor started")
+    long getScanCount();
+
+    @Description("Scans that failed since the monitor started")
+    long getScanFailures();
+
+    @Description("Scans that took longer than the interval (the next one was delayed)")
+    long getScanOverruns();
+
+    @Description("Why the last scan failed; empty when it did not")
+    String getLastScanError();
+
+    @Description("Rows written to the activity log's events file (0 when history.dir is not set)")
+    long getHistoryEventsWritten();
+
+    @Description("Rows of any activity log file that could not be written (full disk, unwritable directory)")
+    long getHistoryWriteFailures();
+
+    @Description("True when the last scan failed: the row results are those of the last successful scan")
+    boolean isStale();
+
+    @Description("Listening-port rows in force for this host")
+    int getListeningDefinitions();
+
+    @Description("Connection rows in force for this host")
+    int getConnectionDefinitions();
+
+    @Description("Problems of the last definitions load (file:line, column, value); when not empty the files on"
+            + " disk are not in force and the last good definitions are")
+    String[] getConfigErrors();
+
+    @Description("Definitions reloads that succeeded")
+    long getConfigReloads();
+
+    @Description("Definitions reloads that failed (the last good definitions stayed in force)")
+    long getConfigReloadFailures();
+
+    @Description("Rows (listening ports and connections) that are GREEN")
+    int getGreenCount();
+
+    @Description("Rows (listening ports and connections) that are YELLOW")
+    int getYellowCount();
+
+    @Description("Rows (listening ports and connections) that are RED")
+    int getRedCount();
+
+    @Description("Worst health of all rows: 0 GREEN, 1 YELLOW, 2 RED; 0 without rows or before the first scan")
+    int getWorstHealth();
+
+    @Description("Worst health of all rows: GREEN, YELLOW or RED")
+    String getWorstHealthName();
+
+    @Description("Scan now, as soon as the scan thread is free; returns at once")
+    void scanNow();
+
+    @Description("Read the definitions files again on the scan thread; a file with errors keeps the last good"
+            + " definitions (see ConfigErrors); returns at once")
+    void reloadDefinitions();
+}

@@ -1,0 +1,163 @@
+package io.portwatch.jmx;
+
+import io.portwatch.config.Definitions;
+import io.portwatch.health.Health;
+import io.portwatch.health.MonitorControl;
+import io.portwatch.health.MonitorState;
+
+import java.util.function.Supplier;
+
+/** {@code portwatch:type=Agent}: every attribute is read from the latest state. */
+final class AgentView implements AgentMXBean {
+
+    private final Supplier<MonitorState> state;
+    private final MonitorControl control;
+
+    AgentView(Supplier<MonitorState> state, MonitorControl control) {
+        this.state = state;
+        this.control = control;
+    }
+
+    private MonitorState s() {
+        return state.get();
+    }
+
+    private Definitions mine() {
+        MonitorState s = s();
+        return s.definitions().forHost(s.host());
+    }
+
+    private int count(Health health) {
+        return s().evaluation().map(e -> (int) e.count(health)).orElse(0);
+    }
+
+    @Override
+    public String getHost() {
+        return s().host();
+    }
+
+    @Override
+    public String getVersion() {
+        return s().version();
+    }
+
+    @Override
+    public String getSource() {
+        return s().source();
+    }
+
+    @Override
+    public long getIntervalSeconds() {
+        return s().interval().getSeconds();
+    }
+
+    @Override
+    public String getStartedAt() {
+        return Values.iso(s().startedAt());
+    }
+
+    @Override
+    public String getLastScanTime() {
+        return s().lastScanAt().map(Values::iso).orElse("");
+    }
+
+    @Override
+    public long getLastScanDurationMillis() {
+        return s().lastScanDuration().toMillis();
+    }
+
+    @Override
+    public long getScanCount() {
+        return s().scans();
+    }
+
+    @Override
+    public long getScanFailures() {
+        return s().scanFailures();
+    }
+
+    @Override
+    public long getScanOverruns() {
+        return s().overruns();
+    }
+
+    @Override
+    public long getHistoryEventsWritten() {
+        return s().history().eventsWritten();
+    }
+
+    @Override
+    public long getHistoryWriteFailures() {
+        return s().history().writeFailures();
+    }
+
+    @Override
+    public String getLastScanError() {
+        return s().lastScanError();
+    }
+
+    @Override
+    public boolean isStale() {
+        return s().stale();
+    }
+
+    @Override
+    public int getListeningDefinitions() {
+        return mine().listening().size();
+    }
+
+    @Override
+    public int getConnectionDefinitions() {
+        return mine().connections().size();
+    }
+
+    @Override
+    public String[] getConfigErrors() {
+        return s().configErrors().toArray(String[]::new);
+    }
+
+    @Override
+    public long getConfigReloads() {
+        return s().reloadsOk();
+    }
+
+    @Override
+    public long getConfigReloadFailures() {
+        return s().reloadsFailed();
+    }
+
+    @Override
+    public int getGreenCount() {
+        return count(Health.GREEN);
+    }
+
+    @Override
+    public int getYellowCount() {
+        return count(Health.YELLOW);
+    }
+
+    @Override
+    public int getRedCount() {
+        return count(Health.RED);
+    }
+
+    @Override
+    public int getWorstHealth() {
+        return s().worst().code();
+    }
+
+    @Override
+    public String getWorstHealthName() {
+        return s().worst().name();
+    }
+
+    @Override
+    public void scanNow() {
+        control.scanNow();
+    }
+
+    @Override
+    public void reloadDefinitions() {
+        control.reloadDefinitions();
+    }
+}

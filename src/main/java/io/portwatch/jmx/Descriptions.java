@@ -1,0 +1,124 @@
+package io.portwatch.jmx;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.NotificationEmitter;
+import javax.management.StandardEmitterMBean;
+import javax.management.StandardMBean;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@link Description}s of one MXBean interface, by attribute and operation name, and the two
+ * {@link StandardMBean} flavours that put them into {@link MBeanInfo}. Every operation is
+ * {@link MBeanOperationInfo#ACTION}: portwatch has no read-only operations (attributes do that).
+ */
+final class Descriptions {
+
+    private final String mbean;
+    private final Map<String, String> attributes = new HashMap<>();
+    private final Map<String, String> operations = new HashMap<>();
+
+    private Descriptions(Class<?> mxbean) {
+        Description type = mxbean.getAnnotation(Description.class);
+        this.mbean = type == null ? "" : type.value();
+        for (Method m : mxbean.getMethods()) {
+            Description d = m.getAnnotation(Description.class);
+            if (d == null) {
+                continue;
+            }
+            String name = m.getName();
+            if (m.getParameterCount() == 0 && name.startsWith("get") && name.length() > 3
+                    && m.getReturnType() != void.class) {
+                attributes.put(name.substring(3), d.value());
+            } else if (m.getParameterCount() == 0 && name.startsWith("is") && name.length() > 2
+                    && m.getReturnType() == boolean.class) {
+                attributes.put(name.substring(2), d.value());
+            } else {
+                operations.put(name, d.value());
+            }
+        }
+    }
+
+    private String mbean(MBeanInfo info) {
+        return mbean.isEmpty() ? info.getDescription() : mbean;
+    }
+
+    private String attribute(MBeanAttributeInfo info) {
+        return attributes.getOrDefault(info.getName(), info.getDescription());
+    }
+
+    private String operation(MBeanOperationInfo info) {
+        return operations.getOrDefault(info.getName(), info.getDescription());
+    }
+
+    /** An MXBean without notifications. */
+    static <T> StandardMBean mxbean(T implementation, Class<T> mxbean) {
+        return new Described<>(implementation, mxbean);
+    }
+
+    /** An MXBean that sends notifications through {@code emitter}. */
+    static <T> StandardEmitterMBean mxbean(T implementation, Class<T> mxbean, NotificationEmitter emitter) {
+        return new DescribedEmitter<>(implementation, mxbean, emitter);
+    }
+
+    private static final class Described<T> extends StandardMBean {
+        private final Descriptions descriptions;
+
+        Described(T implementation, Class<T> mxbean) {
+            super(implementation, mxbean, true);
+            this.descriptions = new Descriptions(mxbean);
+        }
+
+        @Override
+        protected String getDescription(MBeanInfo info) {
+            return descriptions.mbean(info);
+        }
+
+        @Override
+        protected String getDescription(MBeanAttributeInfo info) {
+            return descriptions.attribute(info);
+        }
+
+        @Override
+        protected String getDescription(MBeanOperationInfo info) {
+            return descriptions.operation(info);
+        }
+
+        @Override
+        protected int getImpact(MBeanOperationInfo info) {
+            return MBeanOperationInfo.ACTION;
+        }
+    }
+
+    private static final class DescribedEmitter<T> extends StandardEmitterMBean {
+        private final Descriptions descriptions;
+
+        DescribedEmitter(T implementation, Class<T> mxbean, NotificationEmitter emitter) {
+            super(implementation, mxbean, true, emitter);
+            this.descriptions = new Descriptions(mxbean);
+        }
+
+        @Override
+        protected String getDescription(MBeanInfo info) {
+            return descriptions.mbean(info);
+        }
+
+        @Override
+        protected String getDescription(MBeanAttributeInfo info) {
+            return descriptions.attribute(info);
+        }
+
+        @Override
+        protected String getDescription(MBeanOperationInfo info) {
+            return descriptions.operation(info);
+        }
+
+        @Override
+        protected int getImpact(MBeanOperationInfo info) {
+            return MBeanOperationInfo.ACTION;
+        }
+    }
+}

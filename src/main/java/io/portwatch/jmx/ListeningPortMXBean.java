@@ -1,0 +1,29 @@
+package io.portwatch.jmx;
+
+/** {@code portwatch:type=ListeningPort,name=<id>}: one row of {@code monitoredListeningPorts.csv}. */
+@Description("A port that should be listening (one row of monitoredListeningPorts.csv). GREEN: listening as"
+        + " expected; YELLOW: there, but on another address or owned by another or an unseen process; RED: nothing"
+        + " listens. Values are those of the last scan.")
+public interface ListeningPortMXBean extends RowMXBean {
+
+    @Description("tcp or udp")
+    String getProtocol();
+
+    @Description("Expected local address; * for any")
+    String getLocalIP();
+
+    @Description("Expected port or port range (8000-8010)")
+    String getLocalPort();
+
+    @Description("Expected owning process name (glob, case-insensitive); * for any")
+    String getProcName();
+
+    @Description("The row's comment")
+    String getComment();
+
+    @Description("Where the row is defined (file:line)")
+    String getSource();
+
+    @Description("Owning process ids of the matched sockets, ascending (owners that cannot be seen left out)")
+    int[] getMatchedPids();
+}

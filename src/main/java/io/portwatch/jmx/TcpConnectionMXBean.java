@@ -1,0 +1,43 @@
+package io.portwatch.jmx;
+
+import java.util.Map;
+
+/** {@code portwatch:type=TcpConnection,name=<id>}: one row of {@code monitoredTcpConnects.csv}. */
+@Description("A TCP connection that should be up (one row of monitoredTcpConnects.csv). GREEN: MinCount to MaxCount"
+        + " ESTABLISHED; YELLOW: outside those bounds, only opening or closing, or owned by another process; RED: no"
+        + " matching socket, only CLOSE_WAIT, or the remote name does not resolve. Values are those of the last scan.")
+public interface TcpConnectionMXBean extends RowMXBean {
+
+    @Description("Expected remote address; * for any (or when only RemoteName is given)")
+    String getRemoteIP();
+
+    @Description("Remote host name whose A/AAAA addresses count as the remote; empty for none")
+    String getRemoteName();
+
+    @Description("Expected remote port or port range")
+    String getRemotePort();
+
+    @Description("Expected local port or port range; * for any")
+    String getLocalPort();
+
+    @Description("Expected owning process name (glob, case-insensitive); * for any")
+    String getProcName();
+
+    @Description("Least number of ESTABLISHED connections")
+    int getMinCount();
+
+    @Description("Most number of ESTABLISHED connections; -1 for no limit")
+    int getMaxCount();
+
+    @Description("ESTABLISHED connections owned by the expected process")
+    int getEstablished();
+
+    @Description("Matched sockets of the expected process (or of an owner that cannot be seen), by TCP state")
+    Map<String, Integer> getSocketsByState();
+
+    @Description("The row's comment")
+    String getComment();
+
+    @Description("Where the row is defined (file:line)")
+    String getSource();
+}

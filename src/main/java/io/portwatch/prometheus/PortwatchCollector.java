@@ -1,0 +1,295 @@
+package io.portwatch.prometheus;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.ListeningRow;
+import io.portwatch.health.ConnectionResult;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.Health;
+import io.portwatch.health.ListeningResult;
+import io.portwatch.health.MonitorState;
+import io.portwatch.health.ProcessSockets;
+import io.portwatch.health.SocketCounts;
+import io.portwatch.health.UnexpectedListener;
+import io.portwatch.scan.Addresses;
+import io.portwatch.scan.Protocol;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * portwatch's metrics, built at scrape time from the last published {@link MonitorState}: a scrape
+ * reads the state the supplier returns and nothing else; it never triggers or waits for a scan
+ * (DESIGN §1).
+ *
+ * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and
+ * {@code docs/metrics-table.md} documents it. A label value {@code *} means "any" (an empty or
+ * {@code *} field of the definitions file).
+ */
+final class PortwatchCollector implements MultiCollector {
+
+    /** Label value for an empty ("any") field of a definitions row. */
+    static final String ANY = "*";
+
+    private static final String LAST_SCAN = " (from the last completed scan)";
+
+    private final Supplier<MonitorState> state;
+    private final boolean pidLabel;
+
+    /**
+     * @param state    the last published state; called once per scrape
+     * @param pidLabel whether {@code portwatch_process_sockets} gets a {@code pid} label (one series per pid)
+     */
+    PortwatchCollector(Supplier<MonitorState> state, boolean pidLabel) {
+        this.state = Objects.requireNonNull(state, "state");
+        this.pidLabel = pidLabel;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        return snapshots(state.get(), pidLabel);
+    }
+
+    /**
+     * Every metric of one state. Pure: the same state gives the same snapshots.
+     *
+     * <p>Metrics that describe a scan's results (row health, socket counts, unexpected listeners,
+     * row counts by health) are absent before the first successful scan, and so are the last scan's
+     * timestamp and duration; counters, configuration and build metrics are always present.
+     */
+    static MetricSnapshots snapshots(MonitorState state, boolean pidLabel) {
+        List<MetricSnapshot> out = new ArrayList<>();
+        Optional<Evaluation> evaluation = state.evaluation();
+
+        evaluation.ifPresent(e -> {
+            out.add(listeningHealth(e.listening()));
+            out.add(connectionHealth(e.connections()));
+            out.add(rowReasons(e));
+            out.add(connectionSockets(e.connections()));
+            out.add(processSockets(e.processes(), pidLabel));
+            out.add(hostSockets(e.host()));
+            out.add(unexpectedListener(e.unexpected()));
+            out.add(gauge("portwatch_unexpected_listeners",
+                    "Number of listeners no listening row covers, 0 when unexpectedListeners is off" + LAST_SCAN,
+                    e.unexpected().size()));
+            Series rows = new Series();
+            for (Health h : Health.values()) {
+                rows.set(e.count(h), "health", h.name().toLowerCase(Locale.ROOT));
+            }
+            out.add(rows.gauge("portwatch_rows", "Number of rows in each health: green, yellow, red" + LAST_SCAN));
+        });
+
+        if (state.scans() > 0) {
+            out.add(GaugeSnapshot.builder().name("portwatch_scan_duration_seconds").unit(Unit.SECONDS)
+                    .help("Duration of the last scan, successful or not")
+                    .dataPoint(point(seconds(state.lastScanDuration()))).build());
+        }
+        state.lastScanAt().ifPresent(at -> out.add(GaugeSnapshot.builder()
+                .name("portwatch_last_scan_timestamp_seconds").unit(Unit.SECONDS)
+                .help("Unix time when the last successful scan started; the published results are from that scan")
+                .dataPoint(point(at.toEpochMilli() / 1000.0)).build()));
+        out.add(GaugeSnapshot.builder().name("portwatch_scan_interval_seconds").unit(Unit.SECONDS)
+                .help("Configured scan interval; a scrape reads the results of the last scan and never starts one")
+                .dataPoint(point(seconds(state.interval()))).build());
+        out.add(counter("portwatch_scans", "Scans attempted", state.scans()));
+        out.add(counter("portwatch_scan_failures",
+                "Scans that failed; the results of the last good scan then stay, marked stale", state.scanFailures()));
+        out.add(counter("portwatch_scan_overruns", "Scans that took longer than the scan interval", state.overruns()));
+        out.add(counter("portwatch_history_events", "Rows written to the activity log's events file"
+                + " (stays 0 when history.dir is not set)", state.history().eventsWritten()));
+        out.add(counter("portwatch_history_write_failures", "Rows of any activity log file that could not be written",
+                state.history().writeFailures()));
+        out.add(gauge("portwatch_results_stale",
+                "1 when the last scan failed and the published results are from an older scan, else 0",
+                state.stale() ? 1 : 0));
+
+        Definitions inForce = state.definitions().forHost(state.host());
+        Series definitions = new Series();
+        definitions.set(inForce.listening().size(), "kind", "listening");
+        definitions.set(inForce.connections().size(), "kind", "connection");
+        out.add(definitions.gauge("portwatch_definitions", "Definition rows loaded and in force on this host, by kind"));
+        out.add(gauge("portwatch_config_errors", "Problems in the definitions files at the last (re)load;"
+                + " more than 0 means the last good definitions are still in force", state.configErrors().size()));
+        out.add(CounterSnapshot.builder().name("portwatch_config_reloads").help("Definitions reloads, by result")
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "success"))
+                        .value(state.reloadsOk()).build())
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "failure"))
+                        .value(state.reloadsFailed()).build())
+                .build());
+        out.add(InfoSnapshot.builder().name("portwatch_build").help("portwatch's version and this host's name")
+                .dataPoint(InfoDataPointSnapshot.builder()
+                        .labels(Labels.of("version", Objects.toString(state.version(), ""), "host", state.host())).build())
+                .build());
+        return new MetricSnapshots(out);
+    }
+
+    private static MetricSnapshot listeningHealth(List<ListeningResult> results) {
+        Series s = new Series();
+        for (ListeningResult r : results) {
+            ListeningRow row = r.row();
+            s.set(r.health().code(), "id", row.id(), "protocol", row.protocol().label(),
+                    "local_ip", address(row.localIP()), "local_port", row.localPort().toString(),
+                    "process", row.procName().text(), "severity", row.severity().label());
+        }
+        return s.gauge("portwatch_listening_port_health",
+                "Health of a listening-port row: 0 GREEN, 1 YELLOW, 2 RED" + LAST_SCAN);
+    }
+
+    private static MetricSnapshot connectionHealth(List<ConnectionResult> results) {
+        Series s = new Series();
+        for (ConnectionResult r : results) {
+            ConnectionRow row = r.row();
+            s.set(r.health().code(), "id", row.id(), "remote_ip", address(row.remoteIP()),
+                    "remote_name", row.hasRemoteName() ? row.remoteName() : ANY,
+                    "remote_port", row.remotePort().toString(), "local_port", row.localPort().toString(),
+                    "process", row.procName().text(), "severity", row.severity().label());
+        }
+        return s.gauge("portwatch_connection_health",
+                "Health of a connection row: 0 GREEN, 1 YELLOW, 2 RED" + LAST_SCAN);
+    }
+
+    private static MetricSnapshot rowReasons(Evaluation e) {
+        Map<Labels, InfoDataPointSnapshot> points = new LinkedHashMap<>();
+        e.listening().forEach(r -> reason(points, "listening", r.id(), r.reason()));
+        e.connections().forEach(r -> reason(points, "connection", r.id(), r.reason()));
+        InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row_reason")
+                .help("The one-line reason of each row's current health, always 1" + LAST_SCAN);
+        points.values().forEach(b::dataPoint);
+        return b.build();
+    }
+
+    private static void reason(Map<Labels, InfoDataPointSnapshot> points, String kind, String id, String reason) {
+        Labels labels = Labels.of("kind", kind, "id", id, "reason", reason);
+        points.putIfAbsent(labels, InfoDataPointSnapshot.builder().labels(labels).build());
+    }
+
+    private static MetricSnapshot connectionSockets(List<ConnectionResult> results) {
+        Series s = new Series();
+        for (ConnectionResult r : results) {
+            // ESTABLISHED is always there (0 included): it is the count minCount/maxCount judge
+            s.set(r.established(), "id", r.id(), "state", SocketState.ESTABLISHED.name());
+            r.byState().forEach((state, n) -> s.set(n, "id", r.id(), "state", state.name()));
+        }
+        return s.gauge("portwatch_connection_sockets",
+                "Sockets matched by a connection row and owned by the expected process, by state" + LAST_SCAN);
+    }
+
+    private static MetricSnapshot processSockets(List<ProcessSockets> processes, boolean pidLabel) {
+        Series s = new Series();
+        for (ProcessSockets p : processes) {
+            if (!pidLabel) {
+                counts(s, p.counts(), "process", p.name());
+                continue;
+            }
+            p.byPid().forEach((pid, counts) -> counts(s, counts, "process", p.name(), "pid", Integer.toString(pid)));
+            // sockets whose owner cannot be seen have no pid: pid="" (the same series as without the label)
+            counts(s, remainder(p), "process", p.name(), "pid", "");
+        }
+        return s.gauge("portwatch_process_sockets", "Sockets per process name by protocol and state;"
+                + " process unknown when the owner cannot be seen" + LAST_SCAN);
+    }
+
+    /** The counts of a process name that no pid accounts for (its sockets with an unseen owner). */
+    private static Map<Protocol, Map<SocketState, Integer>> remainder(ProcessSockets p) {
+        Map<Protocol, Map<SocketState, Integer>> left = new EnumMap<>(Protocol.class);
+        p.counts().asMap().forEach((protocol, byState) -> byState.forEach((state, n) -> {
+            int byPids = p.byPid().values().stream().mapToInt(c -> c.get(protocol, state)).sum();
+            if (n > byPids) {
+                left.computeIfAbsent(protocol, k -> new EnumMap<>(SocketState.class)).put(state, n - byPids);
+            }
+        }));
+        return left;
+    }
+
+    private static MetricSnapshot hostSockets(SocketCounts host) {
+        Series s = new Series();
+        counts(s, host);
+        return s.gauge("portwatch_sockets", "Sockets of the host by protocol and state" + LAST_SCAN);
+    }
+
+    private static void counts(Series s, SocketCounts counts, String... labels) {
+        counts(s, counts.asMap(), labels);
+    }
+
+    private static void counts(Series s, Map<Protocol, Map<SocketState, Integer>> counts, String... labels) {
+        counts.forEach((protocol, byState) -> byState.forEach((state, n) -> {
+            String[] all = Arrays.copyOf(labels, labels.length + 4);
+            all[labels.length] = "protocol";
+            all[labels.length + 1] = protocol.label();
+            all[labels.length + 2] = "state";
+            all[labels.length + 3] = state.name();
+            s.set(n, all);
+        }));
+    }
+
+    private static MetricSnapshot unexpectedListener(List<UnexpectedListener> listeners) {
+        Series s = new Series();
+        for (UnexpectedListener u : listeners) {
+            SocketEntry socket = u.socket();
+            // several sockets can share these labels (SO_REUSEPORT, worker processes): one series, value 1
+            s.set(1, "protocol", socket.protocol().label(), "local_ip", Addresses.format(socket.localAddress()),
+                    "local_port", Integer.toString(socket.localPort()), "process", u.process());
+        }
+        return s.gauge("portwatch_unexpected_listener",
+                "1 for each listener no listening row covers, only when unexpectedListeners=warn" + LAST_SCAN);
+    }
+
+    private static String address(Optional<InetAddress> address) {
+        return address.map(Addresses::format).orElse(ANY);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder().name(name).help(help).dataPoint(point(value)).build();
+    }
+
+    private static CounterSnapshot counter(String name, String help, long value) {
+        return CounterSnapshot.builder().name(name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static GaugeDataPointSnapshot point(double value) {
+        return GaugeDataPointSnapshot.builder().value(value).build();
+    }
+
+    /** Gauge data points keyed by labels: a repeated label set keeps its last value, never fails a scrape. */
+    private static final class Series {
+        private final Map<Labels, Double> values = new LinkedHashMap<>();
+
+        void set(double value, String... labelPairs) {
+            values.put(Labels.of(labelPairs), value);
+        }
+
+        GaugeSnapshot gauge(String name, String help) {
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+            values.forEach((labels, v) -> b.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(v).build()));
+            return b.build();
+        }
+    }
+}

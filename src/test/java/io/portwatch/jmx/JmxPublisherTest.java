@@ -1,0 +1,442 @@
+package io.portwatch.jmx;
+
+import io.portwatch.health.Health;
+import io.portwatch.health.MonitorState;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.AttributeChangeNotification;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServer;
+import javax.management.Notification;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.TabularData;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static io.portwatch.jmx.States.connection;
+import static io.portwatch.jmx.States.listener;
+import static io.portwatch.jmx.States.listening;
+import static io.portwatch.jmx.States.process;
+import static io.portwatch.jmx.States.scanned;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JmxPublisherTest {
+
+    /** What {@link StandardMBean} says when nobody wrote a description. */
+    private static final Set<String> DEFAULT_DESCRIPTIONS = Set.of("Attribute exposed for management",
+            "Operation exposed for management", "Information on the management interface of the MBean");
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final States.FakeMonitor monitor = new States.FakeMonitor();
+    private final States.CountingControl control = new States.CountingControl();
+    private JmxPublisher publisher;
+
+    private static final SocketEntry SSH = listener(22, 812);
+    private static final SocketEntry DB = connection("10.0.0.5", 1433, SocketState.ESTABLISHED, 900);
+
+    @BeforeEach
+    void start() throws Exception {
+        assertEquals(Set.of(), names(), "portwatch MBeans left over from elsewhere");
+        publisher = new JmxPublisher(server, monitor, control);
+        monitor.attach(publisher);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        publisher.close();
+        for (ObjectName n : server.queryNames(Names.all(), null)) {
+            server.unregisterMBean(n);
+        }
+    }
+
+    private MonitorState typical() {
+        return scanned(
+                List.of(listening("ssh-22", 22, Health.GREEN, SSH), listening("web-80", 80, Health.RED)),
+                List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1, SocketState.TIME_WAIT, 2), DB)),
+                List.of(process("sshd", 812, "root", SSH), process("java", 900, "app", DB,
+                        connection("10.0.0.6", 80, SocketState.TIME_WAIT, 900),
+                        connection("10.0.0.7", 80, SocketState.CLOSE_WAIT, 900))));
+    }
+
+    private Set<String> names() {
+        return server.queryNames(Names.all(), null).stream().map(ObjectName::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private Object get(String name, String attribute) throws Exception {
+        return server.getAttribute(new ObjectName(name), attribute);
+    }
+
+    @Test
+    void registerListsAgentRowsAndProcessesByTheirDesignNames() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+
+        assertEquals(new TreeSet<>(List.of("portwatch:type=Agent",
+                "portwatch:type=ListeningPort,name=ssh-22", "portwatch:type=ListeningPort,name=web-80",
+                "portwatch:type=TcpConnection,name=db",
+                "portwatch:type=Process,name=sshd", "portwatch:type=Process,name=java")), names());
+    }
+
+    @Test
+    void beforeTheFirstScanOnlyTheAgentIsThere() throws Exception {
+        publisher.register();
+
+        assertEquals(Set.of("portwatch:type=Agent"), names());
+        assertEquals("", get("portwatch:type=Agent", "LastScanTime"));
+        assertEquals(0L, get("portwatch:type=Agent", "ScanCount"));
+        assertEquals(0, get("portwatch:type=Agent", "WorstHealth"));
+        assertEquals("GREEN", get("portwatch:type=Agent", "WorstHealthName"));
+    }
+
+    @Test
+    void everyAttributeIsReadOnlyDescribedAndAnOpenValue() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+
+        for (ObjectName name : server.queryNames(Names.all(), null)) {
+            MBeanInfo info = server.getMBeanInfo(name);
+            assertDescribed(info.getDescription(), name + " itself");
+            assertTrue(info.getAttributes().length > 0, name.toString());
+            for (MBeanAttributeInfo a : info.getAttributes()) {
+                String what = name + " " + a.getName();
+                assertTrue(a.isReadable(), what);
+                assertFalse(a.isWritable(), what + " is writable");
+                assertDescribed(a.getDescription(), what);
+                // MXBean mapping: the attribute's open type is in its descriptor
+                OpenType<?> type = assertInstanceOf(OpenType.class, a.getDescriptor().getFieldValue("openType"), what);
+                Object value = server.getAttribute(name, a.getName());
+                assertTrue(type.isValue(value), what + " = " + value + " is not a " + type);
+            }
+            for (MBeanOperationInfo o : info.getOperations()) {
+                assertEquals(0, o.getSignature().length, name + " " + o.getName() + " takes arguments");
+                assertEquals(MBeanOperationInfo.ACTION, o.getImpact(), name + " " + o.getName());
+                assertEquals("void", o.getReturnType(), name + " " + o.getName());
+                assertDescribed(o.getDescription(), name + " " + o.getName());
+            }
+        }
+    }
+
+    private static void assertDescribed(String description, String what) {
+        assertTrue(description != null && !description.isBlank() && !DEFAULT_DESCRIPTIONS.contains(description),
+                what + " has no description: " + description);
+    }
+
+    @Test
+    void rowMBeansAnnounceHealthChangeNotifications() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+
+        for (String name : List.of("portwatch:type=ListeningPort,name=ssh-22", "portwatch:type=TcpConnection,name=db")) {
+            MBeanNotificationInfo[] notifications = server.getMBeanInfo(new ObjectName(name)).getNotifications();
+            assertEquals(1, notifications.length, name);
+            assertEquals(List.of(AttributeChangeNotification.ATTRIBUTE_CHANGE), List.of(notifications[0].getNotifTypes()));
+            assertEquals(AttributeChangeNotification.class.getName(), notifications[0].getName());
+            assertDescribed(notifications[0].getDescription(), name + " notification");
+        }
+        assertEquals(0, server.getMBeanInfo(new ObjectName("portwatch:type=Agent")).getNotifications().length);
+    }
+
+    @Test
+    void listeningPortAttributesComeFromItsResult() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+        String ssh = "portwatch:type=ListeningPort,name=ssh-22";
+        String web = "portwatch:type=ListeningPort,name=web-80";
+
+        assertEquals("ssh-22", get(ssh, "Id"));
+        assertEquals(0, get(ssh, "Health"));
+        assertEquals("GREEN", get(ssh, "HealthName"));
+        assertEquals("ssh-22 is GREEN", get(ssh, "Reason"));
+        assertEquals("2026-11-22T10:00:00Z", get(ssh, "TestedAt"));
+        assertEquals("tcp", get(ssh, "Protocol"));
+        assertEquals("*", get(ssh, "LocalIP"));
+        assertEquals("22", get(ssh, "LocalPort"));
+        assertEquals("sshd", get(ssh, "ProcName"));
+        assertEquals("the ssh-22 port", get(ssh, "Comment"));
+        assertEquals("critical", get(ssh, "Severity"));
+        assertEquals("monitoredListeningPorts.csv:2", get(ssh, "Source"));
+        assertArrayEquals(new String[] {SSH.toString()}, (String[]) get(ssh, "MatchedSockets"));
+        assertArrayEquals(new int[] {812}, (int[]) get(ssh, "MatchedPids"));
+        assertEquals("tcpListenOnweb01ForsshdOn22", get(ssh, "NetstatWatcherKey"));
+
+        assertEquals(2, get(web, "Health"));
+        assertEquals("RED", get(web, "HealthName"));
+        assertArrayEquals(new String[0], (String[]) get(web, "MatchedSockets"));
+        assertArrayEquals(new int[0], (int[]) get(web, "MatchedPids"));
+    }
+
+    @Test
+    void tcpConnectionAttributesComeFromItsResult() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+        String db = "portwatch:type=TcpConnection,name=db";
+
+        assertEquals("db", get(db, "Id"));
+        assertEquals(0, get(db, "Health"));
+        assertEquals("10.0.0.5", get(db, "RemoteIP"));
+        assertEquals("", get(db, "RemoteName"));
+        assertEquals("1433", get(db, "RemotePort"));
+        assertEquals("*", get(db, "LocalPort"));
+        assertEquals("java", get(db, "ProcName"));
+        assertEquals(1, get(db, "MinCount"));
+        assertEquals(-1, get(db, "MaxCount"));
+        assertEquals(1, get(db, "Established"));
+        assertEquals(Map.of("ESTABLISHED", 1, "TIME_WAIT", 2), map((TabularData) get(db, "SocketsByState")));
+        assertEquals("warning", get(db, "Severity"));
+        assertEquals("monitoredTcpConnects.csv:3", get(db, "Source"));
+        assertArrayEquals(new String[] {DB.toString()}, (String[]) get(db, "MatchedSockets"));
+        assertEquals("tcpConnectOnweb01ForjavaTo10.0.0.5:1433", get(db, "NetstatWatcherKey"));
+    }
+
+    @Test
+    void processAttributesCountItsSockets() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+        String java = "portwatch:type=Process,name=java";
+        String sshd = "portwatch:type=Process,name=sshd";
+
+        assertEquals("java", get(java, "Name"));
+        assertArrayEquals(new int[] {900}, (int[]) get(java, "Pids"));
+        assertArrayEquals(new String[] {"app"}, (String[]) get(java, "Users"));
+        assertEquals(3, get(java, "Total"));
+        assertEquals(Map.of("ESTABLISHED", 1, "TIME_WAIT", 1, "CLOSE_WAIT", 1), map((TabularData) get(java, "TcpByState")));
+        assertEquals(Map.of(), map((TabularData) get(java, "UdpByState")));
+        assertEquals(0, get(java, "Listening"));
+        assertEquals(1, get(java, "Established"));
+        assertEquals(1, get(java, "TimeWait"));
+        assertEquals(1, get(java, "CloseWait"));
+        assertEquals(1, get(sshd, "Listening"));
+        assertEquals(Map.of("LISTEN", 1), map((TabularData) get(sshd, "TcpByState")));
+    }
+
+    @Test
+    void agentAttributesComeFromTheState() throws Exception {
+        monitor.swapOnly(typical().withConfigErrors(List.of("monitoredListeningPorts.csv:9: localPort: expecting"
+                + " 1-65535 (found \"80a\")"), true));
+        publisher.register();
+        String agent = "portwatch:type=Agent";
+
+        assertEquals("web01", get(agent, "Host"));
+        assertEquals("1.2.3", get(agent, "Version"));
+        assertEquals("test", get(agent, "Source"));
+        assertEquals(15L, get(agent, "IntervalSeconds"));
+        assertEquals("2026-11-22T09:59:00Z", get(agent, "StartedAt"));
+        assertEquals("2026-11-22T10:00:00Z", get(agent, "LastScanTime"));
+        assertEquals(12L, get(agent, "LastScanDurationMillis"));
+        assertEquals(1L, get(agent, "ScanCount"));
+        assertEquals(0L, get(agent, "ScanFailures"));
+        assertEquals(0L, get(agent, "ScanOverruns"));
+        assertEquals("", get(agent, "LastScanError"));
+        assertEquals(false, get(agent, "Stale"));
+        assertEquals(2, get(agent, "ListeningDefinitions"));
+        assertEquals(1, get(agent, "ConnectionDefinitions"));
+        assertArrayEquals(new String[] {"monitoredListeningPorts.csv:9: localPort: expecting 1-65535 (found \"80a\")"},
+                (String[]) get(agent, "ConfigErrors"));
+        assertEquals(0L, get(agent, "ConfigReloads"));
+        assertEquals(1L, get(agent, "ConfigReloadFailures"));
+        assertEquals(2, get(agent, "GreenCount"));
+        assertEquals(0, get(agent, "YellowCount"));
+        assertEquals(1, get(agent, "RedCount"));
+        assertEquals(2, get(agent, "WorstHealth"));
+        assertEquals("RED", get(agent, "WorstHealthName"));
+    }
+
+    @Test
+    void aFailedScanMakesTheAgentStaleAndKeepsTheRows() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+        monitor.publish(monitor.get().withScanFailure(java.time.Duration.ofMillis(3), false, "IOException: boom"));
+
+        assertEquals(true, get("portwatch:type=Agent", "Stale"));
+        assertEquals("IOException: boom", get("portwatch:type=Agent", "LastScanError"));
+        assertEquals(1L, get("portwatch:type=Agent", "ScanFailures"));
+        assertEquals(2, get("portwatch:type=ListeningPort,name=web-80", "Health"));
+        assertEquals(6, names().size());
+    }
+
+    @Test
+    void rowsAndProcessesFollowThePublishedStates() throws Exception {
+        publisher.register();
+        monitor.publish(typical());
+        assertEquals(6, names().size());
+
+        monitor.publish(scanned(
+                List.of(listening("ssh-22", 22, Health.GREEN, SSH), listening("dns-53", 53, Health.YELLOW)),
+                List.of(),
+                List.of(process("sshd", 812, "root", SSH), process("named", 53, "bind", listener(53, 53)))));
+
+        assertEquals(new TreeSet<>(List.of("portwatch:type=Agent",
+                "portwatch:type=ListeningPort,name=ssh-22", "portwatch:type=ListeningPort,name=dns-53",
+                "portwatch:type=Process,name=sshd", "portwatch:type=Process,name=named")), names());
+        assertEquals(1, get("portwatch:type=ListeningPort,name=dns-53", "Health"));
+    }
+
+    @Test
+    void processesWithoutSocketsGetNoMBean() throws Exception {
+        publisher.register();
+        monitor.publish(scanned(List.of(), List.of(), List.of(process("idle", 7, "nobody"))));
+
+        assertEquals(Set.of("portwatch:type=Agent"), names());
+    }
+
+    @Test
+    void attributesReadTheLatestStateNotACopy() throws Exception {
+        publisher.register();
+        monitor.publish(typical());
+
+        monitor.swapOnly(scanned(List.of(listening("ssh-22", 22, Health.YELLOW)), List.of(), List.of()));
+
+        assertEquals(1, get("portwatch:type=ListeningPort,name=ssh-22", "Health"));
+        assertEquals("ssh-22 is YELLOW", get("portwatch:type=ListeningPort,name=ssh-22", "Reason"));
+        // gone from the swapped state, not yet unregistered: the last published result is read
+        assertEquals(2, get("portwatch:type=ListeningPort,name=web-80", "Health"));
+        assertEquals(3, get("portwatch:type=Process,name=java", "Total"));
+    }
+
+    @Test
+    void healthChangeSendsAnAttributeChangeNotification() throws Exception {
+        publisher.register();
+        monitor.publish(typical());
+        List<Notification> received = Collections.synchronizedList(new ArrayList<>());
+        NotificationListener listener = (n, handback) -> received.add(n);
+        ObjectName ssh = new ObjectName("portwatch:type=ListeningPort,name=ssh-22");
+        ObjectName db = new ObjectName("portwatch:type=TcpConnection,name=db");
+        server.addNotificationListener(ssh, listener, null, null);
+        server.addNotificationListener(db, listener, null, null);
+
+        monitor.publish(scanned(
+                List.of(listening("ssh-22", 22, Health.RED), listening("web-80", 80, Health.RED)),
+                List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1), DB)),
+                List.of()));
+
+        assertEquals(1, received.size(), received.toString());
+        AttributeChangeNotification n = assertInstanceOf(AttributeChangeNotification.class, received.get(0));
+        assertEquals("jmx.attribute.change", n.getType());
+        assertEquals(ssh, n.getSource());
+        assertEquals("Health", n.getAttributeName());
+        assertEquals("int", n.getAttributeType());
+        assertEquals(0, n.getOldValue());
+        assertEquals(2, n.getNewValue());
+        assertEquals(States.AT.toEpochMilli(), n.getTimeStamp());
+        assertEquals("ssh-22: health GREEN -> RED (ssh-22 is RED)", n.getMessage());
+        server.removeNotificationListener(ssh, listener);
+        server.removeNotificationListener(db, listener);
+    }
+
+    @Test
+    void unchangedHealthSendsNoNotification() throws Exception {
+        publisher.register();
+        monitor.publish(typical());
+        List<Notification> received = Collections.synchronizedList(new ArrayList<>());
+        NotificationListener listener = (n, handback) -> received.add(n);
+        ObjectName ssh = new ObjectName("portwatch:type=ListeningPort,name=ssh-22");
+        server.addNotificationListener(ssh, listener, null, null);
+
+        monitor.publish(typical());
+        monitor.publish(monitor.get().withScanFailure(java.time.Duration.ofMillis(1), false, "boom"));
+
+        assertEquals(List.of(), received);
+        server.removeNotificationListener(ssh, listener);
+    }
+
+    @Test
+    void operationsCallTheControl() throws Exception {
+        publisher.register();
+        ObjectName agent = new ObjectName("portwatch:type=Agent");
+
+        server.invoke(agent, "scanNow", new Object[0], new String[0]);
+        server.invoke(agent, "scanNow", null, null);
+        server.invoke(agent, "reloadDefinitions", new Object[0], new String[0]);
+
+        assertEquals(2, control.scans.get());
+        assertEquals(1, control.reloads.get());
+        assertEquals(Set.of("scanNow", "reloadDefinitions"), Arrays.stream(server.getMBeanInfo(agent).getOperations())
+                .map(MBeanOperationInfo::getName).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void processNameNeedingQuotesRegistersAndReadsBack() throws Exception {
+        publisher.register();
+        monitor.publish(scanned(List.of(), List.of(), List.of(process("weird,name:x", 5, "u", SSH),
+                process("star*", 6, "u", SSH), process("plain name (1)", 7, "u", SSH))));
+
+        assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=\"weird,name:x\"",
+                "portwatch:type=Process,name=\"star\\*\"", "portwatch:type=Process,name=plain name (1)")), names());
+        assertEquals("weird,name:x", get("portwatch:type=Process,name=\"weird,name:x\"", "Name"));
+        assertEquals("star*", get("portwatch:type=Process,name=\"star\\*\"", "Name"));
+        assertEquals("plain name (1)", get("portwatch:type=Process,name=plain name (1)", "Name"));
+    }
+
+    @Test
+    void aNameSomeoneElseRegisteredIsLeftAlone() throws Exception {
+        ObjectName taken = new ObjectName("portwatch:type=ListeningPort,name=web-80");
+        server.registerMBean(new StandardMBean(new Foreign(), ForeignMBean.class), taken);
+        monitor.swapOnly(typical());
+
+        publisher.register();
+        monitor.publish(typical());
+        assertEquals(6, names().size());
+        assertEquals(7, server.getAttribute(taken, "Answer"));
+
+        publisher.close();
+        assertEquals(Set.of(taken.toString()), names());
+    }
+
+    @Test
+    void closeUnregistersEverythingAndIgnoresLaterStates() throws Exception {
+        publisher.register();
+        monitor.publish(typical());
+
+        publisher.close();
+        assertEquals(Set.of(), names());
+        monitor.publish(typical());
+        publisher.register();
+        assertEquals(Set.of(), names());
+    }
+
+    /** An MBean of another library that happens to use one of portwatch's names. */
+    public interface ForeignMBean {
+        int getAnswer();
+    }
+
+    static final class Foreign implements ForeignMBean {
+        @Override
+        public int getAnswer() {
+            return 7;
+        }
+    }
+
+    /** An MXBean {@code Map<String, Integer>} read back as a map. */
+    static Map<String, Integer> map(TabularData table) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Object row : table.values()) {
+            CompositeData c = (CompositeData) row;
+            out.put((String) c.get("key"), (Integer) c.get("value"));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package io.portwatch.jmx;
+
+import io.portwatch.health.Health;
+import io.portwatch.scan.SocketState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static io.portwatch.jmx.States.connection;
+import static io.portwatch.jmx.States.listener;
+import static io.portwatch.jmx.States.listening;
+import static io.portwatch.jmx.States.process;
+import static io.portwatch.jmx.States.scanned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The documented MBean table lists exactly the attributes and operations the MBeans serve. */
+class MBeansTableTest {
+
+    /** Where the table lives (moves into README.md later). */
+    static final Path TABLE = Path.of("README.md");
+
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*`(portwatch:type=(\\w+)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
+    private static final Pattern ATTRIBUTE = Pattern.compile("`(\\w+)`");
+    private static final Pattern OPERATION = Pattern.compile("`(\\w+)\\(\\)`");
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final States.FakeMonitor monitor = new States.FakeMonitor();
+    private final JmxPublisher publisher = new JmxPublisher(server, monitor, new States.CountingControl());
+
+    @AfterEach
+    void stop() {
+        publisher.close();
+    }
+
+    /** One documented MBean. */
+    record Documented(String name, List<String> attributes, List<String> operations) {
+    }
+
+    static Map<String, Documented> table() throws Exception {
+        Map<String, Documented> byType = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(TABLE, StandardCharsets.UTF_8)) {
+            Matcher m = ROW.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            Documented d = new Documented(m.group(1), all(ATTRIBUTE, m.group(3)), all(OPERATION, m.group(4)));
+            assertEquals(null, byType.put(m.group(2), d), "type " + m.group(2) + " twice in " + TABLE);
+        }
+        return byType;
+    }
+
+    private static List<String> all(Pattern p, String cell) {
+        List<String> out = new ArrayList<>();
+        Matcher m = p.matcher(cell);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void tableListsWhatTheMBeansServe() throws Exception {
+        monitor.attach(publisher);
+        publisher.register();
+        monitor.publish(scanned(List.of(listening("ssh-22", 22, Health.GREEN, listener(22, 812))),
+                List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1))),
+                List.of(process("sshd", 812, "root", listener(22, 812)))));
+        Map<String, Documented> table = table();
+
+        Set<String> served = server.queryNames(Names.all(), null).stream().map(n -> n.getKeyProperty("type"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(served, new TreeSet<>(table.keySet()), "MBean types in " + TABLE);
+        for (Map.Entry<String, Documented> e : table.entrySet()) {
+            Documented d = e.getValue();
+            assertEquals(Set.copyOf(d.attributes()).size(), d.attributes().size(), "duplicate attribute in " + d.name());
+            ObjectName name = server.queryNames(new ObjectName("portwatch:type=" + e.getKey() + ",*"), null)
+                    .iterator().next();
+            MBeanInfo info = server.getMBeanInfo(name);
+            assertEquals(new TreeSet<>(d.attributes()), Arrays.stream(info.getAttributes()).map(MBeanAttributeInfo::getName)
+                    .collect(Collectors.toCollection(TreeSet::new)), "attributes of " + d.name() + " in " + TABLE);
+            assertEquals(new TreeSet<>(d.operations()), Arrays.stream(info.getOperations()).map(MBeanOperationInfo::getName)
+                    .collect(Collectors.toCollection(TreeSet::new)), "operations of " + d.name() + " in " + TABLE);
+        }
+        assertTrue(table.get("Process").name().endsWith("name=<process name>"), table.get("Process").name());
+    }
+}

@@ -1,0 +1,116 @@
+package io.portwatch.prometheus;
+
+import static io.portwatch.prometheus.Exposition.OPENMETRICS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** The documented metrics table is what the endpoint serves: names, types, units and label names. */
+class MetricsTableTest {
+
+    /** The file holding the metrics table, relative to the project root. */
+    static final String TABLE_FILE = "README.md";
+
+    private static final String HEADER = "| metric | type | unit | labels | meaning |";
+    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+
+    /** One metric as documented or as served. */
+    record Metric(String name, String type, String unit, Set<String> labels) {
+    }
+
+    @Test
+    void theTableListsExactlyTheServedMetrics() throws IOException {
+        Map<String, Metric> documented = table();
+        Map<String, Metric> served;
+        Map<String, TextFormat.Family> text;
+        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start("127.0.0.1", 0, States::scanned, false)) {
+            served = served(TextFormat.parseOpenMetrics(Http.get(endpoint.port(), "/metrics", OPENMETRICS).body()));
+            text = TextFormat.parseText(Http.get(endpoint.port(), "/metrics", null).body());
+        }
+        Set<Metric> undocumented = new TreeSet<>(Comparator.comparing(Metric::toString));
+        undocumented.addAll(served.values());
+        undocumented.removeAll(documented.values());
+        Set<Metric> unserved = new TreeSet<>(Comparator.comparing(Metric::toString));
+        unserved.addAll(documented.values());
+        unserved.removeAll(served.values());
+        assertTrue(undocumented.isEmpty() && unserved.isEmpty(), () -> TABLE_FILE + " differs from the endpoint."
+                + "\n  served, not in the table: " + undocumented + "\n  in the table, not served: " + unserved);
+        // the text format has no info type: it says gauge, under the same name
+        for (Metric m : documented.values()) {
+            TextFormat.Family f = text.get(m.name());
+            assertTrue(f != null, () -> m.name() + " missing from the text format");
+            assertEquals(m.type().equals("info") ? "gauge" : m.type(), f.type(), m.name());
+        }
+    }
+
+    /** The metrics of the table in {@link #TABLE_FILE}, by name. */
+    private static Map<String, Metric> table() throws IOException {
+        Path file = Path.of(System.getProperty("basedir", "."), TABLE_FILE);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        int header = lines.indexOf(HEADER);
+        assertTrue(header >= 0, () -> file + " has no line " + HEADER);
+        Map<String, Metric> metrics = new TreeMap<>();
+        for (String line : lines.subList(header + 2, lines.size())) {
+            if (!line.startsWith("|")) {
+                break;
+            }
+            List<String> cells = cells(line);
+            assertEquals(5, cells.size(), () -> "not 5 cells: " + line);
+            String name = code(cells.get(0)).stream().findFirst().orElseGet(() -> fail("no `metric` in " + line));
+            String unit = cells.get(2).equals("—") ? "" : cells.get(2);
+            Metric m = new Metric(name, cells.get(1), unit, new TreeSet<>(code(cells.get(3))));
+            assertTrue(metrics.put(name, m) == null, () -> name + " twice in the table");
+        }
+        return metrics;
+    }
+
+    private static List<String> cells(String line) {
+        String inner = line.substring(1, line.endsWith("|") ? line.length() - 1 : line.length());
+        List<String> cells = new ArrayList<>();
+        for (String cell : inner.split("\\|", -1)) {
+            cells.add(cell.trim());
+        }
+        return cells;
+    }
+
+    private static List<String> code(String cell) {
+        List<String> out = new ArrayList<>();
+        Matcher m = CODE.matcher(cell);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /** What an OpenMetrics scrape shows, named as the samples are (with {@code _total}, {@code _info}). */
+    private static Map<String, Metric> served(Map<String, TextFormat.Family> families) {
+        Map<String, Metric> metrics = new TreeMap<>();
+        for (TextFormat.Family f : families.values()) {
+            Set<String> sampleNames = f.samples().stream().map(TextFormat.Sample::name).collect(Collectors.toSet());
+            assertEquals(1, sampleNames.size(), () -> f.name() + " has samples named " + sampleNames);
+            Set<Set<String>> labelSets = f.samples().stream().map(s -> s.labels().keySet()).collect(Collectors.toSet());
+            assertEquals(1, labelSets.size(), () -> f.name() + " has samples with label names " + labelSets);
+            String name = sampleNames.iterator().next();
+            metrics.put(name, new Metric(name, f.type(), f.unit() == null ? "" : f.unit(),
+                    new TreeSet<>(labelSets.iterator().next())));
+        }
+        return metrics;
+    }
+}

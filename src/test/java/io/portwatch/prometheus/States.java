@@ -1,0 +1,123 @@
+package io.portwatch.prometheus;
+
+import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.ListeningRow;
+import io.portwatch.config.NamePattern;
+import io.portwatch.config.PortRange;
+import io.portwatch.config.Severity;
+import io.portwatch.config.Source;
+import io.portwatch.health.ConnectionResult;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.Health;
+import io.portwatch.health.ListeningResult;
+import io.portwatch.health.MonitorState;
+import io.portwatch.health.ProcessSockets;
+import io.portwatch.health.SocketCounts;
+import io.portwatch.health.UnexpectedListener;
+import io.portwatch.scan.Addresses;
+import io.portwatch.scan.Protocol;
+import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Hand-built states with fixed instants: no OS, no scan. */
+final class States {
+
+    static final Instant STARTED = Instant.parse("2026-11-22T09:58:00Z");
+    static final Instant SCANNED = Instant.parse("2026-11-22T10:00:00.250Z");
+
+    /** Port 22 on any address, owned by sshd: GREEN, critical. */
+    static final ListeningRow SSH = new ListeningRow("ssh", Protocol.TCP, Optional.empty(), PortRange.parse("22"),
+            NamePattern.of("sshd"), "", NamePattern.ANY, Severity.CRITICAL, new Source("monitoredListeningPorts.csv", 2));
+
+    /** A port range on one address, owned by java: RED, warning. */
+    static final ListeningRow ADMIN = new ListeningRow("admin", Protocol.TCP,
+            Optional.of(Addresses.parseLiteral("10.1.2.3")), PortRange.parse("8000-8010"), NamePattern.of("java"),
+            "admin consoles", NamePattern.ANY, Severity.WARNING, new Source("monitoredListeningPorts.csv", 3));
+
+    /** A row for another host: loaded, not in force here. */
+    static final ListeningRow OTHER_HOST = new ListeningRow("db-listener", Protocol.TCP, Optional.empty(),
+            PortRange.parse("5432"), NamePattern.of("postgres"), "", NamePattern.of("db*"), Severity.CRITICAL,
+            new Source("monitoredListeningPorts.csv", 4));
+
+    /** A connection pool of 1-10 to a database by address, no name, any local port: YELLOW. */
+    static final ConnectionRow POOL = new ConnectionRow("pool", Optional.of(Addresses.parseLiteral("10.0.0.5")), "",
+            PortRange.parse("5432"), PortRange.ANY, NamePattern.of("java"), "", NamePattern.ANY, 1, OptionalInt.of(10),
+            Severity.CRITICAL, new Source("monitoredTcpConnects.csv", 2));
+
+    private States() {
+    }
+
+    /** Before any scan: only definitions loaded. */
+    static MonitorState initial() {
+        return MonitorState.initial("web01", "1.2.3", "linux", Duration.ofSeconds(15), STARTED)
+                .withDefinitions(new Definitions(List.of(SSH, ADMIN, OTHER_HOST), List.of(POOL)), false);
+    }
+
+    /**
+     * After 7 scans (1 failed, 2 overran, the last one good), 3 good reloads and 1 failed (its error
+     * still reported): 2
+     * listening rows (one RED with severity warning), 1 connection row, 2 processes, 1 unexpected
+     * listener, not stale.
+     */
+    static MonitorState scanned() {
+        SocketEntry sshListen = tcp("0.0.0.0", 22, "0.0.0.0", 0, SocketState.LISTEN, 812);
+        ListeningResult ssh = new ListeningResult(SSH, Health.GREEN, "tcp 0.0.0.0:22 is listening, owned by sshd (pid 812)",
+                SCANNED, List.of(sshListen), "tcpListenOnweb01Forsshd:22");
+        ListeningResult admin = new ListeningResult(ADMIN, Health.RED, "nothing listens on tcp port 8000-8010",
+                SCANNED, List.of(), "tcpListenOnweb01Forjava:8000-8010");
+        ConnectionResult pool = new ConnectionResult(POOL, Health.YELLOW, "12 ESTABLISHED, at most 10 expected",
+                SCANNED, List.of(), Map.of(SocketState.ESTABLISHED, 12, SocketState.CLOSE_WAIT, 1),
+                "tcpConnectOnweb01ForjavaTo10.0.0.5:5432");
+
+        SocketCounts java4242 = counts(Protocol.TCP, SocketState.ESTABLISHED, 10, Protocol.TCP, SocketState.CLOSE_WAIT, 1);
+        SocketCounts java4243 = counts(Protocol.TCP, SocketState.ESTABLISHED, 2, Protocol.UDP, SocketState.UNCONN, 1);
+        SocketCounts javaAll = counts(Protocol.TCP, SocketState.ESTABLISHED, 12, Protocol.TCP, SocketState.CLOSE_WAIT, 1,
+                Protocol.UDP, SocketState.UNCONN, 1);
+        SocketCounts sshd = counts(Protocol.TCP, SocketState.LISTEN, 1, Protocol.TCP, SocketState.ESTABLISHED, 1);
+        SocketCounts host = counts(Protocol.TCP, SocketState.ESTABLISHED, 13, Protocol.TCP, SocketState.CLOSE_WAIT, 1,
+                Protocol.TCP, SocketState.LISTEN, 2, Protocol.UDP, SocketState.UNCONN, 1);
+        List<ProcessSockets> processes = List.of(
+                new ProcessSockets("java", List.of(4242, 4243), List.of("app"), javaAll,
+                        Map.of(4242, java4242, 4243, java4243)),
+                new ProcessSockets("sshd", List.of(812), List.of("root"), sshd, Map.of(812, sshd)));
+        UnexpectedListener unexpected = new UnexpectedListener(
+                new SocketEntry(Protocol.TCP, Addresses.parseLiteral("::"), 6379, Addresses.anyIPv6(), 0,
+                        SocketState.LISTEN, 77, 0, 999), "redis-server");
+        Evaluation evaluation = new Evaluation(SCANNED, List.of(ssh, admin), List.of(pool), processes, host,
+                List.of(unexpected));
+
+        MonitorState s = initial();
+        s = s.withScanFailure(Duration.ofMillis(3), false, "cannot read /proc/net/tcp");
+        for (int i = 0; i < 5; i++) {
+            s = s.withScan(SCANNED.minusSeconds(15L * (6 - i)), Duration.ofMillis(40), i < 2, evaluation);
+        }
+        s = s.withDefinitions(s.definitions(), true).withDefinitions(s.definitions(), true)
+                .withDefinitions(s.definitions(), true)
+                .withConfigErrors(List.of("monitoredTcpConnects.csv:5: remotePort: expecting 1-65535 (found \"54x\")"), true);
+        return s.withScan(SCANNED, Duration.ofMillis(42), false, evaluation);
+    }
+
+    /** Counts from (protocol, state, n) triples. */
+    static SocketCounts counts(Object... triples) {
+        SocketCounts.Builder b = new SocketCounts.Builder();
+        for (int i = 0; i < triples.length; i += 3) {
+            for (int n = 0; n < (Integer) triples[i + 2]; n++) {
+                b.add((Protocol) triples[i], (SocketState) triples[i + 1]);
+            }
+        }
+        return b.build();
+    }
+
+    static SocketEntry tcp(String local, int localPort, String remote, int remotePort, SocketState state, int pid) {
+        return new SocketEntry(Protocol.TCP, Addresses.parseLiteral(local), localPort, Addresses.parseLiteral(remote),
+                remotePort, state, 1, 0, pid);
+    }
+}

@@ -1,0 +1,295 @@
+package io.portwatch.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole stack on loopback: {@code portwatch run} watching a listener this test owns, a real
+ * Prometheus (Debian's) scraping it with the shipped alert rules (their {@code for:} windows
+ * shortened), and a real Alertmanager. Closing the listener must raise the listening-port-down
+ * alert in Alertmanager with the right labels; reopening it must resolve the alert. In the same
+ * run every dashboard query must return data, and name only metrics the endpoint serves.
+ */
+class EndToEndIT {
+
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path dir;
+
+    private final Deque<Process> started = new ArrayDeque<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @AfterEach
+    void stopEverythingStarted() throws InterruptedException {
+        while (!started.isEmpty()) {
+            Process p = started.pop();
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private Process start(String name, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        started.push(p);
+        return p;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void listenerDownReachesAlertmanagerAndResolvesAndEveryDashboardQueryHasData() throws Exception {
+        Path prometheusBin = Commands.require("prometheus", "prometheus");
+        Path alertmanagerBin = Commands.require("prometheus-alertmanager", "prometheus-alertmanager");
+        int metricsPort = freePort();
+        int prometheusPort = freePort();
+        int alertmanagerPort = freePort();
+
+        ServerSocket watched = new ServerSocket();
+        watched.setReuseAddress(true);
+        watched.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int watchedPort = watched.getLocalPort();
+        // an ESTABLISHED connection for the connection row, and a CLOSE_WAIT for the leak panel
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), watchedPort);
+        Socket accepted = watched.accept();
+        ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Socket halfClosed = new Socket(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+        peer.accept().close();
+
+        try {
+            Path defs = Files.createDirectories(dir.resolve("defs"));
+            Files.writeString(defs.resolve("monitoredListeningPorts.csv"),
+                    "id,ipProtocol,localIP,localPort,procName,comment,severity\n"
+                            + "e2e-listener,tcp,127.0.0.1," + watchedPort + ",java,the test's listener,critical\n");
+            Files.writeString(defs.resolve("monitoredTcpConnects.csv"),
+                    "id,remoteIP,remoteName,remotePort,procName,comment\n"
+                            + "e2e-connection,127.0.0.1,," + watchedPort + ",java,the test's client\n");
+            start("portwatch", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    Path.of(System.getProperty("portwatch.jar", "target/portwatch.jar")).toString(), "run",
+                    "--definitions=" + defs, "--interval=1", "--prometheus.port=" + metricsPort, "--jolokia.enabled=false",
+                    "--unexpectedListeners=warn"));
+
+            Path rules = dir.resolve("portwatch-alerts.yml");
+            Files.writeString(rules, Commands.read("config/prometheus/portwatch-alerts.yml")
+                    .replaceAll("(?m)^(\\s*)for: \\S+\\s*$", "$1for: 1s"));
+            Path amConfig = dir.resolve("alertmanager.yml");
+            Files.writeString(amConfig, "route:\n  receiver: sink\n  group_wait: 1s\n  group_interval: 1s\n"
+                    + "receivers:\n  - name: sink\n");
+            start("alertmanager", List.of(alertmanagerBin.toString(), "--config.file=" + amConfig,
+                    "--storage.path=" + Files.createDirectories(dir.resolve("am-data")),
+                    "--web.listen-address=127.0.0.1:" + alertmanagerPort, "--cluster.listen-address="));
+            Path promConfig = dir.resolve("prometheus.yml");
+            Files.writeString(promConfig, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                    + "rule_files:\n  - " + rules + "\n"
+                    + "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:" + alertmanagerPort + "']\n"
+                    + "scrape_configs:\n  - job_name: portwatch\n    static_configs:\n"
+                    + "      - targets: ['127.0.0.1:" + metricsPort + "']\n");
+            start("prometheus", List.of(prometheusBin.toString(), "--config.file=" + promConfig,
+                    "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("prom-data")),
+                    "--web.listen-address=127.0.0.1:" + prometheusPort));
+
+            String instance = "127.0.0.1:" + metricsPort;
+            String health = "portwatch_listening_port_health{id=\"e2e-listener\"}";
+            awaitQuery(prometheusPort, health, v -> v.equals("0"), "the row GREEN in Prometheus");
+
+            // every dashboard query returns data while the stack is up (and names only served metrics)
+            Set<String> served = servedMetricNames(metricsPort);
+            watched.close(); // the listener goes away: RED, and the alert fires
+            Map<?, ?> alert = awaitAlert(alertmanagerPort, "PortwatchListeningPortDown", true);
+            Map<?, ?> labels = Json.object(alert.get("labels"), "labels");
+            assertEquals("e2e-listener", labels.get("id"));
+            assertEquals("critical", labels.get("severity"));
+            assertEquals(instance, labels.get("instance"));
+            assertEquals("portwatch", labels.get("job"));
+            String description = String.valueOf(Json.object(alert.get("annotations"), "annotations").get("description"));
+            assertTrue(description.contains("nothing listens on tcp/" + watchedPort), description);
+
+            checkDashboards(prometheusPort, instance, served);
+
+            ServerSocket reopened = new ServerSocket();
+            reopened.setReuseAddress(true);
+            reopened.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), watchedPort));
+            try {
+                awaitAlert(alertmanagerPort, "PortwatchListeningPortDown", false);
+            } finally {
+                reopened.close();
+            }
+        } finally {
+            watched.close();
+            client.close();
+            accepted.close();
+            halfClosed.close();
+            peer.close();
+        }
+    }
+
+    private String get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private List<?> query(int prometheusPort, String expr) throws IOException, InterruptedException {
+        String body = get("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
+                + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        Map<?, ?> root = Json.object(Json.parse(body), "query answer");
+        if (!"success".equals(root.get("status"))) {
+            throw new AssertionError("query failed: " + expr + "\n" + body);
+        }
+        Map<?, ?> data = Json.object(root.get("data"), "data");
+        Object result = data.get("result");
+        return result instanceof List<?> list ? list : List.of(result);
+    }
+
+    private void awaitQuery(int prometheusPort, String expr, Predicate<String> wanted, String what) throws Exception {
+        Instant deadline = Instant.now().plus(LIMIT);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                List<?> result = query(prometheusPort, expr);
+                if (!result.isEmpty()) {
+                    List<?> value = Json.array(Json.object(result.get(0), "sample").get("value"), "value");
+                    last = String.valueOf(value.get(1));
+                    if (wanted.test(last)) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        fail("never saw " + what + " (" + expr + "), last: " + last + logs());
+    }
+
+    private Map<?, ?> awaitAlert(int alertmanagerPort, String name, boolean firing) throws Exception {
+        Instant deadline = Instant.now().plus(LIMIT);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                last = get("http://127.0.0.1:" + alertmanagerPort + "/api/v2/alerts");
+                Map<?, ?> found = null;
+                for (Object a : Json.array(Json.parse(last), "alerts")) {
+                    Map<?, ?> alert = Json.object(a, "alert");
+                    Map<?, ?> labels = Json.object(alert.get("labels"), "labels");
+                    boolean active = Instant.parse(String.valueOf(alert.get("endsAt"))).isAfter(Instant.now());
+                    if (name.equals(labels.get("alertname")) && active) {
+                        found = alert;
+                    }
+                }
+                if (firing && found != null) {
+                    return found;
+                }
+                if (!firing && found == null) {
+                    return Map.of();
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        fail((firing ? "alert never arrived: " : "alert never resolved: ") + name + "\nlast: " + last + logs());
+        return Map.of();
+    }
+
+    private Set<String> servedMetricNames(int metricsPort) throws IOException, InterruptedException {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)").matcher(get("http://127.0.0.1:" + metricsPort + "/metrics"));
+        while (m.find()) {
+            names.add(m.group(1));
+            if (m.group(2).equals("counter")) {
+                names.add(m.group(1).endsWith("_total") ? m.group(1) : m.group(1) + "_total");
+            }
+            if (m.group(2).equals("info")) {
+                names.add(m.group(1) + "_info");
+            }
+        }
+        return names;
+    }
+
+    private void checkDashboards(int prometheusPort, String instance, Set<String> served) throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (String file : List.of("grafana/dashboards/portwatch-overview.json", "grafana/dashboards/portwatch-host.json")) {
+            Matcher m = Pattern.compile("\"expr\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\")").matcher(Commands.read(file));
+            while (m.find()) {
+                String expr = (String) Json.parse(m.group(1));
+                for (String metric : PromQl.metricNames(expr)) {
+                    if (metric.startsWith("portwatch_") && !served.contains(metric)) {
+                        problems.add(file + ": names " + metric + ", which the endpoint does not serve");
+                    }
+                }
+                String concrete = expr.replace("$__rate_interval", "1m").replace("${__rate_interval}", "1m")
+                        .replace("$__interval", "15s").replace("$__range", "5m").replace("${job}", "portwatch")
+                        .replace("$job", "portwatch").replace("${instance}", instance).replace("$instance", instance)
+                        .replace("${process}", ".*").replace("$process", ".*");
+                if (!hasData(prometheusPort, concrete)) {
+                    problems.add(file + ": no data for " + concrete);
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "dashboard queries" + logs());
+    }
+
+    private boolean hasData(int prometheusPort, String expr) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20)); // rates need a few scrapes
+        while (Instant.now().isBefore(deadline)) {
+            if (!query(prometheusPort, expr).isEmpty()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private String logs() {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("portwatch", "prometheus", "alertmanager")) {
+            try {
+                List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+                out.append("\n--- ").append(name).append(" (last lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+            } catch (IOException e) {
+                out.append("\n--- ").append(name).append(": ").append(e);
+            }
+        }
+        return out.toString();
+    }
+}
