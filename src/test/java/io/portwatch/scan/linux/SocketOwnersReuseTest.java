@@ -3,7 +3,6 @@ package io.portwatch.scan.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
@@ -147,7 +146,8 @@ class SocketOwnersReuseTest {
         Child a = start();
         int port = a.listen(0, FD);
         int holder = Integer.parseInt(a.send("spawn " + FD).split(" ")[1]);
-        assumeTrue(holder > a.pid, "pids wrapped around between the two processes; the premise needs the first to be lower");
+        assertTrue(holder > a.pid, "pids wrapped around between the two processes (pid_max reached): the premise needs"
+                + " the first to be lower; run again");
         assertEquals(a.pid, listenerOwner(port));
 
         a.send("close " + FD); // its count stays the same; only the shared socket's link changed
