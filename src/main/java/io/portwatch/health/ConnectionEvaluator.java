@@ -11,6 +11,7 @@ import io.portwatch.scan.SocketState;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +56,17 @@ final class ConnectionEvaluator {
         Map<SocketState, Integer> ours = new EnumMap<>(SocketState.class);
         List<SocketEntry> othersEstablished = new ArrayList<>();
         boolean closeWaitAnywhere = false;
+        Map<Integer, Boolean> matchByPid = new HashMap<>(); // a glob per pid, not per socket
         for (SocketEntry s : index.tcpConnectionsTo(row.remotePort())) {
             if (!(anyRemote || remotes.contains(s.remoteAddress())) || !row.localPort().contains(s.localPort())) {
                 continue;
             }
             matched.add(s);
             closeWaitAnywhere |= s.state() == SocketState.CLOSE_WAIT;
-            boolean ownerUnseen = snapshot.owner(s).isEmpty();
-            if (Owners.matches(row.procName(), snapshot, s) || ownerUnseen && s.state() != SocketState.ESTABLISHED) {
+            boolean ownerUnseen = !s.hasOwner() || !snapshot.processes().containsKey(s.pid());
+            boolean ownerMatches = row.procName().isAny()
+                    || !ownerUnseen && matchByPid.computeIfAbsent(s.pid(), pid -> Owners.matches(row.procName(), snapshot, s));
+            if (ownerMatches || ownerUnseen && s.state() != SocketState.ESTABLISHED) {
                 // a closing socket often has no owner any more (TIME_WAIT holds no fd): it cannot be excluded
                 ours.merge(s.state(), 1, Integer::sum);
             } else if (s.state() == SocketState.ESTABLISHED) {

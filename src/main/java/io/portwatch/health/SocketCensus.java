@@ -1,44 +1,78 @@
 package io.portwatch.health;
 
 import io.portwatch.scan.ProcessInfo;
+import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketState;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Socket counts per process name and for the whole host. */
+/**
+ * Socket counts per process name and for the whole host. One pass tallies plain int arrays per pid
+ * (sockets of one process usually come in runs, so the last pid's tally is reused without a lookup);
+ * the few pids are then grouped by name.
+ */
 final class SocketCensus {
+
+    private static final int PROTOCOLS = Protocol.values().length;
+    private static final int STATES = SocketState.values().length;
 
     private final SocketCounts host;
     private final List<ProcessSockets> processes;
 
     SocketCensus(Snapshot snapshot) {
-        SocketCounts.Builder total = new SocketCounts.Builder();
-        Map<String, Tally> byName = new TreeMap<>();
+        int[][] hostTally = new int[PROTOCOLS][STATES];
+        int[][] unknownTally = new int[PROTOCOLS][STATES];
+        Map<Integer, int[][]> byPid = new HashMap<>();
+        int lastPid = Integer.MIN_VALUE;
+        int[][] last = null;
         for (SocketEntry s : snapshot.sockets()) {
-            total.add(s.protocol(), s.state());
-            Optional<ProcessInfo> owner = snapshot.owner(s);
-            String name = owner.map(ProcessInfo::name).orElse(ProcessSockets.UNKNOWN);
-            Tally t = byName.computeIfAbsent(name, n -> new Tally());
-            t.counts.add(s.protocol(), s.state());
-            owner.ifPresent(p -> {
-                t.pids.add(p.pid());
-                t.byPid.computeIfAbsent(p.pid(), k -> new SocketCounts.Builder()).add(s.protocol(), s.state());
-                if (!p.user().isEmpty()) {
-                    t.users.add(p.user());
-                }
-            });
+            int p = s.protocol().ordinal();
+            int st = s.state().ordinal();
+            hostTally[p][st]++;
+            int pid = s.pid();
+            if (pid != lastPid) {
+                lastPid = pid;
+                last = !s.hasOwner() || !snapshot.processes().containsKey(pid) ? unknownTally
+                        : byPid.computeIfAbsent(pid, k -> new int[PROTOCOLS][STATES]);
+            }
+            last[p][st]++;
         }
-        this.host = total.build();
+        this.host = new SocketCounts.Builder().addAll(hostTally).build();
+
+        Map<String, Group> byName = new TreeMap<>();
+        byPid.forEach((pid, tally) -> {
+            ProcessInfo info = snapshot.processes().get(pid);
+            Group g = byName.computeIfAbsent(info.name(), n -> new Group());
+            g.counts.addAll(tally);
+            g.byPid.put(pid, new SocketCounts.Builder().addAll(tally).build());
+            if (!info.user().isEmpty()) {
+                g.users.add(info.user());
+            }
+        });
+        if (total(unknownTally) > 0) {
+            byName.computeIfAbsent(ProcessSockets.UNKNOWN, n -> new Group()).counts.addAll(unknownTally);
+        }
         List<ProcessSockets> list = new ArrayList<>(byName.size());
-        byName.forEach((name, t) -> list.add(new ProcessSockets(name, List.copyOf(t.pids), List.copyOf(t.users), t.counts.build(),
-                t.frozenByPid())));
+        byName.forEach((name, g) -> list.add(new ProcessSockets(name, List.copyOf(g.byPid.keySet()),
+                List.copyOf(g.users), g.counts.build(), g.byPid)));
         this.processes = List.copyOf(list);
+    }
+
+    private static int total(int[][] tally) {
+        int n = 0;
+        for (int[] row : tally) {
+            for (int v : row) {
+                n += v;
+            }
+        }
+        return n;
     }
 
     SocketCounts host() {
@@ -49,16 +83,9 @@ final class SocketCensus {
         return processes;
     }
 
-    private static final class Tally {
+    private static final class Group {
         final SocketCounts.Builder counts = new SocketCounts.Builder();
-        final TreeSet<Integer> pids = new TreeSet<>();
+        final TreeMap<Integer, SocketCounts> byPid = new TreeMap<>();
         final TreeSet<String> users = new TreeSet<>();
-        final Map<Integer, SocketCounts.Builder> byPid = new TreeMap<>();
-
-        Map<Integer, SocketCounts> frozenByPid() {
-            Map<Integer, SocketCounts> out = new TreeMap<>();
-            byPid.forEach((pid, b) -> out.put(pid, b.build()));
-            return out;
-        }
     }
 }

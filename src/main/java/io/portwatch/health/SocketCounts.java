@@ -45,9 +45,26 @@ public final class SocketCounts {
         private int total;
 
         public Builder add(Protocol protocol, SocketState state) {
-            counts.computeIfAbsent(protocol, p -> new EnumMap<>(SocketState.class))
-                    .computeIfAbsent(state, s -> new int[1])[0]++;
-            total++;
+            return add(protocol, state, 1);
+        }
+
+        /** Adds {@code n} sockets of that protocol and state ({@code n} may be 0: nothing is recorded). */
+        public Builder add(Protocol protocol, SocketState state, int n) {
+            if (n > 0) {
+                counts.computeIfAbsent(protocol, p -> new EnumMap<>(SocketState.class))
+                        .computeIfAbsent(state, s -> new int[1])[0] += n;
+                total += n;
+            }
+            return this;
+        }
+
+        /** Adds a tally indexed {@code [protocol.ordinal()][state.ordinal()]}. */
+        Builder addAll(int[][] tally) {
+            for (Protocol p : Protocol.values()) {
+                for (SocketState st : SocketState.values()) {
+                    add(p, st, tally[p.ordinal()][st.ordinal()]);
+                }
+            }
             return this;
         }
 

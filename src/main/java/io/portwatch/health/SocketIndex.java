@@ -21,20 +21,37 @@ final class SocketIndex {
     private static final int MAX_RANGE_LOOKUPS = 256;
 
     private final Map<Integer, List<SocketEntry>> listenersByProtocolPort = new HashMap<>();
-    private final Map<Integer, List<SocketEntry>> tcpByRemotePort = new HashMap<>();
     private final List<SocketEntry> listeners = new ArrayList<>();
-    private final List<SocketEntry> tcpConnections = new ArrayList<>();
+    /** TCP connections sorted by remote port (a counting sort); those of port p are [start[p], start[p + 1]). */
+    private final SocketEntry[] tcpByRemotePort;
+    private final int[] start = new int[65537];
 
     SocketIndex(Snapshot snapshot) {
+        int[] count = new int[65536];
+        int connections = 0;
         for (SocketEntry s : snapshot.sockets()) {
             if (isListener(s)) {
                 listeners.add(s);
                 listenersByProtocolPort.computeIfAbsent(key(s.protocol(), s.localPort()), k -> new ArrayList<>(2)).add(s);
-            } else if (s.protocol() == Protocol.TCP && s.state() != SocketState.CLOSE) {
-                tcpConnections.add(s);
-                tcpByRemotePort.computeIfAbsent(s.remotePort(), k -> new ArrayList<>(4)).add(s);
+            } else if (isConnection(s)) {
+                count[s.remotePort()]++;
+                connections++;
             }
         }
+        for (int p = 0; p < 65536; p++) {
+            start[p + 1] = start[p] + count[p];
+        }
+        tcpByRemotePort = new SocketEntry[connections];
+        int[] next = java.util.Arrays.copyOf(start, 65536);
+        for (SocketEntry s : snapshot.sockets()) {
+            if (!isListener(s) && isConnection(s)) {
+                tcpByRemotePort[next[s.remotePort()]++] = s;
+            }
+        }
+    }
+
+    private static boolean isConnection(SocketEntry s) {
+        return s.protocol() == Protocol.TCP && s.state() != SocketState.CLOSE;
     }
 
     /** A LISTEN tcp socket, or a bound unconnected udp socket. */
@@ -65,22 +82,11 @@ final class SocketIndex {
         return out;
     }
 
-    /** Non-listening TCP sockets with a remote port in the range. */
+    /** Non-listening TCP sockets with a remote port in the range (a view: sorted by port, so any range is one slice). */
     List<SocketEntry> tcpConnectionsTo(PortRange remotePorts) {
-        if (remotePorts.high() - remotePorts.low() < MAX_RANGE_LOOKUPS) {
-            List<SocketEntry> out = new ArrayList<>();
-            for (int p = remotePorts.low(); p <= remotePorts.high(); p++) {
-                out.addAll(tcpByRemotePort.getOrDefault(p, List.of()));
-            }
-            return out;
-        }
-        List<SocketEntry> out = new ArrayList<>();
-        for (SocketEntry s : tcpConnections) {
-            if (remotePorts.contains(s.remotePort())) {
-                out.add(s);
-            }
-        }
-        return out;
+        int from = start[remotePorts.low()];
+        int to = start[remotePorts.high() + 1];
+        return java.util.Arrays.asList(tcpByRemotePort).subList(from, to);
     }
 
     private static int key(Protocol protocol, int port) {
