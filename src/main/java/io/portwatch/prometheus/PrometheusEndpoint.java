@@ -1,17 +1,17 @@
 package io.portwatch.prometheus;
 
 import io.portwatch.health.MonitorState;
-import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +25,11 @@ import java.util.function.Supplier;
  * scraper's {@code Accept} header asks. Every scrape reads the last published state through the
  * supplier and nothing else (DESIGN §1).
  *
- * <p>Manners inside a host JVM (DESIGN §5): a private registry (never the default one, which the
- * application may use), a private client configuration (the application's {@code io.prometheus.*}
- * properties cannot move the port or filter names), and only daemon threads named
+ * <p>Each published state is rendered once per format and served from that cache to every scrape
+ * ({@link CachedExposition}), so concurrent scrapers cost one rendering. Manners inside a host JVM
+ * (DESIGN §5): the JDK's own HTTP server with the client library's format writers only (no default
+ * registry, which the application may use; no client configuration read from the application's
+ * {@code io.prometheus.*} properties; no system property set), and only daemon threads named
  * {@code portwatch-prometheus-*} — including the JDK HTTP server's own dispatcher and timer threads,
  * which are started inside a thread group of their own and renamed.
  */
@@ -40,14 +42,16 @@ public final class PrometheusEndpoint implements AutoCloseable {
     static final String THREAD_PREFIX = "portwatch-prometheus-";
 
     /** Scrapes waiting for a worker beyond this are refused (the connection is closed): bounded memory. */
-    private static final int QUEUED_SCRAPES = 16;
+    private static final int QUEUED_SCRAPES = 64;
     private static final int WORKERS = 2;
 
-    private final HTTPServer server;
+    private final HttpServer server;
+    private final ExecutorService workers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PrometheusEndpoint(HTTPServer server) {
+    private PrometheusEndpoint(HttpServer server, ExecutorService workers) {
         this.server = server;
+        this.workers = workers;
     }
 
     /**
@@ -75,27 +79,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
             throw new IOException("Prometheus endpoint: cannot listen on " + where + ": unknown host", e);
         }
 
-        // The client's HTTPServer sets two JDK system properties when its class loads; put back what the
-        // host had, so that portwatch leaves no global setting behind (the JDK reads them once per JVM).
-        String maxReqTime = System.getProperty(MAX_REQ_TIME);
-        String maxRspTime = System.getProperty(MAX_RSP_TIME);
-        try {
-            return startServer(where, address, port, state, pidLabel);
-        } finally {
-            restore(MAX_REQ_TIME, maxReqTime);
-            restore(MAX_RSP_TIME, maxRspTime);
-        }
-    }
-
-    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
-    private static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
-        }
+        return startServer(where, address, port, state, pidLabel);
     }
 
     private static PrometheusEndpoint startServer(String where, InetAddress address, int port, Supplier<MonitorState> state,
@@ -106,19 +90,15 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 new ArrayBlockingQueue<>(QUEUED_SCRAPES), threads);
         workers.allowCoreThreadTimeOut(true);
         try {
-            HTTPServer server = onThreadOf(threads, () -> {
-                PrometheusRegistry registry = new PrometheusRegistry();
-                registry.register(new PortwatchCollector(state, pidLabel));
-                return HTTPServer.builder(PrometheusProperties.builder().build())
-                        .inetAddress(address)
-                        .port(port)
-                        .registry(registry)
-                        .metricsHandlerPath(PATH)
-                        .executorService(workers)
-                        .buildAndStart();
+            HttpServer server = onThreadOf(threads, () -> {
+                HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 0);
+                http.createContext(PATH, new CachedExposition(state, pidLabel));
+                http.setExecutor(workers);
+                http.start();
+                return http;
             });
             renameForeignThreads(group);
-            return new PrometheusEndpoint(server);
+            return new PrometheusEndpoint(server, workers);
         } catch (BindException e) {
             workers.shutdownNow();
             throw new IOException("Prometheus endpoint: cannot listen on " + where + ": " + e.getMessage(), e);
@@ -130,14 +110,15 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     /** The port listened on (the one picked when started with port 0). */
     public int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
     }
 
     /** Stops listening and ends the endpoint's threads. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            server.close();
+            server.stop(0);
+            workers.shutdownNow();
         }
     }
 
@@ -147,7 +128,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     /** What the server needs of a start: it may throw IOException. */
     private interface Start {
-        HTTPServer call() throws IOException;
+        HttpServer call() throws IOException;
     }
 
     /**
@@ -155,8 +136,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * creates its timer threads on the creating thread and its dispatcher on a worker, and both land
      * in the group, where {@link #renameForeignThreads} finds them.
      */
-    private static HTTPServer onThreadOf(ThreadFactory threads, Start start) throws IOException {
-        AtomicReference<HTTPServer> result = new AtomicReference<>();
+    private static HttpServer onThreadOf(ThreadFactory threads, Start start) throws IOException {
+        AtomicReference<HttpServer> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread starter = threads.newThread(() -> {
             try {

@@ -1,0 +1,97 @@
+package io.portwatch.prometheus;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.portwatch.health.MonitorState;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Serves {@code /metrics}: the format the {@code Accept} header asks for (Prometheus text,
+ * OpenMetrics or protobuf, chosen by the client library), gzip when asked. A state is rendered once
+ * per format and encoding and the bytes are served to every scrape until the next state is
+ * published: 50 concurrent scrapers cost one rendering, not fifty.
+ */
+final class CachedExposition implements HttpHandler {
+
+    private final Supplier<MonitorState> state;
+    private final boolean pidLabel;
+    private final ExpositionFormats formats = ExpositionFormats.init(PrometheusProperties.builder().build());
+    private MonitorState renderedFor;
+    private final Map<String, byte[]> rendered = new HashMap<>();
+
+    CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
+        this.state = state;
+        this.pidLabel = pidLabel;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                reply(exchange, 405, "text/plain; charset=utf-8", "GET or HEAD only\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+            String encodings = String.valueOf(exchange.getRequestHeaders().get("Accept-Encoding"));
+            boolean gzip = encodings.contains("gzip");
+            byte[] body;
+            try {
+                body = bytes(state.get(), writer, gzip);
+            } catch (RuntimeException e) {
+                reply(exchange, 500, "text/plain; charset=utf-8",
+                        ("cannot render the metrics: " + e.getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (gzip) {
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
+            reply(exchange, 200, writer.getContentType(), body);
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** The bytes of a state in a format; rendered at most once per state, format and encoding. */
+    private synchronized byte[] bytes(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
+        if (current != renderedFor) {
+            rendered.clear();
+            renderedFor = current;
+        }
+        return rendered.computeIfAbsent(writer.getContentType() + (gzip ? "+gzip" : ""), k -> render(current, writer, gzip));
+    }
+
+    private byte[] render(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+            try (OutputStream out = gzip ? new GZIPOutputStream(buffer, 1 << 16) : buffer) {
+                writer.write(out, PortwatchCollector.snapshots(current, pidLabel));
+            }
+            return buffer.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
