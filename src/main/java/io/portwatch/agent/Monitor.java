@@ -1,6 +1,5 @@
 package io.portwatch.agent;
 
-import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.DefinitionsLoadResult;
 import io.portwatch.config.DefinitionProblem;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,8 +109,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
             if (watcher.changed()) {
                 current = applyLoad(current, watcher.load(), false);
             }
-            names.want(current.definitions().connections().stream().filter(ConnectionRow::hasRemoteName)
-                    .map(ConnectionRow::remoteName).collect(Collectors.toSet()));
+            names.want(current.definitions().remoteNames());
             publish(scanAndEvaluate(current));
         } catch (Throwable t) { // never let anything end the loop or reach the host
             LOG.log(Level.WARNING, "portwatch: scan cycle failed: " + t);
@@ -176,12 +173,6 @@ public final class Monitor implements MonitorControl, AutoCloseable {
                 LOG.log(Level.WARNING, "portwatch: state listener failed: " + e);
             }
         }
-    }
-
-    /** Remote names the current definitions need (for tests). */
-    Set<String> wantedNames() {
-        return state.get().definitions().connections().stream().filter(ConnectionRow::hasRemoteName)
-                .map(ConnectionRow::remoteName).collect(Collectors.toSet());
     }
 
     @Override

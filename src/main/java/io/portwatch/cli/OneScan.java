@@ -1,6 +1,5 @@
 package io.portwatch.cli;
 
-import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.DefinitionsLoadResult;
 import io.portwatch.config.DefinitionsLoader;
@@ -16,8 +15,6 @@ import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
 
 import java.io.IOException;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** What one-shot commands share: the platform's socket source, one scan, one evaluation. */
 final class OneScan {
@@ -37,9 +34,7 @@ final class OneScan {
 
     /** Scans once and evaluates the definitions, resolving remote names on this thread. */
     static Evaluation evaluate(Settings settings, Definitions definitions, Snapshot snapshot) {
-        Set<String> names = definitions.connections().stream().filter(ConnectionRow::hasRemoteName)
-                .map(ConnectionRow::remoteName).collect(Collectors.toSet());
-        ResolvedNames resolved = NameCache.resolveNow(NameCache.SYSTEM, names);
+        ResolvedNames resolved = NameCache.resolveNow(NameCache.SYSTEM, definitions.remoteNames());
         return Evaluator.evaluate(definitions, snapshot, resolved, EvaluationOptions.of(settings));
     }
 

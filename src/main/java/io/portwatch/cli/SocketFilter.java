@@ -33,10 +33,6 @@ record SocketFilter(NamePattern process, Optional<Integer> port, NamePattern add
                 && !address.matches(Addresses.format(s.remoteAddress()))) {
             return false;
         }
-        if (!process.isAny()) {
-            var owner = snapshot.owner(s);
-            return owner.isPresent() && (process.matches(owner.get().name()) || process.matches(owner.get().exeName()));
-        }
-        return true;
+        return process.isAny() || snapshot.owner(s).map(process::matchesOwner).orElse(false);
     }
 }

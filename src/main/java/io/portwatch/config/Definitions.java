@@ -1,6 +1,7 @@
 package io.portwatch.config;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,12 @@ public record Definitions(List<ListeningRow> listening, List<ConnectionRow> conn
         return new Definitions(
                 listening.stream().filter(r -> r.host().matches(hostName)).collect(Collectors.toList()),
                 connections.stream().filter(r -> r.host().matches(hostName)).collect(Collectors.toList()));
+    }
+
+    /** The {@code remoteName}s of the connection rows, which must be resolved before they can match. */
+    public Set<String> remoteNames() {
+        return connections.stream().filter(ConnectionRow::hasRemoteName).map(ConnectionRow::remoteName)
+                .collect(Collectors.toSet());
     }
 
     public int size() {

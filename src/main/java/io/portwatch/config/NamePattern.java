@@ -1,5 +1,7 @@
 package io.portwatch.config;
 
+import io.portwatch.scan.ProcessInfo;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -37,6 +39,11 @@ public final class NamePattern {
             return true;
         }
         return name != null && regex.matcher(stripExe(name)).matches();
+    }
+
+    /** True when the owner's short name or its executable's base name matches (DESIGN §2 procName). */
+    public boolean matchesOwner(ProcessInfo owner) {
+        return isAny() || matches(owner.name()) || !owner.exeName().isEmpty() && matches(owner.exeName());
     }
 
     /** The pattern as written, {@code *} for any. */

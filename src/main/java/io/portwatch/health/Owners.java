@@ -5,7 +5,6 @@ import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 
-import java.util.Optional;
 
 /** How the evaluation names and matches socket owners. */
 final class Owners {
@@ -18,9 +17,7 @@ final class Owners {
         if (pattern.isAny()) {
             return true;
         }
-        Optional<ProcessInfo> owner = snapshot.owner(socket);
-        return owner.isPresent() && (pattern.matches(owner.get().name())
-                || !owner.get().exeName().isEmpty() && pattern.matches(owner.get().exeName()));
+        return snapshot.owner(socket).map(pattern::matchesOwner).orElse(false);
     }
 
     /** The owner's name, {@link ProcessSockets#UNKNOWN} when it cannot be seen. */
