@@ -1,7 +1,10 @@
 package io.portwatch.health;
 
 import io.portwatch.config.ConnectionRow;
+import io.portwatch.config.NamePattern;
+import io.portwatch.config.PortRange;
 import io.portwatch.scan.Addresses;
+import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Resolution;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
@@ -12,20 +15,28 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** DESIGN §3, connection rows. */
+/**
+ * DESIGN §3, connection rows. A row adds up the owner tallies of the socket groups it asks for
+ * ({@link ConnectionTable}); it walks sockets one by one only when it restricts both ports.
+ */
 final class ConnectionEvaluator {
+
+    private static final SocketState[] STATES = SocketState.values();
+    private static final int ESTABLISHED = SocketState.ESTABLISHED.ordinal();
 
     private final Snapshot snapshot;
     private final SocketIndex index;
     private final ResolvedNames names;
     private final String hostName;
+    /** Whether a pattern matches a pid's process: one glob match per pattern and pid per evaluation. */
+    private final Map<NamePattern, Map<Integer, Boolean>> ownerMatches = new HashMap<>();
 
     ConnectionEvaluator(Snapshot snapshot, SocketIndex index, ResolvedNames names, String hostName) {
         this.snapshot = snapshot;
@@ -39,7 +50,7 @@ final class ConnectionEvaluator {
                 + ":" + row.remotePort();
         String key = "tcpConnectOn" + hostName + "For" + row.procName() + "To" + target;
 
-        Set<InetAddress> remotes = new HashSet<>();
+        Set<InetAddress> remotes = new LinkedHashSet<>();
         row.remoteIP().ifPresent(remotes::add);
         if (row.hasRemoteName()) {
             Optional<Resolution> resolution = names.get(row.remoteName());
@@ -50,31 +61,18 @@ final class ConnectionEvaluator {
                 return new ConnectionResult(row, Health.RED, why, snapshot.takenAt(), List.of(), Map.of(), key);
             }
         }
-        boolean anyRemote = remotes.isEmpty();
 
-        List<SocketEntry> matched = new ArrayList<>();
-        Map<SocketState, Integer> ours = new EnumMap<>(SocketState.class);
-        List<SocketEntry> othersEstablished = new ArrayList<>();
-        boolean closeWaitAnywhere = false;
-        Map<Integer, Boolean> matchByPid = new HashMap<>(); // a glob per pid, not per socket
-        for (SocketEntry s : index.tcpConnectionsTo(row.remotePort())) {
-            if (!(anyRemote || remotes.contains(s.remoteAddress())) || !row.localPort().contains(s.localPort())) {
-                continue;
-            }
-            matched.add(s);
-            closeWaitAnywhere |= s.state() == SocketState.CLOSE_WAIT;
-            boolean ownerUnseen = !s.hasOwner() || !snapshot.processes().containsKey(s.pid());
-            boolean ownerMatches = row.procName().isAny()
-                    || !ownerUnseen && matchByPid.computeIfAbsent(s.pid(), pid -> Owners.matches(row.procName(), snapshot, s));
-            if (ownerMatches || ownerUnseen && s.state() != SocketState.ESTABLISHED) {
-                // a closing socket often has no owner any more (TIME_WAIT holds no fd): it cannot be excluded
-                ours.merge(s.state(), 1, Integer::sum);
-            } else if (s.state() == SocketState.ESTABLISHED) {
-                othersEstablished.add(s);
-            }
+        Tally tally = new Tally(row.procName());
+        List<SocketGroup> matched = new ArrayList<>();
+        for (SocketGroup group : groups(row, remotes)) {
+            SocketGroup mine = row.remotePort().isAny() || row.localPort().isAny()
+                    ? group // the group holds exactly the row's sockets
+                    : onBothPorts(group, row.remotePort(), row.localPort());
+            tally.add(mine);
+            matched.add(mine);
         }
 
-        int established = ours.getOrDefault(SocketState.ESTABLISHED, 0);
+        int established = tally.ours[ESTABLISHED];
         int min = row.minCount();
         Health health;
         String reason;
@@ -84,23 +82,138 @@ final class ConnectionEvaluator {
         } else if (established > 0) {
             health = Health.YELLOW;
             reason = established + " ESTABLISHED to " + target + by(row) + ", expected " + expectation(row);
-        } else if (ours.keySet().stream().anyMatch(SocketState::isTransitional)) {
+        } else if (tally.anyTransitional()) {
             health = Health.YELLOW;
-            reason = "none ESTABLISHED to " + target + by(row) + "; " + states(ours);
-        } else if (!othersEstablished.isEmpty()) {
+            reason = "none ESTABLISHED to " + target + by(row) + "; " + states(tally.byState());
+        } else if (tally.othersEstablished > 0) {
             health = Health.YELLOW;
-            SocketEntry other = othersEstablished.get(0);
-            reason = other.hasOwner() && snapshot.owner(other).isPresent()
-                    ? "ESTABLISHED to " + target + " by " + Owners.describe(snapshot, other) + ", expected " + row.procName()
+            reason = tally.otherOwner != null
+                    ? "ESTABLISHED to " + target + " by " + Owners.describe(tally.otherOwner) + ", expected " + row.procName()
                     : "ESTABLISHED to " + target + " but its owner cannot be seen (permissions), expected " + row.procName();
-        } else if (closeWaitAnywhere) {
+        } else if (tally.closeWait) {
             health = Health.RED;
             reason = "only CLOSE_WAIT to " + target + " (the peer closed, the local side did not)";
         } else {
             health = Health.RED;
             reason = "no connection to " + target + by(row);
         }
-        return new ConnectionResult(row, health, reason, snapshot.takenAt(), matched, ours, key);
+        return new ConnectionResult(row, health, reason, snapshot.takenAt(), MatchedSockets.of(matched),
+                tally.byState(), key);
+    }
+
+    /**
+     * The groups holding the row's sockets: those of its remote port range (or of its local port range,
+     * when that is the only one given or the narrower one), to any or to each of its remote addresses.
+     */
+    private List<SocketGroup> groups(ConnectionRow row, Set<InetAddress> remotes) {
+        ConnectionTable byRemotePort = index.connectionsByRemotePort();
+        ConnectionTable.Bucket bucket;
+        if (row.localPort().isAny()) {
+            bucket = byRemotePort.bucket(row.remotePort());
+        } else {
+            ConnectionTable byLocalPort = index.connectionsByLocalPort();
+            bucket = !row.remotePort().isAny() && byRemotePort.count(row.remotePort()) <= byLocalPort.count(row.localPort())
+                    ? byRemotePort.bucket(row.remotePort()) : byLocalPort.bucket(row.localPort());
+        }
+        if (remotes.isEmpty()) {
+            return List.of(bucket.all());
+        }
+        List<SocketGroup> groups = new ArrayList<>(remotes.size());
+        for (InetAddress remote : remotes) {
+            SocketGroup g = bucket.to(remote);
+            if (g != null) {
+                groups.add(g);
+            }
+        }
+        return groups;
+    }
+
+    /** The group's connections that are on both port ranges. */
+    private static SocketGroup onBothPorts(SocketGroup group, PortRange remotePort, PortRange localPort) {
+        ConnectionColumns columns = group.columns();
+        SocketGroup kept = SocketGroup.empty(columns);
+        for (int k = 0; k < group.size(); k++) {
+            int position = group.position(k);
+            if (remotePort.contains(columns.remotePort(position)) && localPort.contains(columns.localPort(position))) {
+                kept.append(position);
+            }
+        }
+        return kept;
+    }
+
+    /** True when the pid's process is in the snapshot (an owner that can be seen). */
+    private boolean ownerSeen(int pid) {
+        return pid != SocketEntry.UNKNOWN_PID && snapshot.processes().containsKey(pid);
+    }
+
+    private boolean ownerMatches(NamePattern pattern, int pid) {
+        return ownerMatches.computeIfAbsent(pattern, p -> new HashMap<>())
+                .computeIfAbsent(pid, p -> pattern.matchesOwner(snapshot.processes().get(p)));
+    }
+
+    /** A row's matched sockets counted by state: its own (DESIGN §3) and the others'. */
+    private final class Tally {
+
+        private final NamePattern procName;
+        /** Sockets of the expected process, or not ESTABLISHED with an owner that cannot be seen. */
+        final int[] ours = new int[STATES.length];
+        /** ESTABLISHED sockets of another (or an unseen) process. */
+        int othersEstablished;
+        /** The first other process seen with an ESTABLISHED socket, null when only unseen owners had them. */
+        ProcessInfo otherOwner;
+        boolean closeWait;
+
+        Tally(NamePattern procName) {
+            this.procName = procName;
+        }
+
+        void add(SocketGroup group) {
+            closeWait |= group.hasCloseWait();
+            PidTallies byPid = group.byPid();
+            for (int i = 0; i < byPid.size(); i++) {
+                int pid = byPid.pid(i);
+                boolean seen = ownerSeen(pid);
+                for (int st = 0; st < STATES.length; st++) {
+                    int n = byPid.count(i, st);
+                    if (n > 0) {
+                        count(seen, pid, st, n);
+                    }
+                }
+            }
+        }
+
+        private void count(boolean ownerSeen, int pid, int state, int n) {
+            if (procName.isAny() || ownerSeen && ownerMatches(procName, pid)) {
+                ours[state] += n;
+            } else if (!ownerSeen && state != ESTABLISHED) {
+                // a closing socket often has no owner any more (TIME_WAIT holds no fd): it cannot be excluded
+                ours[state] += n;
+            } else if (state == ESTABLISHED) {
+                othersEstablished += n;
+                if (ownerSeen && otherOwner == null) {
+                    otherOwner = snapshot.processes().get(pid);
+                }
+            }
+        }
+
+        boolean anyTransitional() {
+            for (int st = 0; st < ours.length; st++) {
+                if (ours[st] > 0 && STATES[st].isTransitional()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Map<SocketState, Integer> byState() {
+            Map<SocketState, Integer> out = new EnumMap<>(SocketState.class);
+            for (int st = 0; st < ours.length; st++) {
+                if (ours[st] > 0) {
+                    out.put(STATES[st], ours[st]);
+                }
+            }
+            return out;
+        }
     }
 
     private static String by(ConnectionRow row) {

@@ -20,7 +20,7 @@ public record ConnectionResult(ConnectionRow row, Health health, String reason, 
                                String netstatWatcherKey) implements RowResult {
 
     public ConnectionResult {
-        matched = List.copyOf(matched);
+        matched = matched instanceof MatchedSockets ? matched : List.copyOf(matched); // a view is not copied
         byState = Map.copyOf(byState);
     }
 

@@ -27,6 +27,11 @@ final class Owners {
 
     /** {@code nginx (pid 812)}, or {@code an unknown process} when it cannot be seen. */
     static String describe(Snapshot snapshot, SocketEntry socket) {
-        return snapshot.owner(socket).map(p -> p.name() + " (pid " + p.pid() + ")").orElse("an unknown process");
+        return snapshot.owner(socket).map(Owners::describe).orElse("an unknown process");
+    }
+
+    /** {@code nginx (pid 812)}. */
+    static String describe(ProcessInfo process) {
+        return process.name() + " (pid " + process.pid() + ")";
     }
 }

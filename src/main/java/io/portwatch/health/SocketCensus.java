@@ -7,7 +7,6 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +14,7 @@ import java.util.TreeSet;
 
 /**
  * Socket counts per process name and for the whole host. One pass tallies plain int arrays per pid
- * (sockets of one process usually come in runs, so the last pid's tally is reused without a lookup);
- * the few pids are then grouped by name.
+ * ({@link PidTallies}); the few pids are then grouped by name.
  */
 final class SocketCensus {
 
@@ -27,52 +25,43 @@ final class SocketCensus {
     private final List<ProcessSockets> processes;
 
     SocketCensus(Snapshot snapshot) {
-        int[][] hostTally = new int[PROTOCOLS][STATES];
-        int[][] unknownTally = new int[PROTOCOLS][STATES];
-        Map<Integer, int[][]> byPid = new HashMap<>();
-        int lastPid = Integer.MIN_VALUE;
-        int[][] last = null;
+        int[] hostTally = new int[PROTOCOLS * STATES];
+        PidTallies byPid = new PidTallies(PROTOCOLS * STATES);
         for (SocketEntry s : snapshot.sockets()) {
-            int p = s.protocol().ordinal();
-            int st = s.state().ordinal();
-            hostTally[p][st]++;
-            int pid = s.pid();
-            if (pid != lastPid) {
-                lastPid = pid;
-                last = !s.hasOwner() || !snapshot.processes().containsKey(pid) ? unknownTally
-                        : byPid.computeIfAbsent(pid, k -> new int[PROTOCOLS][STATES]);
-            }
-            last[p][st]++;
+            int column = s.protocol().ordinal() * STATES + s.state().ordinal();
+            hostTally[column]++;
+            byPid.add(s.pid(), column, 1);
         }
         this.host = new SocketCounts.Builder().addAll(hostTally).build();
 
         Map<String, Group> byName = new TreeMap<>();
-        byPid.forEach((pid, tally) -> {
-            ProcessInfo info = snapshot.processes().get(pid);
+        int[] unknownTally = new int[PROTOCOLS * STATES];
+        boolean unknown = false;
+        for (int i = 0; i < byPid.size(); i++) {
+            int pid = byPid.pid(i);
+            ProcessInfo info = pid == SocketEntry.UNKNOWN_PID ? null : snapshot.processes().get(pid);
+            int[] tally = byPid.counts(i);
+            if (info == null) {
+                for (int c = 0; c < tally.length; c++) {
+                    unknownTally[c] += tally[c];
+                }
+                unknown = true;
+                continue;
+            }
             Group g = byName.computeIfAbsent(info.name(), n -> new Group());
             g.counts.addAll(tally);
             g.byPid.put(pid, new SocketCounts.Builder().addAll(tally).build());
             if (!info.user().isEmpty()) {
                 g.users.add(info.user());
             }
-        });
-        if (total(unknownTally) > 0) {
+        }
+        if (unknown) {
             byName.computeIfAbsent(ProcessSockets.UNKNOWN, n -> new Group()).counts.addAll(unknownTally);
         }
         List<ProcessSockets> list = new ArrayList<>(byName.size());
         byName.forEach((name, g) -> list.add(new ProcessSockets(name, List.copyOf(g.byPid.keySet()),
                 List.copyOf(g.users), g.counts.build(), g.byPid)));
         this.processes = List.copyOf(list);
-    }
-
-    private static int total(int[][] tally) {
-        int n = 0;
-        for (int[] row : tally) {
-            for (int v : row) {
-                n += v;
-            }
-        }
-        return n;
     }
 
     SocketCounts host() {

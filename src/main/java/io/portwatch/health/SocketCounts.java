@@ -58,11 +58,12 @@ public final class SocketCounts {
             return this;
         }
 
-        /** Adds a tally indexed {@code [protocol.ordinal()][state.ordinal()]}. */
-        Builder addAll(int[][] tally) {
+        /** Adds a tally indexed {@code protocol.ordinal() * SocketState.values().length + state.ordinal()}. */
+        Builder addAll(int[] tally) {
+            SocketState[] states = SocketState.values();
             for (Protocol p : Protocol.values()) {
-                for (SocketState st : SocketState.values()) {
-                    add(p, st, tally[p.ordinal()][st.ordinal()]);
+                for (SocketState st : states) {
+                    add(p, st, tally[p.ordinal() * states.length + st.ordinal()]);
                 }
             }
             return this;

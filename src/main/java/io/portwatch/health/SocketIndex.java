@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sockets of a snapshot indexed by port, so that evaluating a row is a hash lookup rather than
- * a walk over every socket. Built once per evaluation.
+ * The sockets of a snapshot indexed by port, so that evaluating a row is a lookup rather than a walk
+ * over every socket. Built once per evaluation.
  */
 final class SocketIndex {
 
@@ -22,36 +22,21 @@ final class SocketIndex {
 
     private final Map<Integer, List<SocketEntry>> listenersByProtocolPort = new HashMap<>();
     private final List<SocketEntry> listeners = new ArrayList<>();
-    /** TCP connections sorted by remote port (a counting sort); those of port p are [start[p], start[p + 1]). */
-    private final SocketEntry[] tcpByRemotePort;
-    private final int[] start = new int[65537];
+    private final ConnectionColumns connections;
+    private final ConnectionTable byRemotePort;
+    private ConnectionTable byLocalPort; // only rows with a localPort need it
 
     SocketIndex(Snapshot snapshot) {
-        int[] count = new int[65536];
-        int connections = 0;
+        connections = new ConnectionColumns(snapshot.sockets().size());
         for (SocketEntry s : snapshot.sockets()) {
             if (isListener(s)) {
                 listeners.add(s);
                 listenersByProtocolPort.computeIfAbsent(key(s.protocol(), s.localPort()), k -> new ArrayList<>(2)).add(s);
-            } else if (isConnection(s)) {
-                count[s.remotePort()]++;
-                connections++;
+            } else if (s.protocol() == Protocol.TCP && s.state() != SocketState.CLOSE) {
+                connections.add(s);
             }
         }
-        for (int p = 0; p < 65536; p++) {
-            start[p + 1] = start[p] + count[p];
-        }
-        tcpByRemotePort = new SocketEntry[connections];
-        int[] next = java.util.Arrays.copyOf(start, 65536);
-        for (SocketEntry s : snapshot.sockets()) {
-            if (!isListener(s) && isConnection(s)) {
-                tcpByRemotePort[next[s.remotePort()]++] = s;
-            }
-        }
-    }
-
-    private static boolean isConnection(SocketEntry s) {
-        return s.protocol() == Protocol.TCP && s.state() != SocketState.CLOSE;
+        byRemotePort = new ConnectionTable(connections, connections.remotePorts());
     }
 
     /** A LISTEN tcp socket, or a bound unconnected udp socket. */
@@ -82,11 +67,17 @@ final class SocketIndex {
         return out;
     }
 
-    /** Non-listening TCP sockets with a remote port in the range (a view: sorted by port, so any range is one slice). */
-    List<SocketEntry> tcpConnectionsTo(PortRange remotePorts) {
-        int from = start[remotePorts.low()];
-        int to = start[remotePorts.high() + 1];
-        return java.util.Arrays.asList(tcpByRemotePort).subList(from, to);
+    /** Non-listening TCP sockets by remote port. */
+    ConnectionTable connectionsByRemotePort() {
+        return byRemotePort;
+    }
+
+    /** Non-listening TCP sockets by local port (built on first use). */
+    ConnectionTable connectionsByLocalPort() {
+        if (byLocalPort == null) {
+            byLocalPort = new ConnectionTable(connections, connections.localPorts());
+        }
+        return byLocalPort;
     }
 
     private static int key(Protocol protocol, int port) {
