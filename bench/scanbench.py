@@ -106,8 +106,8 @@ def level(n, largest):
         lvl["portwatch_jvm"] = {"wall_ms": wall * 1e3, "maxrss_kib": rss, "cpu_ms": cpu * 1e3, "rc": rc}
         log("  portwatch %s" % json.dumps(pw))
         if largest and a.eval_rows > 0:
-            hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", 1, "--eval-rows", 100,
-                                    "--eval-hot", "--eval-runs", 3), a.run_timeout)
+            hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", 1, "--eval-rows", a.eval_rows,
+                                    "--eval-hot", "--eval-runs", 5), a.run_timeout)
             lvl["portwatch_hot_eval"] = hot
             log("  portwatch hot evaluation %s" % json.dumps(hot))
         if a.oshi_cmd:
@@ -257,6 +257,10 @@ def markdown(res):
             out.append("| %s, all on the loaded ports (each connection row looks at ~N/4 sockets) | %s | %s | %.1f %% |"
                        % (f(hot["eval_rows"]), f(hot["eval_ms"]["median"], 1), mib(hot["eval_alloc_bytes"]),
                           100 * hot["eval_ms"]["median"] / steady))
+        if p.get("retained_with_eval_bytes"):
+            out.append("\nHeap retained after GC while the last snapshot, the source's caches and the evaluation of the "
+                       "%s rows are alive (what an agent holds between scans): %s." % (f(p["eval_rows"]),
+                                                                                   mib(p["retained_with_eval_bytes"])))
 
     out.append("\n## Runs\n")
     for l in levels:

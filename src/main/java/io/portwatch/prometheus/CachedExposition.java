@@ -25,6 +25,13 @@ import java.util.zip.GZIPOutputStream;
  */
 final class CachedExposition implements HttpHandler {
 
+    /**
+     * The JDK server copies each write into a buffer that its connection keeps, grown to twice the
+     * largest write: one 3 MB write per response would leave 6 MB on every kept-alive connection
+     * (50 scrapers: 300 MB of the host's heap). Writing in slices bounds that to twice this much.
+     */
+    static final int WRITE_SLICE = 1 << 16;
+
     private final Supplier<MonitorState> state;
     private final boolean pidLabel;
     private final ExpositionFormats formats = ExpositionFormats.init(PrometheusProperties.builder().build());
@@ -69,7 +76,9 @@ final class CachedExposition implements HttpHandler {
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                for (int off = 0; off < body.length; off += WRITE_SLICE) {
+                    out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
+                }
             }
         }
     }

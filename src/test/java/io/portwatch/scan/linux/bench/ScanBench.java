@@ -99,23 +99,29 @@ public final class ScanBench {
         field(json, "peak_heap_bytes", peak);
         field(json, "retained_heap_bytes", retained);
         if (evalRows > 0) {
-            evaluation(json, threads, last, hot ? hotDefinitions(evalRows) : definitions(evalRows), evalRuns);
+            Evaluation kept = evaluation(json, threads, last, hot ? hotDefinitions(evalRows) : definitions(evalRows), evalRuns);
+            field(json, "retained_with_eval_bytes", usedHeapAfterGc() - baseline);
+            java.lang.ref.Reference.reachabilityFence(kept);
+            java.lang.ref.Reference.reachabilityFence(source);
+            java.lang.ref.Reference.reachabilityFence(last);
         }
         json.setLength(json.length() - 1);
         System.out.println(json.append('}'));
     }
 
-    private static void evaluation(StringBuilder json, com.sun.management.ThreadMXBean threads, Snapshot snapshot,
+    private static Evaluation evaluation(StringBuilder json, com.sun.management.ThreadMXBean threads, Snapshot snapshot,
                                    Definitions definitions, int runs) {
         int rows = definitions.size();
         EvaluationOptions options = EvaluationOptions.forHost("bench");
         double[] times = new double[runs];
         long allocated = 0;
         int green = 0;
+        Evaluation e = null;
         for (int i = -2; i < runs; i++) { // two warm-up runs
             long a0 = threads.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            Evaluation e = Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE, options);
+            e = null; // as the agent does: the previous evaluation may go while the next one runs
+            e = Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE, options);
             long t1 = System.nanoTime();
             long a1 = threads.getCurrentThreadAllocatedBytes();
             if (i >= 0) {
@@ -131,6 +137,7 @@ public final class ScanBench {
         json.append("\"eval_ms\":{\"median\":").append(fmt(times[runs / 2])).append(",\"min\":").append(fmt(times[0]))
                 .append(",\"max\":").append(fmt(times[runs - 1])).append("},");
         field(json, "eval_alloc_bytes", allocated);
+        return e;
     }
 
     /**
