@@ -107,7 +107,7 @@ def level(n, largest):
         log("  portwatch %s" % json.dumps(pw))
         if largest and a.eval_rows > 0:
             hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", 1, "--eval-rows", a.eval_rows,
-                                    "--eval-hot", "--eval-runs", 5), a.run_timeout)
+                                    "--eval-hot"), a.run_timeout)
             lvl["portwatch_hot_eval"] = hot
             log("  portwatch hot evaluation %s" % json.dumps(hot))
         if a.oshi_cmd:
@@ -246,17 +246,25 @@ def markdown(res):
     if p.get("eval_ms"):
         steady = p["steady_ms"]["median"]
         out.append("\n## Evaluation against the largest snapshot (N=%s, %s sockets)\n" % (f(big["n"]), f(p["sockets"])))
-        out.append("`Evaluator.evaluate` (io.portwatch.health) of generated rows, median of 5 after 2 warm-ups.\n")
-        out.append("| rows | median ms | allocated | share of the steady scan (target < 5 %) |")
-        out.append("|---|---:|---:|---:|")
-        out.append("| %s: each its own target (4 listening and 8 connection rows on the loaded ports, the rest elsewhere) "
-                   "| %s | %s | %.1f %% |" % (f(p["eval_rows"]), f(p["eval_ms"]["median"], 1), mib(p["eval_alloc_bytes"]),
-                                             100 * p["eval_ms"]["median"] / steady))
+        out.append("`Evaluator.evaluate` (io.portwatch.health) of generated rows in the scanning JVM: median (and CPU "
+                   "time of the thread) of %s runs after %s warm-up runs, as an agent that evaluates after every scan "
+                   "reaches it; the first run and the median of the first ten show the cost before the JIT has "
+                   "compiled it.\n" % (p.get("eval_runs", "?"), p.get("eval_warmup", "?")))
+        out.append("| rows | median ms | CPU ms | first run ms | first ten, median ms | allocated | share of the steady "
+                   "scan (target < 5 %) |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|")
+
+        def eval_row(label, e):
+            return "| %s | %s | %s | %s | %s | %s | %.1f %% |" % (
+                label, f(e["eval_ms"]["median"], 1), f((e.get("eval_cpu_ms") or {}).get("median"), 1),
+                f(e.get("eval_first_ms"), 1), f(e.get("eval_first10_median_ms"), 1), mib(e["eval_alloc_bytes"]),
+                100 * e["eval_ms"]["median"] / steady)
+        out.append(eval_row("%s: each its own target (4 listening and 8 connection rows on the loaded ports, the rest "
+                            "elsewhere)" % f(p["eval_rows"]), p))
         hot = big.get("portwatch_hot_eval") or {}
         if hot.get("eval_ms"):
-            out.append("| %s, all on the loaded ports (each connection row looks at ~N/4 sockets) | %s | %s | %.1f %% |"
-                       % (f(hot["eval_rows"]), f(hot["eval_ms"]["median"], 1), mib(hot["eval_alloc_bytes"]),
-                          100 * hot["eval_ms"]["median"] / steady))
+            out.append(eval_row("%s, all on the loaded ports (each connection row looks at ~N/4 sockets)"
+                                % f(hot["eval_rows"]), hot))
         if p.get("retained_with_eval_bytes"):
             out.append("\nHeap retained after GC while the last snapshot, the source's caches and the evaluation of the "
                        "%s rows are alive (what an agent holds between scans): %s." % (f(p["eval_rows"]),

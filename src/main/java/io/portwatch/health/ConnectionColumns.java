@@ -54,8 +54,9 @@ final class ConnectionColumns {
         return size;
     }
 
-    SocketEntry socket(int i) {
-        return sockets[i];
+    /** The sockets, indexed like the connections (not a copy: read only). */
+    SocketEntry[] sockets() {
+        return sockets;
     }
 
     InetAddress remoteAddress(int i) {

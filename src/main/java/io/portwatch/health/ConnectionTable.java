@@ -51,16 +51,22 @@ final class ConnectionTable {
     /** One port range's connections: all of them, and by remote address. */
     static final class Bucket {
 
-        private final SocketGroup all;
+        private final ConnectionColumns columns;
+        private final int[] order;
+        private final int from;
+        private final int to;
         private final Map<InetAddress, SocketGroup> byRemote = new HashMap<>();
+        private SocketGroup all; // only rows to any address need it
 
         private Bucket(ConnectionColumns columns, int[] order, int from, int to) {
-            all = SocketGroup.over(columns, order, from, to);
+            this.columns = columns;
+            this.order = order;
+            this.from = from;
+            this.to = to;
             InetAddress lastRemote = null;
             SocketGroup last = null;
             for (int k = from; k < to; k++) {
                 int position = order[k];
-                all.count(position);
                 InetAddress remote = columns.remoteAddress(position);
                 if (remote != lastRemote) { // scans share one object per address: often the same one again
                     lastRemote = remote;
@@ -70,7 +76,11 @@ final class ConnectionTable {
             }
         }
 
+        /** Every connection of the range (to any address). */
         SocketGroup all() {
+            if (all == null) {
+                all = SocketGroup.union(columns, order, from, to, byRemote.values());
+            }
             return all;
         }
 

@@ -37,7 +37,7 @@ public final class Evaluator {
             connectionResults.add(connections.evaluate(row));
         }
 
-        SocketCensus census = new SocketCensus(snapshot);
+        SocketCensus census = index.census();
         List<UnexpectedListener> unexpected = options.unexpectedListeners()
                 ? unexpectedListeners(mine.listening(), snapshot, index, options) : List.of();
         return new Evaluation(snapshot.takenAt(), listeningResults, connectionResults, census.processes(),

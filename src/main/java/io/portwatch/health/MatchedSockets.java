@@ -13,21 +13,32 @@ import java.util.RandomAccess;
  */
 final class MatchedSockets extends AbstractList<SocketEntry> implements RandomAccess {
 
-    private final List<SocketGroup> groups;
+    private final SocketEntry[] sockets;
+    private final int[][] positions;
+    private final int[] froms;
     /** {@code ends[g]} is the index just past group g. */
     private final int[] ends;
 
+    /**
+     * Keeps only what the view needs: the socket array and each group's positions, not the groups'
+     * tallies or the evaluation's other columns, which go with the evaluation.
+     */
     private MatchedSockets(List<SocketGroup> groups) {
-        this.groups = List.copyOf(groups);
+        this.sockets = groups.isEmpty() ? new SocketEntry[0] : groups.get(0).columns().sockets();
+        this.positions = new int[groups.size()][];
+        this.froms = new int[groups.size()];
         this.ends = new int[groups.size()];
         int n = 0;
         for (int g = 0; g < groups.size(); g++) {
-            n += groups.get(g).size();
+            SocketGroup group = groups.get(g);
+            positions[g] = group.positions();
+            froms[g] = group.from();
+            n += group.size();
             ends[g] = n;
         }
     }
 
-    /** The groups' sockets one after another. */
+    /** The groups' sockets one after another (groups of one evaluation). */
     static List<SocketEntry> of(List<SocketGroup> groups) {
         return new MatchedSockets(groups);
     }
@@ -41,7 +52,7 @@ final class MatchedSockets extends AbstractList<SocketEntry> implements RandomAc
         while (index >= ends[g]) {
             g++;
         }
-        return groups.get(g).socket(index - (g == 0 ? 0 : ends[g - 1]));
+        return sockets[positions[g][froms[g] + index - (g == 0 ? 0 : ends[g - 1])]];
     }
 
     @Override

@@ -30,6 +30,18 @@ final class PidTallies {
         counts[entry * width + column] += n;
     }
 
+    /** Adds every counter of {@code other} (of the same width). */
+    void addAll(PidTallies other) {
+        for (int i = 0; i < other.size; i++) {
+            for (int c = 0; c < width; c++) {
+                int n = other.count(i, c);
+                if (n != 0) {
+                    add(other.pids[i], c, n);
+                }
+            }
+        }
+    }
+
     /** How many pids were counted. */
     int size() {
         return size;

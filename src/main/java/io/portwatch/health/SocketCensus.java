@@ -13,8 +13,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Socket counts per process name and for the whole host. One pass tallies plain int arrays per pid
- * ({@link PidTallies}); the few pids are then grouped by name.
+ * Socket counts per process name and for the whole host. The index's one pass over the snapshot
+ * tallies plain int arrays per pid ({@link #count}, {@link PidTallies}); the few pids are then
+ * grouped by name.
  */
 final class SocketCensus {
 
@@ -24,14 +25,25 @@ final class SocketCensus {
     private final SocketCounts host;
     private final List<ProcessSockets> processes;
 
-    SocketCensus(Snapshot snapshot) {
-        int[] hostTally = new int[PROTOCOLS * STATES];
-        PidTallies byPid = new PidTallies(PROTOCOLS * STATES);
-        for (SocketEntry s : snapshot.sockets()) {
-            int column = s.protocol().ordinal() * STATES + s.state().ordinal();
-            hostTally[column]++;
-            byPid.add(s.pid(), column, 1);
-        }
+    /** Tallies one socket; {@link #SocketCensus(Snapshot, int[], PidTallies)} takes the results. */
+    static void count(SocketEntry s, int[] hostTally, PidTallies byPid) {
+        int column = s.protocol().ordinal() * STATES + s.state().ordinal();
+        hostTally[column]++;
+        byPid.add(s.pid(), column, 1);
+    }
+
+    /** A host tally for {@link #count}. */
+    static int[] newHostTally() {
+        return new int[PROTOCOLS * STATES];
+    }
+
+    /** Per-pid tallies for {@link #count}. */
+    static PidTallies newPidTallies() {
+        return new PidTallies(PROTOCOLS * STATES);
+    }
+
+    /** The census of the sockets {@link #count}ed into {@code hostTally} and {@code byPid}. */
+    SocketCensus(Snapshot snapshot, int[] hostTally, PidTallies byPid) {
         this.host = new SocketCounts.Builder().addAll(hostTally).build();
 
         Map<String, Group> byName = new TreeMap<>();

@@ -4,6 +4,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 
 import java.util.Arrays;
+import java.util.Collection;
 
 /**
  * Connections (positions in {@link ConnectionColumns}) that share a port range and, optionally, a
@@ -29,10 +30,16 @@ final class SocketGroup {
     }
 
     /**
-     * The group of {@code positions[from .. to)}, an array nobody changes; {@link #count} tallies them.
+     * The group of {@code positions[from .. to)}, an array nobody changes, made of {@code parts} that
+     * hold those same connections between them: their tallies are added up, not counted again.
      */
-    static SocketGroup over(ConnectionColumns columns, int[] positions, int from, int to) {
-        return new SocketGroup(columns, positions, from, to);
+    static SocketGroup union(ConnectionColumns columns, int[] positions, int from, int to, Collection<SocketGroup> parts) {
+        SocketGroup union = new SocketGroup(columns, positions, from, to);
+        for (SocketGroup part : parts) {
+            union.byPid.addAll(part.byPid);
+            union.closeWait |= part.closeWait;
+        }
+        return union;
     }
 
     /** An empty group; {@link #append} adds to it. */
@@ -40,8 +47,7 @@ final class SocketGroup {
         return new SocketGroup(columns, new int[4], 0, 0);
     }
 
-    /** Tallies the connection at {@code position} (already one of this group's). */
-    void count(int position) {
+    private void count(int position) {
         int state = columns.state(position);
         byPid.add(columns.pid(position), state, 1);
         closeWait |= state == CLOSE_WAIT;
@@ -65,12 +71,17 @@ final class SocketGroup {
         return positions[from + k];
     }
 
-    SocketEntry socket(int k) {
-        return columns.socket(positions[from + k]);
-    }
-
     ConnectionColumns columns() {
         return columns;
+    }
+
+    /** The array holding the group's positions, from {@link #from()} on (read only). */
+    int[] positions() {
+        return positions;
+    }
+
+    int from() {
+        return from;
     }
 
     /** Counts by owner pid ({@link SocketEntry#UNKNOWN_PID} included) and state ordinal. */

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The sockets of a snapshot indexed by port, so that evaluating a row is a lookup rather than a walk
- * over every socket. Built once per evaluation.
+ * over every socket, and counted for the census, in one pass. Built once per evaluation.
  */
 final class SocketIndex {
 
@@ -25,10 +25,14 @@ final class SocketIndex {
     private final ConnectionColumns connections;
     private final ConnectionTable byRemotePort;
     private ConnectionTable byLocalPort; // only rows with a localPort need it
+    private final SocketCensus census;
 
     SocketIndex(Snapshot snapshot) {
         connections = new ConnectionColumns(snapshot.sockets().size());
+        int[] hostTally = SocketCensus.newHostTally();
+        PidTallies byPid = SocketCensus.newPidTallies();
         for (SocketEntry s : snapshot.sockets()) {
+            SocketCensus.count(s, hostTally, byPid);
             if (isListener(s)) {
                 listeners.add(s);
                 listenersByProtocolPort.computeIfAbsent(key(s.protocol(), s.localPort()), k -> new ArrayList<>(2)).add(s);
@@ -37,6 +41,12 @@ final class SocketIndex {
             }
         }
         byRemotePort = new ConnectionTable(connections, connections.remotePorts());
+        census = new SocketCensus(snapshot, hostTally, byPid);
+    }
+
+    /** Socket counts per process and for the host, tallied in the same pass. */
+    SocketCensus census() {
+        return census;
     }
 
     /** A LISTEN tcp socket, or a bound unconnected udp socket. */

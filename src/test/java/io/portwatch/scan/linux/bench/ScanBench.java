@@ -32,7 +32,7 @@ import java.util.OptionalInt;
  *
  * <pre>
  *   java -cp target/portwatch.jar:target/test-classes io.portwatch.scan.linux.bench.ScanBench \
- *        [--steady K] [--eval-rows R] [--eval-runs E]
+ *        [--steady K] [--eval-rows R] [--eval-warmup W] [--eval-runs E] [--eval-hot]
  * </pre>
  *
  * <ul>
@@ -47,7 +47,9 @@ import java.util.OptionalInt;
  *       full GC while the last snapshot and the source's caches are alive, less what was used before
  *       the first scan;</li>
  *   <li>evaluation of R generated definitions rows (half listening, half connections) against the
- *       last snapshot: median of E runs, and its allocation. With R = 0 it is skipped.</li>
+ *       last snapshot: median of E runs after W warm-up runs (an agent evaluates after every scan, so
+ *       its steady state is JIT-compiled code), the first run and the median of the first ten, and
+ *       its allocation. With R = 0 it is skipped.</li>
  * </ul>
  */
 public final class ScanBench {
@@ -58,7 +60,8 @@ public final class ScanBench {
     public static void main(String[] args) throws Exception {
         int steady = intArg(args, "--steady", 9);
         int evalRows = intArg(args, "--eval-rows", 0);
-        int evalRuns = intArg(args, "--eval-runs", 5);
+        int evalRuns = intArg(args, "--eval-runs", 15);
+        int evalWarmup = intArg(args, "--eval-warmup", 50);
         boolean hot = Arrays.asList(args).contains("--eval-hot");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -99,7 +102,8 @@ public final class ScanBench {
         field(json, "peak_heap_bytes", peak);
         field(json, "retained_heap_bytes", retained);
         if (evalRows > 0) {
-            Evaluation kept = evaluation(json, threads, last, hot ? hotDefinitions(evalRows) : definitions(evalRows), evalRuns);
+            Evaluation kept = evaluation(json, threads, last, hot ? hotDefinitions(evalRows) : definitions(evalRows),
+                    evalWarmup, evalRuns);
             field(json, "retained_with_eval_bytes", usedHeapAfterGc() - baseline);
             java.lang.ref.Reference.reachabilityFence(kept);
             java.lang.ref.Reference.reachabilityFence(source);
@@ -110,33 +114,53 @@ public final class ScanBench {
     }
 
     private static Evaluation evaluation(StringBuilder json, com.sun.management.ThreadMXBean threads, Snapshot snapshot,
-                                   Definitions definitions, int runs) {
+                                   Definitions definitions, int warmup, int runs) {
         int rows = definitions.size();
         EvaluationOptions options = EvaluationOptions.forHost("bench");
         double[] times = new double[runs];
+        double[] cpu = new double[runs];
         long allocated = 0;
         int green = 0;
         Evaluation e = null;
-        for (int i = -2; i < runs; i++) { // two warm-up runs
+        double first = 0;
+        double[] early = new double[Math.min(10, warmup)];
+        for (int i = -warmup; i < runs; i++) { // as the agent evaluates after every scan: JIT-compiled after a while
             long a0 = threads.getCurrentThreadAllocatedBytes();
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             e = null; // as the agent does: the previous evaluation may go while the next one runs
             e = Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE, options);
             long t1 = System.nanoTime();
+            long c1 = threads.getCurrentThreadCpuTime();
             long a1 = threads.getCurrentThreadAllocatedBytes();
+            if (i == -warmup) {
+                first = ms(t1 - t0);
+            }
+            if (i < 0 && i + warmup < early.length) {
+                early[i + warmup] = ms(t1 - t0);
+            }
             if (i >= 0) {
                 times[i] = ms(t1 - t0);
+                cpu[i] = ms(c1 - c0);
                 allocated = a1 - a0;
                 green = (int) (e.listening().stream().filter(r -> r.health().name().equals("GREEN")).count()
                         + e.connections().stream().filter(r -> r.health().name().equals("GREEN")).count());
             }
         }
         Arrays.sort(times);
+        Arrays.sort(cpu);
         field(json, "eval_rows", rows);
         field(json, "eval_green", green);
         json.append("\"eval_ms\":{\"median\":").append(fmt(times[runs / 2])).append(",\"min\":").append(fmt(times[0]))
                 .append(",\"max\":").append(fmt(times[runs - 1])).append("},");
+        json.append("\"eval_cpu_ms\":{\"median\":").append(fmt(cpu[runs / 2])).append(",\"min\":").append(fmt(cpu[0]))
+                .append(",\"max\":").append(fmt(cpu[runs - 1])).append("},");
         field(json, "eval_alloc_bytes", allocated);
+        field(json, "eval_warmup", warmup);
+        field(json, "eval_runs", runs);
+        field(json, "eval_first_ms", first);
+        Arrays.sort(early);
+        field(json, "eval_first10_median_ms", early.length == 0 ? 0.0 : early[early.length / 2]);
         return e;
     }
 
