@@ -8,7 +8,9 @@ import javax.management.StandardEmitterMBean;
 import javax.management.StandardMBean;
 import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link Description}s of one MXBean interface, by attribute and operation name, and the two
@@ -16,6 +18,15 @@ import java.util.Map;
  * {@link MBeanOperationInfo#ACTION}: portwatch has no read-only operations (attributes do that).
  */
 final class Descriptions {
+
+    /**
+     * One {@link MBeanInfo} per MXBean interface, implementation class and notifications, shared by
+     * all their MBeans: {@link StandardMBean} otherwise keeps a copy per MBean, and 10,000 rows would
+     * carry 10,000 copies of the same attribute descriptions (about 3 KB each).
+     */
+    private static final Map<List<Object>, MBeanInfo> SHARED = new ConcurrentHashMap<>();
+
+    private static final Map<Class<?>, Descriptions> BY_INTERFACE = new ConcurrentHashMap<>();
 
     private final String mbean;
     private final Map<String, String> attributes = new HashMap<>();
@@ -66,10 +77,24 @@ final class Descriptions {
 
     private static final class Described<T> extends StandardMBean {
         private final Descriptions descriptions;
+        private final List<Object> key;
 
         Described(T implementation, Class<T> mxbean) {
             super(implementation, mxbean, true);
-            this.descriptions = new Descriptions(mxbean);
+            this.descriptions = BY_INTERFACE.computeIfAbsent(mxbean, Descriptions::new);
+            this.key = List.of(mxbean, implementation.getClass());
+        }
+
+        @Override
+        protected MBeanInfo getCachedMBeanInfo() {
+            return SHARED.get(key);
+        }
+
+        @Override
+        protected void cacheMBeanInfo(MBeanInfo info) {
+            if (info != null) {
+                SHARED.putIfAbsent(key, info);
+            }
         }
 
         @Override
@@ -95,10 +120,24 @@ final class Descriptions {
 
     private static final class DescribedEmitter<T> extends StandardEmitterMBean {
         private final Descriptions descriptions;
+        private final List<Object> key;
 
         DescribedEmitter(T implementation, Class<T> mxbean, NotificationEmitter emitter) {
             super(implementation, mxbean, true, emitter);
-            this.descriptions = new Descriptions(mxbean);
+            this.descriptions = BY_INTERFACE.computeIfAbsent(mxbean, Descriptions::new);
+            this.key = List.of(mxbean, implementation.getClass(), List.of(emitter.getNotificationInfo()));
+        }
+
+        @Override
+        protected MBeanInfo getCachedMBeanInfo() {
+            return SHARED.get(key);
+        }
+
+        @Override
+        protected void cacheMBeanInfo(MBeanInfo info) {
+            if (info != null) {
+                SHARED.putIfAbsent(key, info);
+            }
         }
 
         @Override

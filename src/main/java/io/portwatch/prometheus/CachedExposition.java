@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -21,7 +19,8 @@ import java.util.zip.GZIPOutputStream;
  * Serves {@code /metrics}: the format the {@code Accept} header asks for (Prometheus text,
  * OpenMetrics or protobuf, chosen by the client library), gzip when asked. A state is rendered once
  * per format and encoding and the bytes are served to every scrape until the next state is
- * published: 50 concurrent scrapers cost one rendering, not fifty.
+ * published: 50 concurrent scrapers cost one rendering, not fifty, and none waits for another's
+ * rendering ({@link ExpositionCache}).
  */
 final class CachedExposition implements HttpHandler {
 
@@ -35,8 +34,7 @@ final class CachedExposition implements HttpHandler {
     private final Supplier<MonitorState> state;
     private final boolean pidLabel;
     private final ExpositionFormats formats = ExpositionFormats.init(PrometheusProperties.builder().build());
-    private MonitorState renderedFor;
-    private final Map<String, byte[]> rendered = new HashMap<>();
+    private final ExpositionCache cache = new ExpositionCache();
 
     CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
         this.state = state;
@@ -83,13 +81,8 @@ final class CachedExposition implements HttpHandler {
         }
     }
 
-    /** The bytes of a state in a format; rendered at most once per state, format and encoding. */
-    private synchronized byte[] bytes(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
-        if (current != renderedFor) {
-            rendered.clear();
-            renderedFor = current;
-        }
-        return rendered.computeIfAbsent(writer.getContentType() + (gzip ? "+gzip" : ""), k -> render(current, writer, gzip));
+    private byte[] bytes(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
+        return cache.bytes(writer.getContentType() + (gzip ? "+gzip" : ""), current, () -> render(current, writer, gzip));
     }
 
     private byte[] render(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {

@@ -41,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JmxPublisherTest {
@@ -143,6 +145,20 @@ class JmxPublisherTest {
     private static void assertDescribed(String description, String what) {
         assertTrue(description != null && !description.isBlank() && !DEFAULT_DESCRIPTIONS.contains(description),
                 what + " has no description: " + description);
+    }
+
+    @Test
+    void mbeansOfOneKindShareOneMBeanInfo() throws Exception {
+        monitor.swapOnly(typical());
+        publisher.register();
+
+        // bounded memory (DESIGN §5): 10,000 rows must not carry 10,000 copies of the same descriptions
+        assertSame(server.getMBeanInfo(new ObjectName("portwatch:type=ListeningPort,name=ssh-22")),
+                server.getMBeanInfo(new ObjectName("portwatch:type=ListeningPort,name=web-80")));
+        assertSame(server.getMBeanInfo(new ObjectName("portwatch:type=Process,name=sshd")),
+                server.getMBeanInfo(new ObjectName("portwatch:type=Process,name=java")));
+        assertNotSame(server.getMBeanInfo(new ObjectName("portwatch:type=ListeningPort,name=ssh-22")),
+                server.getMBeanInfo(new ObjectName("portwatch:type=TcpConnection,name=db")));
     }
 
     @Test
