@@ -75,41 +75,62 @@ final class Descriptions {
         return new DescribedEmitter<>(implementation, mxbean, emitter);
     }
 
-    private static final class Described<T> extends StandardMBean {
+    /**
+     * What both MBean flavours customise: the descriptions of their interface and the shared
+     * {@link MBeanInfo} under {@code key}. Java gives the two no common base to put the overrides in,
+     * so each delegates here in one line.
+     */
+    private static final class Customization {
         private final Descriptions descriptions;
         private final List<Object> key;
 
+        Customization(Class<?> mxbean, List<Object> key) {
+            this.descriptions = BY_INTERFACE.computeIfAbsent(mxbean, Descriptions::new);
+            this.key = key;
+        }
+
+        MBeanInfo cached() {
+            return SHARED.get(key);
+        }
+
+        void cache(MBeanInfo info) {
+            if (info != null) { // StandardMBean clears its cache with null; the shared one stays
+                SHARED.putIfAbsent(key, info);
+            }
+        }
+    }
+
+    private static final class Described<T> extends StandardMBean {
+        private final Customization custom;
+
         Described(T implementation, Class<T> mxbean) {
             super(implementation, mxbean, true);
-            this.descriptions = BY_INTERFACE.computeIfAbsent(mxbean, Descriptions::new);
-            this.key = List.of(mxbean, implementation.getClass());
+            this.custom = new Customization(mxbean, List.of(mxbean, implementation.getClass()));
         }
 
         @Override
         protected MBeanInfo getCachedMBeanInfo() {
-            return SHARED.get(key);
+            return custom.cached();
         }
 
         @Override
         protected void cacheMBeanInfo(MBeanInfo info) {
-            if (info != null) {
-                SHARED.putIfAbsent(key, info);
-            }
+            custom.cache(info);
         }
 
         @Override
         protected String getDescription(MBeanInfo info) {
-            return descriptions.mbean(info);
+            return custom.descriptions.mbean(info);
         }
 
         @Override
         protected String getDescription(MBeanAttributeInfo info) {
-            return descriptions.attribute(info);
+            return custom.descriptions.attribute(info);
         }
 
         @Override
         protected String getDescription(MBeanOperationInfo info) {
-            return descriptions.operation(info);
+            return custom.descriptions.operation(info);
         }
 
         @Override
@@ -119,40 +140,37 @@ final class Descriptions {
     }
 
     private static final class DescribedEmitter<T> extends StandardEmitterMBean {
-        private final Descriptions descriptions;
-        private final List<Object> key;
+        private final Customization custom;
 
         DescribedEmitter(T implementation, Class<T> mxbean, NotificationEmitter emitter) {
             super(implementation, mxbean, true, emitter);
-            this.descriptions = BY_INTERFACE.computeIfAbsent(mxbean, Descriptions::new);
-            this.key = List.of(mxbean, implementation.getClass(), List.of(emitter.getNotificationInfo()));
+            this.custom = new Customization(mxbean,
+                    List.of(mxbean, implementation.getClass(), List.of(emitter.getNotificationInfo())));
         }
 
         @Override
         protected MBeanInfo getCachedMBeanInfo() {
-            return SHARED.get(key);
+            return custom.cached();
         }
 
         @Override
         protected void cacheMBeanInfo(MBeanInfo info) {
-            if (info != null) {
-                SHARED.putIfAbsent(key, info);
-            }
+            custom.cache(info);
         }
 
         @Override
         protected String getDescription(MBeanInfo info) {
-            return descriptions.mbean(info);
+            return custom.descriptions.mbean(info);
         }
 
         @Override
         protected String getDescription(MBeanAttributeInfo info) {
-            return descriptions.attribute(info);
+            return custom.descriptions.attribute(info);
         }
 
         @Override
         protected String getDescription(MBeanOperationInfo info) {
-            return descriptions.operation(info);
+            return custom.descriptions.operation(info);
         }
 
         @Override
