@@ -6,6 +6,7 @@ import io.portwatch.config.Settings;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.HistoryStats;
 import io.portwatch.history.HistoryLog;
+import io.portwatch.http.EndpointOptions;
 import io.portwatch.jmx.JmxPublisher;
 import io.portwatch.jolokia.JolokiaEndpoint;
 import io.portwatch.jolokia.JolokiaOptions;
@@ -77,8 +78,8 @@ public final class PortwatchRuntime implements AutoCloseable {
         Optional<PrometheusEndpoint> prometheus = Optional.empty();
         if (settings.getBoolean(SettingKey.PROMETHEUS_ENABLED)) {
             try {
-                prometheus = Optional.of(PrometheusEndpoint.start(settings.get(SettingKey.PROMETHEUS_HOST),
-                        settings.getInt(SettingKey.PROMETHEUS_PORT), monitor::state,
+                prometheus = Optional.of(PrometheusEndpoint.start(
+                        EndpointOptions.of(settings, EndpointOptions.Keys.PROMETHEUS), monitor::state,
                         settings.getBoolean(SettingKey.PROMETHEUS_PID_LABEL)));
                 started.push(prometheus.get());
             } catch (Exception e) {
@@ -100,8 +101,7 @@ public final class PortwatchRuntime implements AutoCloseable {
         LOG.log(Level.INFO, "portwatch " + BuildInfo.version() + " started in pid " + ProcessHandle.current().pid()
                 + ": " + source.name() + " sockets every " + settings.get(SettingKey.INTERVAL) + " s, definitions "
                 + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
-                + prometheus.map(p -> ", metrics http://" + settings.get(SettingKey.PROMETHEUS_HOST) + ":" + p.port()
-                + "/metrics").orElse("")
+                + prometheus.map(p -> ", metrics " + p.url()).orElse("")
                 + jolokia.map(j -> ", jolokia " + j.url()).orElse("")
                 + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse(""));
         return runtime;

@@ -32,7 +32,6 @@ final class RunCommand extends SettingsCommand {
             err.flush();
             return 0;
         }
-        preferNoDelay();
         PortwatchRuntime runtime;
         try {
             runtime = PortwatchRuntime.start(settings);
@@ -48,21 +47,5 @@ final class RunCommand extends SettingsCommand {
         }, "portwatch-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    /** The JDK property that turns Nagle's algorithm off on the connections of the JDK's HTTP server. */
-    static final String NO_DELAY = "sun.net.httpserver.nodelay";
-
-    /**
-     * The JDK HTTP server (Jolokia's and /metrics') sends the response headers in a segment of their
-     * own (JDK-6968351; measured on 17 and 25); with Nagle's algorithm on, a body shorter than one segment
-     * then waits for the client's delayed ACK, about 40 ms on Linux, on every request of a kept-alive
-     * connection. This JVM is portwatch's own, so the daemon sets TCP_NODELAY unless told otherwise
-     * ({@code -Dsun.net.httpserver.nodelay=false}). The agent leaves the host JVM's properties alone.
-     */
-    static void preferNoDelay() {
-        if (System.getProperty(NO_DELAY) == null) {
-            System.setProperty(NO_DELAY, "true");
-        }
     }
 }

@@ -282,7 +282,7 @@ class JolokiaEndpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHost("0.0.0.0")));
         assertEquals("jolokia.host=0.0.0.0 is not a loopback address: Jolokia needs jolokia.user and jolokia.password"
-                + " to listen on it", e.getMessage());
+                + " to listen on it (and jolokia.https=true to keep the password off the wire)", e.getMessage());
     }
 
     @Test

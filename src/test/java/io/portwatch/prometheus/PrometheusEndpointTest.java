@@ -141,7 +141,7 @@ class PrometheusEndpointTest {
             int port = busy.getLocalPort();
             IOException e = assertThrows(IOException.class,
                     () -> PrometheusEndpoint.start(LOOPBACK, port, States::scanned, false).close());
-            assertEquals("Prometheus endpoint: cannot listen on 127.0.0.1:" + port + ": Address already in use",
+            assertEquals("Prometheus endpoint cannot listen on 127.0.0.1:" + port + ": Address already in use",
                     e.getMessage());
         }
     }

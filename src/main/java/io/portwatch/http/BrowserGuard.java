@@ -1,29 +1,27 @@
-package io.portwatch.jolokia;
+package io.portwatch.http;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Keeps web pages in the operator's browser away from an endpoint that needs no password on
- * loopback. Refused with HTTP 403 before Jolokia sees the request:
+ * loopback. Refused with HTTP 403 before the endpoint's handler sees the request:
  * <ul>
  *   <li>a request the browser marks {@code Sec-Fetch-Site: cross-site} (a page of another site
  *       calling, posting to or embedding the endpoint);</li>
- *   <li>a JSONP request ({@code callback=} parameter), which a {@code <script>} tag of any page could read;</li>
+ *   <li>a JSONP request (a {@code callback} query parameter, in any case or percent-encoding), which
+ *       a {@code <script>} tag of any page could read, and a {@code mimeType} parameter asking for
+ *       anything but JSON or plain text (a page could make the answer run as HTML);</li>
  *   <li>when bound to loopback, a {@code Host} header that is neither {@code localhost} nor an IP
  *       literal: a DNS-rebinding page sends its own host name.</li>
  * </ul>
+ * Query parameter names are judged after decoding, as the handler will read them.
  * Clients that are not browsers send none of these and are not affected.
  */
-final class BrowserGuard extends Filter {
+final class BrowserGuard {
 
-    private static final Pattern CALLBACK = Pattern.compile("(^|&)callback=");
+    private static final Set<String> SAFE_MIME_TYPES = Set.of("application/json", "text/plain");
     // host part of a Host header: a bracketed IPv6 literal or a name/IPv4 without the port
     private static final Pattern HOST = Pattern.compile("^(\\[[0-9A-Fa-f:.]+(%[^\\]]+)?]|[^:]*)(:\\d+)?$");
     private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
@@ -35,29 +33,30 @@ final class BrowserGuard extends Filter {
         this.checkHost = checkHost;
     }
 
-    @Override
-    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        String refusal = refusal(exchange.getRequestHeaders().getFirst("Sec-Fetch-Site"),
-                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Host"));
-        if (refusal == null) {
-            chain.doFilter(exchange);
-            return;
-        }
-        byte[] body = ("403 (Forbidden)\n\n" + refusal + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(403, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    /** What the guard reads of a request. */
+    interface Query {
+        /** The decoded names of the query parameters. */
+        Set<String> names();
+
+        /** The decoded value of a parameter, or null. */
+        String value(String name);
     }
 
     /** Why the request is refused, or null. */
-    String refusal(String secFetchSite, String rawQuery, String host) {
+    String refusal(String secFetchSite, Query query, String host) {
         if (secFetchSite != null && "cross-site".equals(secFetchSite.trim().toLowerCase(Locale.ROOT))) {
             return "Cross-site browser requests are not allowed";
         }
-        if (rawQuery != null && CALLBACK.matcher(rawQuery).find()) {
-            return "JSONP (callback parameter) is not allowed";
+        for (String name : query.names()) {
+            if (name.trim().equalsIgnoreCase("callback")) {
+                return "JSONP (callback parameter) is not allowed";
+            }
+            if (name.trim().equalsIgnoreCase("mimeType")) {
+                String value = query.value(name);
+                if (value == null || !SAFE_MIME_TYPES.contains(value.trim().toLowerCase(Locale.ROOT))) {
+                    return "mimeType may only be application/json or text/plain";
+                }
+            }
         }
         if (checkHost && host != null && !isLocalHostHeader(host.trim())) {
             return "Host " + host.trim() + " is not allowed";
@@ -72,10 +71,5 @@ final class BrowserGuard extends Filter {
         }
         String name = m.group(1).toLowerCase(Locale.ROOT);
         return name.equals("localhost") || name.startsWith("[") || IPV4.matcher(name).matches();
-    }
-
-    @Override
-    public String description() {
-        return "portwatch: refuses cross-site, JSONP and DNS-rebinding requests";
     }
 }

@@ -1,0 +1,197 @@
+package io.portwatch.http;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * What every request of an endpoint passes before its handler runs, in this order: the exact path,
+ * the {@link BrowserGuard}, basic authentication, the body limit. The body is read here, without
+ * holding a thread, within the read deadline of the {@link ConnectionGuard}, and handed to the
+ * handler whole: the handler never waits on the network for its input. An optional {@link BodyCheck}
+ * may refuse a body (Jolokia's bulk limit).
+ */
+final class GuardHandler extends Handler.Wrapper {
+
+    /** Judges a whole request body before the handler sees it. */
+    @FunctionalInterface
+    interface BodyCheck {
+        /** Why the body is refused (answered 400), or null. */
+        String refusal(byte[] body);
+
+        BodyCheck NONE = body -> null;
+    }
+
+    private final String path;
+    private final boolean subPaths;
+    private final BrowserGuard browser;
+    private final Credentials credentials;
+    private final ConnectionGuard connections;
+    private final long maxBodyBytes;
+    private final BodyCheck bodyCheck;
+
+    /**
+     * @param path        the one path served, e.g. {@code /metrics}
+     * @param subPaths    whether paths below it ({@code /jolokia/read/...}) are served too
+     * @param credentials the user allowed, or null when no authentication is asked
+     */
+    GuardHandler(String path, boolean subPaths, BrowserGuard browser, Credentials credentials,
+                 ConnectionGuard connections, long maxBodyBytes, BodyCheck bodyCheck, Handler handler) {
+        super(handler);
+        this.path = path;
+        this.subPaths = subPaths;
+        this.browser = browser;
+        this.credentials = credentials;
+        this.connections = connections;
+        this.maxBodyBytes = maxBodyBytes;
+        this.bodyCheck = bodyCheck;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        connections.answering(request);
+        Request.addCompletionListener(request, failure -> connections.answered(request));
+        if (!served(request.getHttpURI().getDecodedPath())) {
+            return reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found: this endpoint serves " + path);
+        }
+        Fields query = Request.extractQueryParameters(request);
+        String refusal = browser.refusal(request.getHeaders().get("Sec-Fetch-Site"), new QueryView(query),
+                request.getHeaders().get(HttpHeader.HOST));
+        if (refusal != null) {
+            return reply(response, callback, HttpStatus.FORBIDDEN_403, refusal);
+        }
+        if (credentials != null) {
+            Credentials.Verdict verdict = credentials.check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+            if (verdict == Credentials.Verdict.BUSY) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                return reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Busy checking passwords, retry");
+            }
+            if (verdict == Credentials.Verdict.REFUSED) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"portwatch\", charset=\"UTF-8\"");
+                return reply(response, callback, HttpStatus.UNAUTHORIZED_401, "Authentication required");
+            }
+        }
+        long length = request.getLength();
+        boolean chunked = length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (length <= 0 && !chunked) {
+            return delegate(new WholeBody(request, new byte[0]), response, callback);
+        }
+        if (length > maxBodyBytes) {
+            return tooLarge(response, callback);
+        }
+        connections.readingBody(request);
+        // BLOCKING: Jetty calls back on a worker thread, never on its selector, so the handler may run right there
+        Content.Source.asByteArrayAsync(request, (int) maxBodyBytes + 1, Promise.Invocable.from(InvocationType.BLOCKING,
+                (byte[] body, Throwable failure) -> {
+            connections.answering(request);
+            if (failure != null) {
+                if (failure instanceof IllegalArgumentException || failure.getCause() instanceof IllegalArgumentException) {
+                    tooLarge(response, callback);
+                } else {
+                    callback.failed(failure);
+                }
+            } else if (body.length > maxBodyBytes) {
+                tooLarge(response, callback);
+            } else {
+                String bodyRefusal = bodyCheck.refusal(body);
+                if (bodyRefusal != null) {
+                    reply(response, callback, HttpStatus.BAD_REQUEST_400, bodyRefusal);
+                } else {
+                    try {
+                        if (!delegate(new WholeBody(request, body), response, callback)) {
+                            reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found");
+                        }
+                    } catch (Throwable t) {
+                        callback.failed(t);
+                    }
+                }
+            }
+        }));
+        return true;
+    }
+
+    private boolean served(String requestPath) {
+        if (requestPath == null) {
+            return false;
+        }
+        return requestPath.equals(path) || subPaths && requestPath.startsWith(path + "/");
+    }
+
+    private boolean delegate(Request request, Response response, Callback callback) throws Exception {
+        Handler next = getHandler();
+        return next != null && next.handle(request, response, callback);
+    }
+
+    private boolean tooLarge(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        return reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
+                "Request body larger than " + maxBodyBytes + " bytes (http.maxBodySize)");
+    }
+
+    private static boolean reply(Response response, Callback callback, int status, String text) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.write(true, ByteBuffer.wrap((status + " " + HttpStatus.getMessage(status) + "\n\n" + text + "\n")
+                .getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+
+    /** The decoded query parameters as the browser guard reads them. */
+    private record QueryView(Fields fields) implements BrowserGuard.Query {
+        @Override
+        public Set<String> names() {
+            return fields.getNames();
+        }
+
+        @Override
+        public String value(String name) {
+            return fields.getValue(name);
+        }
+    }
+
+    /** The request with its body already read: the handler's reads are served from memory. */
+    private static final class WholeBody extends Request.Wrapper {
+        private final byte[] body;
+        private boolean read;
+
+        WholeBody(Request request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public long getLength() {
+            return body.length;
+        }
+
+        @Override
+        public synchronized Content.Chunk read() {
+            if (read) {
+                return Content.Chunk.EOF;
+            }
+            read = true;
+            return Content.Chunk.from(ByteBuffer.wrap(body), true);
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            demandCallback.run();
+        }
+
+        @Override
+        public boolean consumeAvailable() {
+            return true;
+        }
+    }
+}
