@@ -60,8 +60,9 @@ final class ConnectionGuard implements Connection.Listener {
         this.nanoTime = nanoTime;
     }
 
+    /** Synchronized: connections open on several threads, and two newcomers must not pick the same victim. */
     @Override
-    public void onOpened(Connection connection) {
+    public synchronized void onOpened(Connection connection) {
         EndPoint endPoint = connection.getEndPoint();
         if (endPoint instanceof EndPoint.Wrapper) {
             return; // the HTTP connection inside TLS: its network connection is tracked already
@@ -94,7 +95,7 @@ final class ConnectionGuard implements Connection.Listener {
     }
 
     /** Closes every connection past its read deadline. */
-    void sweep() {
+    synchronized void sweep() {
         long now = nanoTime.getAsLong();
         for (Tracked t : open.values()) {
             if (t.phase != Phase.ANSWERING && now - t.since > readTimeoutNanos) {

@@ -96,7 +96,7 @@ final class GuardHandler extends Handler.Wrapper {
                 (byte[] body, Throwable failure) -> {
             connections.answering(request);
             if (failure != null) {
-                if (failure instanceof IllegalArgumentException || failure.getCause() instanceof IllegalArgumentException) {
+                if (failure instanceof IllegalStateException) { // Jetty's "Max size (N) exceeded"
                     tooLarge(response, callback);
                 } else {
                     callback.failed(failure);
