@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "portwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Checks that the listening ports and TCP connections a host should have are there.",
         subcommands = {CheckCommand.class, ConnectionsCommand.class, ValidateCommand.class, RunCommand.class,
-                AttachCommand.class, ReportCommand.class,
+                AttachCommand.class, ReportCommand.class, HashPasswordCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -57,7 +57,8 @@ final class TlsContexts {
 
     private static KeyStore keystore(EndpointOptions options, char[] password) throws IOException {
         Path file = options.keystore();
-        try (InputStream in = new ByteArrayInputStream(read(file, options.keys().keystore().key()))) {
+        byte[] bytes = read(file, options.keys().keystore().key());
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(in, password);
             return keys;
@@ -70,7 +71,8 @@ final class TlsContexts {
         String certKey = options.keys().tlsCert().key();
         String keyKey = options.keys().tlsKey().key();
         List<? extends Certificate> chain;
-        try (InputStream in = new ByteArrayInputStream(read(options.tlsCert(), certKey))) {
+        byte[] certBytes = read(options.tlsCert(), certKey);
+        try (InputStream in = new ByteArrayInputStream(certBytes)) {
             chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
         } catch (GeneralSecurityException | IOException e) {
             throw new IOException(certKey + ": cannot use " + options.tlsCert() + ": " + why(e), e);
