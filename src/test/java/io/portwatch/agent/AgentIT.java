@@ -54,8 +54,10 @@ class AgentIT {
         return "-javaagent:" + ChildJvm.jar() + (args.isEmpty() ? "" : "=" + args);
     }
 
+    /** A host with little heap that dies on the first OutOfMemoryError: portwatch must not cause one. */
     private ChildJvm.Result host(String agentArgs, String mode) throws Exception {
-        return ChildJvm.run(List.of(javaagent(agentArgs)), mode, dir.resolve("stderr-" + System.nanoTime() + ".txt"));
+        return ChildJvm.run(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", javaagent(agentArgs)), mode,
+                dir.resolve("stderr-" + System.nanoTime() + ".txt"));
     }
 
     private static void assertHostRan(ChildJvm.Result r) {
@@ -71,6 +73,8 @@ class AgentIT {
                 + ",jolokia.port=" + ChildJvm.freePort(), "report");
         assertHostRan(r);
         assertTrue(r.stdout().contains("PORTWATCH-UP"), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("HTTPSERVER sun.net.httpserver."), "the host's HttpServer.create() is no longer"
+                + " the JDK's: " + r.stdout());
         List<String> added = r.threads().stream().filter(t -> !baseline.contains(t)).collect(Collectors.toList());
         assertFalse(added.isEmpty(), "portwatch started no thread?");
         for (String t : added) {

@@ -62,7 +62,13 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts a child in {@code stay} mode and waits for its READY line. */
     static ChildJvm start(List<String> jvmOptions, Path errFile) throws IOException {
-        Process p = new ProcessBuilder(command(jvmOptions, "stay")).redirectError(errFile.toFile()).start();
+        return start(jvmOptions, errFile, Path.of("").toAbsolutePath());
+    }
+
+    /** Starts a child in {@code stay} mode in a working directory of the test's and waits for its READY line. */
+    static ChildJvm start(List<String> jvmOptions, Path errFile, Path workingDirectory) throws IOException {
+        Process p = new ProcessBuilder(command(jvmOptions, "stay")).directory(workingDirectory.toFile())
+                .redirectError(errFile.toFile()).start();
         ChildJvm child = new ChildJvm(p);
         String ready = child.stdout.readLine();
         if (ready == null || !ready.startsWith("READY")) {
@@ -74,6 +80,21 @@ final class ChildJvm implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Closes the child's standard input (its main then returns) and waits up to 30 s for its exit code. */
+    int finish() throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the host did not end by itself");
+        }
+        return process.exitValue();
+    }
+
+    /** Whether the child still runs. */
+    boolean alive() {
+        return process.isAlive();
     }
 
     @Override

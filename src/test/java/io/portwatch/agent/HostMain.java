@@ -6,7 +6,8 @@ import javax.management.ObjectName;
 
 /**
  * A trivial application for agent tests, run in a child JVM. {@code report}: waits up to 20 s for
- * portwatch's Agent MBean, prints {@code PORTWATCH-UP} or {@code PORTWATCH-ABSENT}, one
+ * portwatch's Agent MBean, prints {@code PORTWATCH-UP} or {@code PORTWATCH-ABSENT}, the class of the
+ * JDK's {@code HttpServerProvider} ({@code HTTPSERVER name}), one
  * {@code THREAD name daemon} line per live thread, then {@code MAIN-RAN}, and returns (the JVM must
  * then exit by itself). {@code stay}: prints {@code READY} and runs until its standard input closes.
  */
@@ -35,6 +36,8 @@ public final class HostMain {
             Thread.sleep(1500); // let the first scan and both endpoints come up
         }
         System.out.println(up ? "PORTWATCH-UP" : "PORTWATCH-ABSENT");
+        // the application's own JDK HTTP server must stay the JDK's, whatever portwatch bundles
+        System.out.println("HTTPSERVER " + com.sun.net.httpserver.spi.HttpServerProvider.provider().getClass().getName());
         Thread.getAllStackTraces().keySet().stream().sorted(Comparator.comparing(Thread::getName))
                 .forEach(t -> System.out.println("THREAD " + t.getName() + " " + t.isDaemon()));
         System.out.println("MAIN-RAN");
