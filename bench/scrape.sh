@@ -60,7 +60,7 @@ if ! command -v wrk > /dev/null; then
   apt-get install -y wrk >&2 || { echo "could not install wrk; install it and run again" >&2; exit 2; }
 fi
 
-JAR="$ROOT/target/portwatch.jar"
+JAR="${SCRAPE_JAR:-$ROOT/target/portwatch.jar}"   # SCRAPE_JAR: measure another build side by side
 [[ -f "$JAR" ]] || (cd "$ROOT" && mvn -q -o -B -DskipTests package)
 
 DEFS="$BUILD/scrape-defs"
