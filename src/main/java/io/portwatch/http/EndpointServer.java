@@ -10,7 +10,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -20,7 +19,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,17 +35,16 @@ public final class EndpointServer implements AutoCloseable {
     /** Worker threads per endpoint; idle connections hold none (Jetty's selector waits for their bytes). */
     private static final int MAX_THREADS = 8;
     private static final int MIN_THREADS = 2;
-    private static final long SWEEP_MILLIS = 250;
 
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
-    private final Scheduler.Task sweeper;
+    private final GuardSweeper sweeper;
     private final boolean https;
     private final String path;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EndpointServer(Server server, ServerConnector connector, ConnectionGuard guard, Scheduler.Task sweeper,
+    private EndpointServer(Server server, ServerConnector connector, ConnectionGuard guard, GuardSweeper sweeper,
                            boolean https, String path) {
         this.server = server;
         this.connector = connector;
@@ -57,18 +54,25 @@ public final class EndpointServer implements AutoCloseable {
         this.path = path;
     }
 
-    /** What to serve and how. */
-    public record Route(String threadName, String path, boolean subPaths, HttpHandler handler,
-                        GuardHandler.BodyCheck bodyCheck) {
+    /**
+     * What to serve and how.
+     *
+     * @param threadName the endpoint's part of its thread names: {@code portwatch-<threadName>-http-N}
+     * @param path       the path served, e.g. {@code /metrics}
+     * @param subPaths   whether paths below it are served too
+     * @param handler    the handler, written for {@code com.sun.net.httpserver}, run by Jetty
+     * @param bodyCheck  judges each whole request body before the handler sees it
+     */
+    public record Route(String threadName, String path, boolean subPaths, HttpHandler handler, BodyCheck bodyCheck) {
 
         /** A route to one exact path, bodies not checked. */
         public static Route exact(String threadName, String path, HttpHandler handler) {
-            return new Route(threadName, path, false, handler, GuardHandler.BodyCheck.NONE);
+            return new Route(threadName, path, false, handler, body -> null);
         }
 
         /** A route to a path and everything below it, with a check of request bodies. */
         public static Route withSubPaths(String threadName, String path, HttpHandler handler, BodyCheck bodyCheck) {
-            return new Route(threadName, path, true, handler, bodyCheck::refusal);
+            return new Route(threadName, path, true, handler, bodyCheck);
         }
     }
 
@@ -155,39 +159,13 @@ public final class EndpointServer implements AutoCloseable {
             }
             throw new IOException(name + " cannot start on " + where + ": " + e, e);
         }
-        Scheduler.Task sweeper = scheduleSweeps(scheduler, guard);
+        GuardSweeper sweeper = GuardSweeper.start(scheduler, guard, name);
         return new EndpointServer(server, connector, guard, sweeper, tls != null, route.path());
-    }
-
-    private static Scheduler.Task scheduleSweeps(Scheduler scheduler, ConnectionGuard guard) {
-        class Sweep implements Runnable {
-            volatile Scheduler.Task next;
-
-            @Override
-            public void run() {
-                try {
-                    guard.sweep();
-                } finally {
-                    next = scheduler.schedule(this, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-                }
-            }
-        }
-        Sweep sweep = new Sweep();
-        sweep.next = scheduler.schedule(sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        return () -> {
-            Scheduler.Task next = sweep.next;
-            return next != null && next.cancel();
-        };
     }
 
     /** The port listened on (the one picked when started with port 0). */
     public int port() {
         return connector.getLocalPort();
-    }
-
-    /** The address listened on. */
-    public InetAddress address() throws UnknownHostException {
-        return InetAddress.getByName(connector.getHost());
     }
 
     /** Where the endpoint answers, e.g. {@code http://127.0.0.1:9798/metrics}, with {@code suffix} after the path. */

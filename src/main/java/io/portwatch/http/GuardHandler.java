@@ -19,19 +19,10 @@ import java.util.Set;
  * What every request of an endpoint passes before its handler runs, in this order: the exact path,
  * the {@link BrowserGuard}, basic authentication, the body limit. The body is read here, without
  * holding a thread, within the read deadline of the {@link ConnectionGuard}, and handed to the
- * handler whole: the handler never waits on the network for its input. An optional {@link BodyCheck}
+ * handler whole: the handler never waits on the network for its input. An {@link EndpointServer.BodyCheck}
  * may refuse a body (Jolokia's bulk limit).
  */
 final class GuardHandler extends Handler.Wrapper {
-
-    /** Judges a whole request body before the handler sees it. */
-    @FunctionalInterface
-    interface BodyCheck {
-        /** Why the body is refused (answered 400), or null. */
-        String refusal(byte[] body);
-
-        BodyCheck NONE = body -> null;
-    }
 
     private final String path;
     private final boolean subPaths;
@@ -39,7 +30,7 @@ final class GuardHandler extends Handler.Wrapper {
     private final Credentials credentials;
     private final ConnectionGuard connections;
     private final long maxBodyBytes;
-    private final BodyCheck bodyCheck;
+    private final EndpointServer.BodyCheck bodyCheck;
 
     /**
      * @param path        the one path served, e.g. {@code /metrics}
@@ -47,7 +38,7 @@ final class GuardHandler extends Handler.Wrapper {
      * @param credentials the user allowed, or null when no authentication is asked
      */
     GuardHandler(String path, boolean subPaths, BrowserGuard browser, Credentials credentials,
-                 ConnectionGuard connections, long maxBodyBytes, BodyCheck bodyCheck, Handler handler) {
+                 ConnectionGuard connections, long maxBodyBytes, EndpointServer.BodyCheck bodyCheck, Handler handler) {
         super(handler);
         this.path = path;
         this.subPaths = subPaths;
