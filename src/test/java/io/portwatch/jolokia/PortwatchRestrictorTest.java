@@ -26,6 +26,18 @@ class PortwatchRestrictorTest {
     }
 
     @Test
+    void runtimeShowsNeitherCommandLineNorPropertiesNorPaths() throws Exception {
+        ObjectName runtime = name("java.lang:type=Runtime");
+        for (String refused : new String[] {"SystemProperties", "InputArguments", "ClassPath", "LibraryPath", "BootClassPath", "*"}) {
+            assertFalse(policy.isAttributeReadAllowed(runtime, refused), refused);
+        }
+        assertTrue(policy.isAttributeReadAllowed(runtime, "Uptime"));
+        assertTrue(policy.isAttributeReadAllowed(runtime, "Name"));
+        // the rule is for the one registered name; other names are other (unregistered) MBeans
+        assertTrue(policy.isAttributeReadAllowed(name("java.lang:type=Runtime,name=x"), "SystemProperties"));
+    }
+
+    @Test
     void writesNothing() throws Exception {
         assertFalse(policy.isTypeAllowed(RequestType.WRITE));
         assertFalse(policy.isAttributeWriteAllowed(name("portwatch:type=ListeningPort,name=ssh"), "Health"));
@@ -57,9 +69,12 @@ class PortwatchRestrictorTest {
     }
 
     @Test
-    void listAndSearchShowOnlyThePortwatchDomain() throws Exception {
+    void listAndSearchShowOnlyThePortwatchAndJavaLangDomains() throws Exception {
         assertFalse(policy.isObjectNameHidden(name("portwatch:type=Agent")));
-        assertTrue(policy.isObjectNameHidden(name("java.lang:type=Memory")));
+        assertFalse(policy.isObjectNameHidden(name("java.lang:type=Memory")));
+        assertFalse(policy.isObjectNameHidden(name("java.lang:type=Runtime")));
+        assertTrue(policy.isObjectNameHidden(name("java.util.logging:type=Logging")));
+        assertTrue(policy.isObjectNameHidden(name("com.sun.management:type=DiagnosticCommand")));
         assertTrue(policy.isObjectNameHidden(name("portwatch.other:type=Agent")));
         assertTrue(policy.isObjectNameHidden(name("JMImplementation:type=MBeanServerDelegate")));
     }
