@@ -1,5 +1,6 @@
 package io.portwatch.agent;
 
+import io.portwatch.http.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,7 +31,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -431,18 +429,13 @@ class HostSafetyMatrixIT {
 
     @Test
     void stalledTlsHandshakesDoNotBlindAuthenticatedTlsEndpointsAndPasswordsDoNotLeak() throws Exception {
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        Path cert = certs.resolve("cert.pem");
-        Path key = certs.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1").redirectErrorStream(true)
-                .redirectOutput(certs.resolve("openssl.log").toFile()).start();
-        assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0);
+        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+        Path cert = certs.cert();
+        Path key = certs.key();
         String tls = ",jolokia.user=ops,jolokia.password=s3cret,jolokia.https=true,jolokia.tlsCert=" + cert
                 + ",jolokia.tlsKey=" + key + ",prometheus.user=ops,prometheus.password=" + HASH
                 + ",prometheus.https=true,prometheus.tlsCert=" + cert + ",prometheus.tlsKey=" + key;
-        Host host = new Host(tls, true, trusting(cert));
+        Host host = new Host(tls, true, certs.trusting());
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int port : List.of(host.prometheus, host.jolokia)) {
@@ -464,23 +457,10 @@ class HostSafetyMatrixIT {
             String body = host.get(host.jolokia(read), FRESH).body();
             assertFalse(body.contains("s3cret"), read + " shows a password: " + body);
         }
-        HttpResponse<String> anonymous = HttpClient.newBuilder().sslContext(trusting(cert)).build()
+        HttpResponse<String> anonymous = HttpClient.newBuilder().sslContext(certs.trusting()).build()
                 .send(HttpRequest.newBuilder(host.metrics("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
         host.assertEndsCleanly();
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     @Test

@@ -11,9 +11,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A self-signed certificate for localhost and 127.0.0.1, made with openssl: PEM pair and PKCS12. Test helper. */
-record TestCertificates(Path cert, Path key, Path pkcs1Key, Path keystore, String keystorePassword) {
+public record TestCertificates(Path cert, Path key, Path pkcs1Key, Path keystore, String keystorePassword) {
 
-    static TestCertificates create(Path dir) throws IOException, InterruptedException {
+    public static TestCertificates create(Path dir) throws IOException, InterruptedException {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         Path pkcs1 = dir.resolve("key-pkcs1.pem");
@@ -28,7 +28,7 @@ record TestCertificates(Path cert, Path key, Path pkcs1Key, Path keystore, Strin
     }
 
     /** A client context that trusts exactly this certificate. */
-    SSLContext trusting() throws Exception {
+    public SSLContext trusting() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = java.nio.file.Files.newInputStream(cert)) {
