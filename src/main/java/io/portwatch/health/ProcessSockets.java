@@ -3,7 +3,6 @@ package io.portwatch.health;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The sockets of every process that shares one name ({@code portwatch:type=Process,name=<name>}), or
@@ -25,9 +24,6 @@ public record ProcessSockets(String name, List<Integer> pids, List<String> users
     /** Name of the bucket that sums the process names beyond the cap ({@code processes.max}). */
     public static final String OTHER = "other";
 
-    /** A bucket's name followed by any number of {@code _}: the names {@link #publishedName} changes. */
-    private static final Pattern RESERVED = Pattern.compile("(?:" + UNKNOWN + "|" + OTHER + ")_*");
-
     public ProcessSockets {
         Objects.requireNonNull(name, "name");
         pids = List.copyOf(pids);
@@ -43,7 +39,21 @@ public record ProcessSockets(String name, List<Integer> pids, List<String> users
      * {@code other} → {@code other_}, {@code other_} → {@code other__}, {@code Other} stays.
      */
     public static String publishedName(String processName) {
-        return RESERVED.matcher(processName).matches() ? processName + "_" : processName;
+        return isReserved(processName) ? processName + "_" : processName;
+    }
+
+    /** A bucket's name followed by any number of {@code _} (checked per pid at every scan: no regex). */
+    private static boolean isReserved(String name) {
+        String bucket = name.startsWith(OTHER) ? OTHER : name.startsWith(UNKNOWN) ? UNKNOWN : null;
+        if (bucket == null) {
+            return false;
+        }
+        for (int i = bucket.length(); i < name.length(); i++) {
+            if (name.charAt(i) != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True for the {@value #OTHER} bucket (no process is published under that name). */
