@@ -56,9 +56,11 @@ final class ConnectionEvaluator {
             Optional<Resolution> resolution = names.get(row.remoteName());
             resolution.ifPresent(r -> remotes.addAll(r.addresses()));
             if (remotes.isEmpty()) {
+                ConnectionReason code = resolution.isPresent() ? ConnectionReason.NOT_RESOLVED
+                        : ConnectionReason.NOT_RESOLVED_YET;
                 String why = resolution.map(r -> "remoteName " + row.remoteName() + " does not resolve: " + r.error())
                         .orElse("remoteName " + row.remoteName() + " has not been resolved yet");
-                return new ConnectionResult(row, Health.RED, why, snapshot.takenAt(), List.of(), Map.of(), key);
+                return new ConnectionResult(row, code, why, snapshot.takenAt(), List.of(), Map.of(), key);
             }
         }
 
@@ -74,30 +76,31 @@ final class ConnectionEvaluator {
 
         int established = tally.ours[ESTABLISHED];
         int min = row.minCount();
-        Health health;
+        ConnectionReason code;
         String reason;
         if (established >= min && (row.maxCount().isEmpty() || established <= row.maxCount().getAsInt())) {
-            health = Health.GREEN;
+            code = ConnectionReason.COUNT_AS_EXPECTED;
             reason = established + " ESTABLISHED to " + target + by(row) + " (expected " + expectation(row) + ")";
         } else if (established > 0) {
-            health = Health.YELLOW;
+            code = established < min ? ConnectionReason.TOO_FEW : ConnectionReason.TOO_MANY;
             reason = established + " ESTABLISHED to " + target + by(row) + ", expected " + expectation(row);
         } else if (tally.anyTransitional()) {
-            health = Health.YELLOW;
+            code = ConnectionReason.TRANSITIONAL;
             reason = "none ESTABLISHED to " + target + by(row) + "; " + states(tally.byState());
+        } else if (tally.othersEstablished > 0 && tally.otherOwner != null) {
+            code = ConnectionReason.OTHER_OWNER;
+            reason = "ESTABLISHED to " + target + " by " + Owners.describe(tally.otherOwner) + ", expected " + row.procName();
         } else if (tally.othersEstablished > 0) {
-            health = Health.YELLOW;
-            reason = tally.otherOwner != null
-                    ? "ESTABLISHED to " + target + " by " + Owners.describe(tally.otherOwner) + ", expected " + row.procName()
-                    : "ESTABLISHED to " + target + " but its owner cannot be seen (permissions), expected " + row.procName();
+            code = ConnectionReason.OWNER_NOT_VISIBLE;
+            reason = "ESTABLISHED to " + target + " but its owner cannot be seen (permissions), expected " + row.procName();
         } else if (tally.closeWait) {
-            health = Health.RED;
+            code = ConnectionReason.ONLY_CLOSE_WAIT;
             reason = "only CLOSE_WAIT to " + target + " (the peer closed, the local side did not)";
         } else {
-            health = Health.RED;
+            code = ConnectionReason.NO_CONNECTION;
             reason = "no connection to " + target + by(row);
         }
-        return new ConnectionResult(row, health, reason, snapshot.takenAt(), MatchedSockets.of(matched),
+        return new ConnectionResult(row, code, reason, snapshot.takenAt(), MatchedSockets.of(matched),
                 tally.byState(), key);
     }
 

@@ -8,18 +8,23 @@ import io.portwatch.scan.SocketState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The health of one connection row.
  *
- * @param byState counts of the row's matched sockets owned by the expected process (or, when not
- *                ESTABLISHED, by an owner that cannot be seen), by state
+ * @param reasonCode the case that decided the health (and so the health)
+ * @param reason     the full one-line reason
+ * @param byState    counts of the row's matched sockets owned by the expected process (or, when not
+ *                   ESTABLISHED, by an owner that cannot be seen), by state
  */
-public record ConnectionResult(ConnectionRow row, Health health, String reason, Instant testedAt,
+public record ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
                                List<SocketEntry> matched, Map<SocketState, Integer> byState,
                                String netstatWatcherKey) implements RowResult {
 
     public ConnectionResult {
+        Objects.requireNonNull(reasonCode, "reasonCode");
+        Objects.requireNonNull(reason, "reason");
         matched = matched instanceof MatchedSockets ? matched : List.copyOf(matched); // a view is not copied
         byState = Map.copyOf(byState);
     }

@@ -13,23 +13,38 @@ import java.util.Objects;
  * @param hostName            this host's name, for the {@code host} column and NetstatWatcher keys
  * @param unexpectedListeners whether to report listeners no row covers
  * @param ignore              listeners never reported as unexpected
+ * @param processesMax        most process names counted on their own ({@value ProcessSockets#UNKNOWN}
+ *                            included); the rest are summed as {@value ProcessSockets#OTHER}
  */
-public record EvaluationOptions(String hostName, boolean unexpectedListeners, ListenerIgnoreList ignore) {
+public record EvaluationOptions(String hostName, boolean unexpectedListeners, ListenerIgnoreList ignore,
+                                int processesMax) {
+
+    /** {@code processes.max}'s default. */
+    public static final int DEFAULT_PROCESSES_MAX = Integer.parseInt(SettingKey.PROCESSES_MAX.defaultValue());
 
     public EvaluationOptions {
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(ignore, "ignore");
+        if (processesMax < 1) {
+            throw new IllegalArgumentException("processesMax: expecting 1 or more, found " + processesMax);
+        }
     }
 
-    /** Defaults for a host: unexpected listeners off. */
+    /** Defaults for a host: unexpected listeners off, {@code processes.max} at its default. */
     public static EvaluationOptions forHost(String hostName) {
-        return new EvaluationOptions(hostName, false, ListenerIgnoreList.NONE);
+        return new EvaluationOptions(hostName, false, ListenerIgnoreList.NONE, DEFAULT_PROCESSES_MAX);
     }
 
     /** The options the settings ask for. */
     public static EvaluationOptions of(Settings settings) {
         return new EvaluationOptions(HostName.of(settings),
                 settings.get(SettingKey.UNEXPECTED_LISTENERS).equalsIgnoreCase("warn"),
-                ListenerIgnoreList.parse(settings.get(SettingKey.UNEXPECTED_LISTENERS_IGNORE)));
+                ListenerIgnoreList.parse(settings.get(SettingKey.UNEXPECTED_LISTENERS_IGNORE)),
+                settings.getInt(SettingKey.PROCESSES_MAX));
+    }
+
+    /** The same options with another {@code processesMax}. */
+    public EvaluationOptions withProcessesMax(int max) {
+        return new EvaluationOptions(hostName, unexpectedListeners, ignore, max);
     }
 }

@@ -23,7 +23,7 @@ public final class Evaluator {
     public static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
                                       EvaluationOptions options) {
         Definitions mine = definitions.forHost(options.hostName());
-        SocketIndex index = new SocketIndex(snapshot);
+        SocketIndex index = new SocketIndex(snapshot, options.processesMax());
 
         ListeningEvaluator listening = new ListeningEvaluator(snapshot, index, options.hostName());
         List<ListeningResult> listeningResults = new ArrayList<>(mine.listening().size());
@@ -48,7 +48,7 @@ public final class Evaluator {
                                                                 SocketIndex index, EvaluationOptions options) {
         List<UnexpectedListener> out = new ArrayList<>();
         for (SocketEntry s : index.listeners()) {
-            String process = Owners.name(snapshot, s);
+            String process = Owners.name(snapshot, s); // the real name: the ignore list is written with it
             if (options.ignore().ignores(s.protocol(), s.localPort(), process)) {
                 continue;
             }
@@ -60,7 +60,7 @@ public final class Evaluator {
                 }
             }
             if (!covered) {
-                out.add(new UnexpectedListener(s, process));
+                out.add(new UnexpectedListener(s, Owners.publishedName(snapshot, s)));
             }
         }
         return out;

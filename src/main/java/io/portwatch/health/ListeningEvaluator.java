@@ -29,13 +29,13 @@ final class ListeningEvaluator {
         String key = row.protocol().label() + "ListenOn" + hostName + "For" + row.procName() + "At"
                 + row.localIP().map(Addresses::format).orElse("*") + ":" + row.localPort();
         if (found.isEmpty()) {
-            return result(row, Health.RED, "nothing listens on " + what, found, key);
+            return result(row, ListeningReason.NOT_LISTENING, "nothing listens on " + what, found, key);
         }
         SocketEntry onAddress = null;
         for (SocketEntry s : found) {
             if (covers(s.localAddress(), row.localIP())) {
                 if (Owners.matches(row.procName(), snapshot, s)) {
-                    return result(row, Health.GREEN, what + " listening on " + Addresses.format(s.localAddress())
+                    return result(row, ListeningReason.LISTENING, what + " listening on " + Addresses.format(s.localAddress())
                             + ", owned by " + Owners.describe(snapshot, s), found, key);
                 }
                 onAddress = onAddress == null ? s : onAddress;
@@ -43,14 +43,14 @@ final class ListeningEvaluator {
         }
         if (onAddress == null) {
             SocketEntry s = found.get(0);
-            return result(row, Health.YELLOW, what + " listens only on " + Addresses.format(s.localAddress())
+            return result(row, ListeningReason.OTHER_ADDRESS, what + " listens only on " + Addresses.format(s.localAddress())
                     + ", expected " + Addresses.format(row.localIP().orElseThrow()), found, key);
         }
         if (!onAddress.hasOwner() || snapshot.owner(onAddress).isEmpty()) {
-            return result(row, Health.YELLOW, what + " is listening but its owner cannot be seen (permissions), expected "
+            return result(row, ListeningReason.OWNER_NOT_VISIBLE, what + " is listening but its owner cannot be seen (permissions), expected "
                     + row.procName(), found, key);
         }
-        return result(row, Health.YELLOW, what + " is owned by " + Owners.describe(snapshot, onAddress)
+        return result(row, ListeningReason.OTHER_OWNER, what + " is owned by " + Owners.describe(snapshot, onAddress)
                 + ", expected " + row.procName(), found, key);
     }
 
@@ -68,7 +68,8 @@ final class ListeningEvaluator {
         return false;
     }
 
-    private ListeningResult result(ListeningRow row, Health health, String reason, List<SocketEntry> found, String key) {
-        return new ListeningResult(row, health, reason, snapshot.takenAt(), found, key);
+    private ListeningResult result(ListeningRow row, ListeningReason code, String reason, List<SocketEntry> found,
+                                   String key) {
+        return new ListeningResult(row, code, reason, snapshot.takenAt(), found, key);
     }
 }

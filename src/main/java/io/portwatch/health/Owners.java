@@ -5,7 +5,6 @@ import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 
-
 /** How the evaluation names and matches socket owners. */
 final class Owners {
 
@@ -23,6 +22,14 @@ final class Owners {
     /** The owner's name, {@link ProcessSockets#UNKNOWN} when it cannot be seen. */
     static String name(Snapshot snapshot, SocketEntry socket) {
         return snapshot.owner(socket).map(ProcessInfo::name).orElse(ProcessSockets.UNKNOWN);
+    }
+
+    /**
+     * The owner's {@link ProcessSockets#publishedName published name}, {@link ProcessSockets#UNKNOWN} when it
+     * cannot be seen.
+     */
+    static String publishedName(Snapshot snapshot, SocketEntry socket) {
+        return snapshot.owner(socket).map(p -> ProcessSockets.publishedName(p.name())).orElse(ProcessSockets.UNKNOWN);
     }
 
     /** {@code nginx (pid 812)}, or {@code an unknown process} when it cannot be seen. */

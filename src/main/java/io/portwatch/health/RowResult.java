@@ -12,9 +12,19 @@ public interface RowResult {
     /** The row's id. */
     String id();
 
-    Health health();
+    /** The case that decided the health: its fixed text is the metric label, never {@link #reason()}. */
+    ReasonCode reasonCode();
 
-    /** One line saying why, e.g. {@code tcp/22 is owned by nginx (pid 812), expected sshd}. */
+    /** The health of {@link #reasonCode()}. */
+    default Health health() {
+        return reasonCode().health();
+    }
+
+    /**
+     * One line saying why, with pids, counts and addresses, e.g.
+     * {@code tcp/22 is owned by nginx (pid 812), expected sshd}; for JMX, Jolokia, {@code check} and the
+     * log, not for metric labels.
+     */
     String reason();
 
     /** When it was tested (the snapshot's time). */

@@ -7,6 +7,8 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +17,8 @@ import java.util.TreeSet;
 /**
  * Socket counts per process name and for the whole host. The index's one pass over the snapshot
  * tallies plain int arrays per pid ({@link #count}, {@link PidTallies}); the few pids are then
- * grouped by name.
+ * grouped by name, and the names beyond the cap summed as {@value ProcessSockets#OTHER}, so that the
+ * Process MBeans and {@code portwatch_process_sockets} series both follow from one bounded list.
  */
 final class SocketCensus {
 
@@ -42,37 +45,60 @@ final class SocketCensus {
         return new PidTallies(PROTOCOLS * STATES);
     }
 
-    /** The census of the sockets {@link #count}ed into {@code hostTally} and {@code byPid}. */
-    SocketCensus(Snapshot snapshot, int[] hostTally, PidTallies byPid) {
+    /**
+     * The census of the sockets {@link #count}ed into {@code hostTally} and {@code byPid}, with at most
+     * {@code processesMax} names ({@value ProcessSockets#UNKNOWN} included, always kept): when there are
+     * more, the names with the most sockets are kept (ties: the name first in {@link String#compareTo}
+     * order) and the rest are summed as {@value ProcessSockets#OTHER}.
+     */
+    SocketCensus(Snapshot snapshot, int[] hostTally, PidTallies byPid, int processesMax) {
         this.host = new SocketCounts.Builder().addAll(hostTally).build();
 
-        Map<String, Group> byName = new TreeMap<>();
-        int[] unknownTally = new int[PROTOCOLS * STATES];
-        boolean unknown = false;
+        Map<String, Group> byName = new HashMap<>();
+        Group unknown = null;
         for (int i = 0; i < byPid.size(); i++) {
             int pid = byPid.pid(i);
             ProcessInfo info = pid == SocketEntry.UNKNOWN_PID ? null : snapshot.processes().get(pid);
             int[] tally = byPid.counts(i);
             if (info == null) {
-                for (int c = 0; c < tally.length; c++) {
-                    unknownTally[c] += tally[c];
-                }
-                unknown = true;
+                unknown = unknown == null ? new Group() : unknown;
+                unknown.add(tally);
                 continue;
             }
-            Group g = byName.computeIfAbsent(info.name(), n -> new Group());
-            g.counts.addAll(tally);
+            Group g = byName.computeIfAbsent(ProcessSockets.publishedName(info.name()), n -> new Group());
+            g.add(tally);
             g.byPid.put(pid, new SocketCounts.Builder().addAll(tally).build());
             if (!info.user().isEmpty()) {
                 g.users.add(info.user());
             }
         }
-        if (unknown) {
-            byName.computeIfAbsent(ProcessSockets.UNKNOWN, n -> new Group()).counts.addAll(unknownTally);
+
+        int room = processesMax - (unknown == null ? 0 : 1);
+        Map<String, Group> kept = new TreeMap<>();
+        Group other = null;
+        if (byName.size() <= room) {
+            kept.putAll(byName);
+        } else {
+            List<Map.Entry<String, Group>> ranked = new ArrayList<>(byName.entrySet());
+            ranked.sort(MOST_SOCKETS_FIRST);
+            other = new Group();
+            for (int i = 0; i < ranked.size(); i++) {
+                Map.Entry<String, Group> e = ranked.get(i);
+                if (i < room) {
+                    kept.put(e.getKey(), e.getValue());
+                } else {
+                    other.addAll(e.getValue());
+                }
+            }
         }
-        List<ProcessSockets> list = new ArrayList<>(byName.size());
-        byName.forEach((name, g) -> list.add(new ProcessSockets(name, List.copyOf(g.byPid.keySet()),
-                List.copyOf(g.users), g.counts.build(), g.byPid)));
+        if (unknown != null) {
+            kept.put(ProcessSockets.UNKNOWN, unknown);
+        }
+        List<ProcessSockets> list = new ArrayList<>(kept.size() + 1);
+        kept.forEach((name, g) -> list.add(g.toProcessSockets(name)));
+        if (other != null) {
+            list.add(other.toProcessSockets(ProcessSockets.OTHER));
+        }
         this.processes = List.copyOf(list);
     }
 
@@ -84,9 +110,34 @@ final class SocketCensus {
         return processes;
     }
 
+    /** Most sockets first, then by name: which names keep their own entry under the cap. */
+    private static final Comparator<Map.Entry<String, Group>> MOST_SOCKETS_FIRST =
+            Comparator.<Map.Entry<String, Group>>comparingLong(e -> -e.getValue().total)
+                    .thenComparing(Map.Entry::getKey);
+
+    /** The sockets of one name (or bucket) while they are being counted. */
     private static final class Group {
-        final SocketCounts.Builder counts = new SocketCounts.Builder();
+        final int[] tally = new int[PROTOCOLS * STATES];
+        long total;
         final TreeMap<Integer, SocketCounts> byPid = new TreeMap<>();
         final TreeSet<String> users = new TreeSet<>();
+
+        void add(int[] counts) {
+            for (int c = 0; c < counts.length; c++) {
+                tally[c] += counts[c];
+                total += counts[c];
+            }
+        }
+
+        void addAll(Group other) {
+            add(other.tally);
+            byPid.putAll(other.byPid);
+            users.addAll(other.users);
+        }
+
+        ProcessSockets toProcessSockets(String name) {
+            return new ProcessSockets(name, List.copyOf(byPid.keySet()), List.copyOf(users),
+                    new SocketCounts.Builder().addAll(tally).build(), byPid);
+        }
     }
 }

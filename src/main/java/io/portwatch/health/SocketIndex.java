@@ -27,7 +27,8 @@ final class SocketIndex {
     private ConnectionTable byLocalPort; // only rows with a localPort need it
     private final SocketCensus census;
 
-    SocketIndex(Snapshot snapshot) {
+    /** Indexes {@code snapshot}; the census keeps at most {@code processesMax} process names (see {@link SocketCensus}). */
+    SocketIndex(Snapshot snapshot, int processesMax) {
         connections = new ConnectionColumns(snapshot.sockets().size());
         int[] hostTally = SocketCensus.newHostTally();
         PidTallies byPid = SocketCensus.newPidTallies();
@@ -41,7 +42,7 @@ final class SocketIndex {
             }
         }
         byRemotePort = new ConnectionTable(connections, connections.remotePorts());
-        census = new SocketCensus(snapshot, hostTally, byPid);
+        census = new SocketCensus(snapshot, hostTally, byPid, processesMax);
     }
 
     /** Socket counts per process and for the host, tallied in the same pass. */

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * Publishes the monitor's state as MXBeans (DESIGN §4): {@code portwatch:type=Agent}, one
  * {@code ListeningPort} and one {@code TcpConnection} per evaluated row, one {@code Process} per process
- * name with sockets. Each published state registers the MBeans of new items, unregisters those of
+ * name with sockets in the evaluation (which caps the names at {@code processes.max} and sums the rest
+ * as {@code other}, so a local user starting many processes cannot make many MBeans). Each published state registers the MBeans of new items, unregisters those of
  * vanished ones and sends a row's {@code jmx.attribute.change} notification when its health changed.
  * The MBeans read the latest state whenever they are read; they hold no values of their own.
  *

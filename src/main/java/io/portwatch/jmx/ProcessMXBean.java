@@ -2,12 +2,16 @@ package io.portwatch.jmx;
 
 import java.util.Map;
 
-/** {@code portwatch:type=Process,name=<process name>}: the sockets of every process sharing one name. */
-@Description("The sockets of every process with this name ('unknown' for sockets whose owner cannot be seen),"
-        + " counted by protocol and state at the last scan")
+/**
+ * {@code portwatch:type=Process,name=<process name>}: the sockets of every process sharing one name, or
+ * of the {@code unknown} / {@code other} bucket.
+ */
+@Description("The sockets of every process with this name ('unknown' for sockets whose owner cannot be seen,"
+        + " 'other' for the names beyond processes.max summed), counted by protocol and state at the last scan")
 public interface ProcessMXBean {
 
-    @Description("The process name")
+    @Description("The process name as published: 'unknown' and 'other' are the buckets, a process really named"
+            + " so shows with a '_' added")
     String getName();
 
     @Description("Process ids seen with this name, ascending")

@@ -45,9 +45,11 @@ import java.util.function.Supplier;
  * reads the state the supplier returns and nothing else; it never triggers or waits for a scan
  * (DESIGN §1).
  *
- * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and
- * {@code docs/metrics-table.md} documents it. A label value {@code *} means "any" (an empty or
- * {@code *} field of the definitions file).
+ * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the
+ * README's metrics table documents it. A label value {@code *} means "any" (an empty or {@code *} field
+ * of the definitions file). Label values come from bounded sets (DESIGN §4): the {@code reason} label is
+ * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation
+ * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids.
  */
 final class PortwatchCollector implements MultiCollector {
 
@@ -173,10 +175,12 @@ final class PortwatchCollector implements MultiCollector {
 
     private static MetricSnapshot rowReasons(Evaluation e) {
         Map<Labels, InfoDataPointSnapshot> points = new LinkedHashMap<>();
-        e.listening().forEach(r -> reason(points, "listening", r.id(), r.reason()));
-        e.connections().forEach(r -> reason(points, "connection", r.id(), r.reason()));
+        // the fixed text of the case, never the full reason: no pid, count or address makes a new series
+        e.listening().forEach(r -> reason(points, "listening", r.id(), r.reasonCode().label()));
+        e.connections().forEach(r -> reason(points, "connection", r.id(), r.reasonCode().label()));
         InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row_reason")
-                .help("The one-line reason of each row's current health, always 1" + LAST_SCAN);
+                .help("Why each row has its current health, always 1; reason is one fixed text per case, the full"
+                        + " reason with pids and counts is in JMX, Jolokia and check" + LAST_SCAN);
         points.values().forEach(b::dataPoint);
         return b.build();
     }
@@ -204,12 +208,17 @@ final class PortwatchCollector implements MultiCollector {
                 counts(s, p.counts(), "process", p.name());
                 continue;
             }
+            if (p.isOther()) { // stays one sum: the cap bounds the series even with pids
+                counts(s, p.counts(), "process", p.name(), "pid", "");
+                continue;
+            }
             p.byPid().forEach((pid, counts) -> counts(s, counts, "process", p.name(), "pid", Integer.toString(pid)));
             // sockets whose owner cannot be seen have no pid: pid="" (the same series as without the label)
             counts(s, remainder(p), "process", p.name(), "pid", "");
         }
         return s.gauge("portwatch_process_sockets", "Sockets per process name by protocol and state;"
-                + " process unknown when the owner cannot be seen" + LAST_SCAN);
+                + " process unknown when the owner cannot be seen, other for the names beyond processes.max"
+                + " summed" + LAST_SCAN);
     }
 
     /** The counts of a process name that no pid accounts for (its sockets with an unseen owner). */

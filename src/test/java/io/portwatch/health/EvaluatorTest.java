@@ -38,6 +38,7 @@ class EvaluatorTest {
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.GREEN, r.health());
         assertEquals("tcp/22 listening on 0.0.0.0, owned by sshd (pid 10)", r.reason());
+        assertEquals(ListeningReason.LISTENING, r.reasonCode());
         assertEquals(Fixtures.AT, r.testedAt());
         assertEquals(1, r.matched().size());
     }
@@ -48,6 +49,7 @@ class EvaluatorTest {
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.RED, r.health());
         assertEquals("nothing listens on tcp/22", r.reason());
+        assertEquals(ListeningReason.NOT_LISTENING, r.reasonCode());
     }
 
     @Test
@@ -62,6 +64,7 @@ class EvaluatorTest {
         ListeningResult r = evalListen(listen("tcp", "", "80", "httpd"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/80 is owned by nginx (pid 11), expected httpd", r.reason());
+        assertEquals(ListeningReason.OTHER_OWNER, r.reasonCode());
     }
 
     @Test
@@ -83,6 +86,7 @@ class EvaluatorTest {
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/22 is listening but its owner cannot be seen (permissions), expected sshd", r.reason());
+        assertEquals(ListeningReason.OWNER_NOT_VISIBLE, r.reasonCode());
         assertEquals(Health.GREEN, evalListen(listen("tcp", "", "22", ""), s).health());
     }
 
@@ -92,6 +96,7 @@ class EvaluatorTest {
         ListeningResult r = evalListen(listen("tcp", "10.0.0.5", "8080", "java"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/8080 listens only on 127.0.0.1, expected 10.0.0.5", r.reason());
+        assertEquals(ListeningReason.OTHER_ADDRESS, r.reasonCode());
     }
 
     @Test
@@ -138,6 +143,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, null), s, ResolvedNames.NONE);
         assertEquals(Health.GREEN, r.health());
         assertEquals("1 ESTABLISHED to 10.0.0.9:5432 by java (expected at least 1)", r.reason());
+        assertEquals(ConnectionReason.COUNT_AS_EXPECTED, r.reasonCode());
         assertEquals(1, r.established());
     }
 
@@ -148,6 +154,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 3, null), s, ResolvedNames.NONE);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("2 ESTABLISHED to 10.0.0.9:5432 by java, expected at least 3", r.reason());
+        assertEquals(ConnectionReason.TOO_FEW, r.reasonCode());
     }
 
     @Test
@@ -157,6 +164,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, 1), s, ResolvedNames.NONE);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("2 ESTABLISHED to 10.0.0.9:5432 by java, expected exactly 1", r.reason());
+        assertEquals(ConnectionReason.TOO_MANY, r.reasonCode());
     }
 
     @Test
@@ -169,6 +177,7 @@ class EvaluatorTest {
             ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "", 1, null), s, ResolvedNames.NONE);
             assertEquals(Health.YELLOW, r.health(), state.name());
             assertEquals("none ESTABLISHED to 10.0.0.9:5432; 1 " + state, r.reason());
+            assertEquals(ConnectionReason.TRANSITIONAL, r.reasonCode());
         }
     }
 
@@ -178,6 +187,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, null), s, ResolvedNames.NONE);
         assertEquals(Health.RED, r.health());
         assertEquals("only CLOSE_WAIT to 10.0.0.9:5432 (the peer closed, the local side did not)", r.reason());
+        assertEquals(ConnectionReason.ONLY_CLOSE_WAIT, r.reasonCode());
     }
 
     @Test
@@ -186,6 +196,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, null), s, ResolvedNames.NONE);
         assertEquals(Health.RED, r.health());
         assertEquals("no connection to 10.0.0.9:5432 by java", r.reason());
+        assertEquals(ConnectionReason.NO_CONNECTION, r.reasonCode());
     }
 
     @Test
@@ -194,6 +205,16 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, null), s, ResolvedNames.NONE);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("ESTABLISHED to 10.0.0.9:5432 by python (pid 21), expected java", r.reason());
+        assertEquals(ConnectionReason.OTHER_OWNER, r.reasonCode());
+    }
+
+    @Test
+    void establishedByAnOwnerThatCannotBeSeenIsYellow() {
+        Snapshot s = db().tcp("10.0.0.1", 40000, "10.0.0.9", 5432, SocketState.ESTABLISHED, -1).build();
+        ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 1, null), s, ResolvedNames.NONE);
+        assertEquals(Health.YELLOW, r.health());
+        assertEquals("ESTABLISHED to 10.0.0.9:5432 but its owner cannot be seen (permissions), expected java", r.reason());
+        assertEquals(ConnectionReason.OWNER_NOT_VISIBLE, r.reasonCode());
     }
 
     @Test
@@ -204,6 +225,7 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("", "DB01", "5432", "java", 1, null), s, names);
         assertEquals(Health.GREEN, r.health());
         assertEquals("1 ESTABLISHED to DB01:5432 by java (expected at least 1)", r.reason());
+        assertEquals(ConnectionReason.COUNT_AS_EXPECTED, r.reasonCode());
     }
 
     @Test
@@ -213,6 +235,15 @@ class EvaluatorTest {
         ConnectionResult r = evalConnect(connect("", "nosuch.invalid", "5432", "java", 1, null), s, names);
         assertEquals(Health.RED, r.health());
         assertEquals("remoteName nosuch.invalid does not resolve: unknown host", r.reason());
+        assertEquals(ConnectionReason.NOT_RESOLVED, r.reasonCode());
+    }
+
+    @Test
+    void remoteNameNotResolvedYetWithoutIpIsRed() {
+        ConnectionResult r = evalConnect(connect("", "db01", "5432", "java", 1, null), db().build(), ResolvedNames.NONE);
+        assertEquals(Health.RED, r.health());
+        assertEquals("remoteName db01 has not been resolved yet", r.reason());
+        assertEquals(ConnectionReason.NOT_RESOLVED_YET, r.reasonCode());
     }
 
     @Test
@@ -230,8 +261,33 @@ class EvaluatorTest {
 
     @Test
     void minCountZeroWithNoConnectionIsGreen() {
-        assertEquals(Health.GREEN, evalConnect(connect("10.0.0.9", "", "5432", "java", 0, null), db().build(),
-                ResolvedNames.NONE).health());
+        ConnectionResult r = evalConnect(connect("10.0.0.9", "", "5432", "java", 0, null), db().build(),
+                ResolvedNames.NONE);
+        assertEquals(Health.GREEN, r.health());
+        assertEquals(ConnectionReason.COUNT_AS_EXPECTED, r.reasonCode());
+        assertEquals("0 ESTABLISHED to 10.0.0.9:5432 by java (expected at least 0)", r.reason());
+    }
+
+    @Test
+    void everyCaseHasTheHealthOfDesignSection3() {
+        Map<ReasonCode, Health> expected = new java.util.LinkedHashMap<>();
+        expected.put(ListeningReason.LISTENING, Health.GREEN);
+        expected.put(ListeningReason.OTHER_OWNER, Health.YELLOW);
+        expected.put(ListeningReason.OTHER_ADDRESS, Health.YELLOW);
+        expected.put(ListeningReason.OWNER_NOT_VISIBLE, Health.YELLOW);
+        expected.put(ListeningReason.NOT_LISTENING, Health.RED);
+        expected.put(ConnectionReason.COUNT_AS_EXPECTED, Health.GREEN);
+        expected.put(ConnectionReason.TOO_FEW, Health.YELLOW);
+        expected.put(ConnectionReason.TOO_MANY, Health.YELLOW);
+        expected.put(ConnectionReason.TRANSITIONAL, Health.YELLOW);
+        expected.put(ConnectionReason.OTHER_OWNER, Health.YELLOW);
+        expected.put(ConnectionReason.OWNER_NOT_VISIBLE, Health.YELLOW);
+        expected.put(ConnectionReason.ONLY_CLOSE_WAIT, Health.RED);
+        expected.put(ConnectionReason.NO_CONNECTION, Health.RED);
+        expected.put(ConnectionReason.NOT_RESOLVED, Health.RED);
+        expected.put(ConnectionReason.NOT_RESOLVED_YET, Health.RED);
+        assertEquals(ListeningReason.values().length + ConnectionReason.values().length, expected.size());
+        expected.forEach((code, health) -> assertEquals(health, code.health(), code.toString()));
     }
 
     // ---- counts, unexpected listeners, host filter
@@ -255,13 +311,15 @@ class EvaluatorTest {
     void unexpectedListenersAreThoseNoRowCoversMinusIgnored() {
         Snapshot s = db().listen("tcp", "0.0.0.0", 22, 20).listen("tcp", "0.0.0.0", 8080, 20)
                 .listen("udp", "0.0.0.0", 53, 21).listen("tcp", "127.0.0.1", 9999, 21).build();
-        EvaluationOptions options = new EvaluationOptions("web01", true, ListenerIgnoreList.parse("udp:53"));
+        EvaluationOptions options = new EvaluationOptions("web01", true, ListenerIgnoreList.parse("udp:53"),
+                EvaluationOptions.DEFAULT_PROCESSES_MAX);
         Evaluation e = Evaluator.evaluate(new Definitions(List.of(listen("tcp", "", "22", "sshd")), List.of()), s,
                 ResolvedNames.NONE, options);
         assertEquals(List.of(8080, 9999), e.unexpected().stream().map(u -> u.socket().localPort()).sorted().toList());
         assertTrue(Evaluator.evaluate(Definitions.EMPTY, s, ResolvedNames.NONE, OPTIONS).unexpected().isEmpty(),
                 "off by default");
-        EvaluationOptions byProcess = new EvaluationOptions("web01", true, ListenerIgnoreList.parse("java, python"));
+        EvaluationOptions byProcess = new EvaluationOptions("web01", true, ListenerIgnoreList.parse("java, python"),
+                EvaluationOptions.DEFAULT_PROCESSES_MAX);
         assertTrue(Evaluator.evaluate(Definitions.EMPTY, s, ResolvedNames.NONE, byProcess).unexpected().isEmpty());
     }
 

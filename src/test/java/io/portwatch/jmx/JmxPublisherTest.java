@@ -1,7 +1,14 @@
 package io.portwatch.jmx;
 
+import io.portwatch.config.Definitions;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.Evaluator;
 import io.portwatch.health.Health;
 import io.portwatch.health.MonitorState;
+import io.portwatch.scan.ProcessInfo;
+import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +29,11 @@ import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.TabularData;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -309,6 +318,50 @@ class JmxPublisherTest {
                 "portwatch:type=ListeningPort,name=ssh-22", "portwatch:type=ListeningPort,name=dns-53",
                 "portwatch:type=Process,name=sshd", "portwatch:type=Process,name=named")), names());
         assertEquals(1, get("portwatch:type=ListeningPort,name=dns-53", "Health"));
+    }
+
+    @Test
+    void processNamesBeyondTheCapShareTheOtherMBean() throws Exception {
+        // 6 processes, one of them really named "other", pid p with p - 99 sockets; at most 3 names
+        Map<Integer, ProcessInfo> owners = new HashMap<>();
+        List<SocketEntry> sockets = new ArrayList<>();
+        String[] names = {"a", "other", "b", "c", "d", "e"};
+        for (int pid = 100; pid < 106; pid++) {
+            owners.put(pid, new ProcessInfo(pid, names[pid - 100], "", "user" + pid, "", "", null));
+            for (int i = 0; i < pid - 99; i++) {
+                sockets.add(connection("10.0.0." + (i + 1), 443, SocketState.ESTABLISHED, pid));
+            }
+        }
+        Snapshot snapshot = new Snapshot(States.AT, Duration.ofMillis(3), sockets, owners);
+        Evaluation capped = Evaluator.evaluate(Definitions.EMPTY, snapshot, ResolvedNames.NONE,
+                EvaluationOptions.forHost("web01").withProcessesMax(3));
+        publisher.register();
+        monitor.publish(States.initial().withScan(States.AT, Duration.ofMillis(3), false, capped));
+
+        assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=c",
+                "portwatch:type=Process,name=d", "portwatch:type=Process,name=e",
+                "portwatch:type=Process,name=other")), names());
+        String other = "portwatch:type=Process,name=other";
+        assertEquals("other", get(other, "Name"));
+        assertArrayEquals(new int[] {100, 101, 102}, (int[]) get(other, "Pids"));
+        assertArrayEquals(new String[] {"user100", "user101", "user102"}, (String[]) get(other, "Users"));
+        assertEquals(1 + 2 + 3, get(other, "Total"));
+        assertEquals(6, get("portwatch:type=Process,name=e", "Total"));
+
+        // the process named other grows: it keeps its own MBean, other_, and never the bucket's name
+        sockets.addAll(List.of(connection("10.0.1.1", 443, SocketState.ESTABLISHED, 101),
+                connection("10.0.1.2", 443, SocketState.ESTABLISHED, 101),
+                connection("10.0.1.3", 443, SocketState.ESTABLISHED, 101),
+                connection("10.0.1.4", 443, SocketState.ESTABLISHED, 101),
+                connection("10.0.1.5", 443, SocketState.ESTABLISHED, 101)));
+        Evaluation later = Evaluator.evaluate(Definitions.EMPTY, new Snapshot(States.AT, Duration.ofMillis(3), sockets,
+                owners), ResolvedNames.NONE, EvaluationOptions.forHost("web01").withProcessesMax(3));
+        monitor.publish(States.initial().withScan(States.AT, Duration.ofMillis(3), false, later));
+        assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=d",
+                "portwatch:type=Process,name=e", "portwatch:type=Process,name=other",
+                "portwatch:type=Process,name=other_")), names());
+        assertArrayEquals(new int[] {101}, (int[]) get("portwatch:type=Process,name=other_", "Pids"));
+        assertArrayEquals(new int[] {100, 102, 103}, (int[]) get(other, "Pids"));
     }
 
     @Test

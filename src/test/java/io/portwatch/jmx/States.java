@@ -7,9 +7,11 @@ import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
 import io.portwatch.config.Source;
+import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
+import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
 import io.portwatch.health.MonitorControl;
 import io.portwatch.health.MonitorState;
@@ -64,13 +66,23 @@ final class States {
     }
 
     static ListeningResult listening(String id, int port, Health health, SocketEntry... matched) {
-        return new ListeningResult(listenRow(id, port, "sshd"), health, id + " is " + health, AT, List.of(matched),
+        ListeningReason code = switch (health) {
+            case GREEN -> ListeningReason.LISTENING;
+            case YELLOW -> ListeningReason.OTHER_OWNER;
+            case RED -> ListeningReason.NOT_LISTENING;
+        };
+        return new ListeningResult(listenRow(id, port, "sshd"), code, id + " is " + health, AT, List.of(matched),
                 "tcpListenOnweb01ForsshdOn" + port);
     }
 
     static ConnectionResult connection(String id, Health health, Map<SocketState, Integer> byState,
                                        SocketEntry... matched) {
-        return new ConnectionResult(connectRow(id, "10.0.0.5", 1433, "java", 1, null), health, id + " is " + health, AT,
+        ConnectionReason code = switch (health) {
+            case GREEN -> ConnectionReason.COUNT_AS_EXPECTED;
+            case YELLOW -> ConnectionReason.TOO_FEW;
+            case RED -> ConnectionReason.NO_CONNECTION;
+        };
+        return new ConnectionResult(connectRow(id, "10.0.0.5", 1433, "java", 1, null), code, id + " is " + health, AT,
                 List.of(matched), byState, "tcpConnectOnweb01ForjavaTo10.0.0.5:1433");
     }
 

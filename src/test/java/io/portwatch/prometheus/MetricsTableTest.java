@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.portwatch.health.ConnectionReason;
+import io.portwatch.health.ListeningReason;
+import io.portwatch.health.ReasonCode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,6 +32,7 @@ class MetricsTableTest {
     static final String TABLE_FILE = "README.md";
 
     private static final String HEADER = "| metric | type | unit | labels | meaning |";
+    private static final String REASON_HEADER = "| kind | reason | health | when |";
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     /** One metric as documented or as served. */
@@ -58,6 +62,31 @@ class MetricsTableTest {
             assertTrue(f != null, () -> m.name() + " missing from the text format");
             assertEquals(m.type().equals("info") ? "gauge" : m.type(), f.type(), m.name());
         }
+    }
+
+    @Test
+    void theReasonTableListsEveryFixedReasonWithItsHealth() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("basedir", "."), TABLE_FILE),
+                StandardCharsets.UTF_8);
+        int header = lines.indexOf(REASON_HEADER);
+        assertTrue(header >= 0, () -> TABLE_FILE + " has no line " + REASON_HEADER);
+        List<String> documented = new ArrayList<>();
+        for (String line : lines.subList(header + 2, lines.size())) {
+            if (!line.startsWith("|")) {
+                break;
+            }
+            List<String> cells = cells(line);
+            assertEquals(4, cells.size(), () -> "not 4 cells: " + line);
+            documented.add(cells.get(0) + " | " + String.join("", code(cells.get(1))) + " | " + cells.get(2));
+        }
+        List<String> served = new ArrayList<>();
+        for (ReasonCode c : ListeningReason.values()) {
+            served.add("listening | " + c.label() + " | " + c.health());
+        }
+        for (ReasonCode c : ConnectionReason.values()) {
+            served.add("connection | " + c.label() + " | " + c.health());
+        }
+        assertEquals(served, documented, "the reason table of " + TABLE_FILE + ", in the enums' order");
     }
 
     /** The metrics of the table in {@link #TABLE_FILE}, by name. */

@@ -13,9 +13,10 @@ import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
 import io.portwatch.config.Source;
+import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
-import io.portwatch.health.Health;
+import io.portwatch.health.ListeningResult;
 import io.portwatch.health.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.UnexpectedListener;
@@ -101,7 +102,7 @@ class PortwatchCollectorTest {
         ConnectionRow anything = new ConnectionRow("anything", Optional.empty(), "", PortRange.ANY,
                 PortRange.parse("8000-8010"), NamePattern.ANY, "", NamePattern.ANY, 0, OptionalInt.empty(),
                 Severity.CRITICAL, new Source("monitoredTcpConnects.csv", 9));
-        ConnectionResult r = new ConnectionResult(anything, Health.GREEN, "ok", States.SCANNED, List.of(), Map.of(), "k");
+        ConnectionResult r = new ConnectionResult(anything, ConnectionReason.COUNT_AS_EXPECTED, "ok", States.SCANNED, List.of(), Map.of(), "k");
         MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(r), List.of(),
                 States.counts(), List.of()));
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(state, false, null));
@@ -159,22 +160,76 @@ class PortwatchCollectorTest {
     }
 
     @Test
-    void reasonsWithQuotesBackslashesAndNewlinesSurviveEscaping() {
-        String reason = "owned by \"C:\\Program Files\\x.exe\"\nsecond line";
+    void processNamesWithQuotesBackslashesAndNewlinesSurviveEscaping() {
+        // a process name is whatever its owner chose (Linux comm, Windows image name)
+        String name = "x\"C:\\Program Files\\y\nz";
+        ProcessSockets odd = new ProcessSockets(name, List.of(7), List.of(), States.counts(Protocol.TCP,
+                SocketState.LISTEN, 1), Map.of(7, States.counts(Protocol.TCP, SocketState.LISTEN, 1)));
         Evaluation e = States.scanned().evaluation().orElseThrow();
-        ConnectionResult pool = e.connections().get(0);
-        ConnectionResult odd = new ConnectionResult(pool.row(), pool.health(), reason, pool.testedAt(), pool.matched(),
-                pool.byState(), pool.netstatWatcherKey());
-        MonitorState state = withEvaluation(new Evaluation(e.testedAt(), e.listening(), List.of(odd), e.processes(),
+        MonitorState state = withEvaluation(new Evaluation(e.testedAt(), e.listening(), e.connections(), List.of(odd),
                 e.host(), e.unexpected()));
         for (String accept : new String[] {null, OPENMETRICS}) {
             String body = render(state, false, accept);
             Map<String, TextFormat.Family> families = accept == null ? TextFormat.parseText(body)
                     : TextFormat.parseOpenMetrics(body);
-            String family = accept == null ? "portwatch_row_reason_info" : "portwatch_row_reason";
-            assertTrue(families.get(family).samples().stream().anyMatch(s -> reason.equals(s.labels().get("reason"))),
-                    body);
+            assertEquals(List.of(name), families.get("portwatch_process_sockets").samples().stream()
+                    .map(sample -> sample.labels().get("process")).collect(Collectors.toList()), body);
         }
+    }
+
+    @Test
+    void reasonLabelIsTheFixedTextOfTheCaseNotTheFullReason() {
+        Map<String, TextFormat.Family> families = TextFormat.parseText(render(States.scanned(), false, null));
+        Set<String> series = families.get("portwatch_row_reason_info").samples().stream()
+                .map(s -> s.labels().get("kind") + "/" + s.labels().get("id") + ": " + s.labels().get("reason"))
+                .collect(Collectors.toSet());
+        // the full reasons of States.scanned() name pid 812, port 22, "12 ESTABLISHED": none of that is a label
+        assertEquals(Set.of("listening/ssh: listening", "listening/admin: not listening",
+                "connection/pool: more established than maxCount"), series);
+    }
+
+    @Test
+    void aRowWhoseFullReasonChangesKeepsItsOneReasonSeries() {
+        // a restart (new pid) and a pool resize (new count) change the full reason, not the series
+        Evaluation e = States.scanned().evaluation().orElseThrow();
+        ListeningResult ssh = e.listening().get(0);
+        ConnectionResult pool = e.connections().get(0);
+        Evaluation later = new Evaluation(e.testedAt(),
+                List.of(new ListeningResult(ssh.row(), ssh.reasonCode(), "tcp/22 listening on 0.0.0.0, owned by sshd"
+                        + " (pid 31337)", ssh.testedAt(), ssh.matched(), ssh.netstatWatcherKey()), e.listening().get(1)),
+                List.of(new ConnectionResult(pool.row(), pool.reasonCode(), "14 ESTABLISHED to 10.0.0.5:5432 by java,"
+                        + " expected 1 to 10", pool.testedAt(), pool.matched(), pool.byState(), pool.netstatWatcherKey())),
+                e.processes(), e.host(), e.unexpected());
+        assertEquals(reasonSeries(States.scanned()), reasonSeries(withEvaluation(later)));
+    }
+
+    @Test
+    void theOtherBucketIsOneSumEvenWithThePidLabel() {
+        ProcessSockets other = new ProcessSockets(ProcessSockets.OTHER, List.of(501, 502), List.of("a", "b"),
+                States.counts(Protocol.TCP, SocketState.ESTABLISHED, 5),
+                Map.of(501, States.counts(Protocol.TCP, SocketState.ESTABLISHED, 2),
+                        502, States.counts(Protocol.TCP, SocketState.ESTABLISHED, 3)));
+        ProcessSockets realOther = new ProcessSockets(ProcessSockets.publishedName("other"), List.of(600), List.of("c"),
+                States.counts(Protocol.TCP, SocketState.LISTEN, 1), Map.of(600, States.counts(Protocol.TCP,
+                SocketState.LISTEN, 1)));
+        Evaluation e = States.scanned().evaluation().orElseThrow();
+        MonitorState state = withEvaluation(new Evaluation(e.testedAt(), e.listening(), e.connections(),
+                List.of(realOther, other), e.host(), e.unexpected()));
+
+        Set<String> withPid = TextFormat.parseText(render(state, true, null)).get("portwatch_process_sockets").samples()
+                .stream().map(s -> s.labels().get("process") + "/" + s.labels().get("pid") + "/" + s.labels().get("state")
+                        + "=" + (int) s.value())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("other_/600/LISTEN=1", "other//ESTABLISHED=5"), withPid);
+        Set<String> without = TextFormat.parseText(render(state, false, null)).get("portwatch_process_sockets")
+                .samples().stream().map(s -> s.labels().get("process") + "/" + s.labels().get("state") + "=" + (int) s.value())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("other_/LISTEN=1", "other/ESTABLISHED=5"), without);
+    }
+
+    private static Set<Map<String, String>> reasonSeries(MonitorState state) {
+        return TextFormat.parseText(render(state, false, null)).get("portwatch_row_reason_info").samples().stream()
+                .map(TextFormat.Sample::labels).collect(Collectors.toSet());
     }
 
     private static MonitorState withEvaluation(Evaluation e) {

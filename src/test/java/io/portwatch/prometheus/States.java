@@ -7,9 +7,10 @@ import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
 import io.portwatch.config.Source;
+import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
-import io.portwatch.health.Health;
+import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
 import io.portwatch.health.MonitorState;
 import io.portwatch.health.ProcessSockets;
@@ -69,11 +70,11 @@ final class States {
      */
     static MonitorState scanned() {
         SocketEntry sshListen = tcp("0.0.0.0", 22, "0.0.0.0", 0, SocketState.LISTEN, 812);
-        ListeningResult ssh = new ListeningResult(SSH, Health.GREEN, "tcp 0.0.0.0:22 is listening, owned by sshd (pid 812)",
+        ListeningResult ssh = new ListeningResult(SSH, ListeningReason.LISTENING, "tcp 0.0.0.0:22 is listening, owned by sshd (pid 812)",
                 SCANNED, List.of(sshListen), "tcpListenOnweb01Forsshd:22");
-        ListeningResult admin = new ListeningResult(ADMIN, Health.RED, "nothing listens on tcp port 8000-8010",
+        ListeningResult admin = new ListeningResult(ADMIN, ListeningReason.NOT_LISTENING, "nothing listens on tcp port 8000-8010",
                 SCANNED, List.of(), "tcpListenOnweb01Forjava:8000-8010");
-        ConnectionResult pool = new ConnectionResult(POOL, Health.YELLOW, "12 ESTABLISHED, at most 10 expected",
+        ConnectionResult pool = new ConnectionResult(POOL, ConnectionReason.TOO_MANY, "12 ESTABLISHED, at most 10 expected",
                 SCANNED, List.of(), Map.of(SocketState.ESTABLISHED, 12, SocketState.CLOSE_WAIT, 1),
                 "tcpConnectOnweb01ForjavaTo10.0.0.5:5432");
 
