@@ -84,32 +84,33 @@ final class GuardHandler extends Handler.Wrapper {
         connections.readingBody(request);
         // BLOCKING: Jetty calls back on a worker thread, never on its selector, so the handler may run right there
         Content.Source.asByteArrayAsync(request, (int) maxBodyBytes + 1, Promise.Invocable.from(InvocationType.BLOCKING,
-                (byte[] body, Throwable failure) -> {
-            connections.answering(request);
-            if (failure != null) {
-                if (failure instanceof IllegalStateException) { // Jetty's "Max size (N) exceeded"
-                    tooLarge(response, callback);
-                } else {
-                    callback.failed(failure);
-                }
-            } else if (body.length > maxBodyBytes) {
-                tooLarge(response, callback);
-            } else {
-                String bodyRefusal = bodyCheck.refusal(body);
-                if (bodyRefusal != null) {
-                    reply(response, callback, HttpStatus.BAD_REQUEST_400, bodyRefusal);
-                } else {
-                    try {
-                        if (!delegate(new WholeBody(request, body), response, callback)) {
-                            reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found");
-                        }
-                    } catch (Throwable t) {
-                        callback.failed(t);
-                    }
-                }
-            }
-        }));
+                (byte[] body, Throwable failure) -> bodyRead(request, response, callback, body, failure)));
         return true;
+    }
+
+    /** The whole body is in memory (or reading it failed): check it and hand the request on. */
+    private void bodyRead(Request request, Response response, Callback callback, byte[] body, Throwable failure) {
+        connections.answering(request);
+        if (failure instanceof IllegalStateException || body != null && body.length > maxBodyBytes) {
+            tooLarge(response, callback); // Jetty fails the read with "Max size (N) exceeded"
+            return;
+        }
+        if (failure != null) {
+            callback.failed(failure);
+            return;
+        }
+        String refusal = bodyCheck.refusal(body);
+        if (refusal != null) {
+            reply(response, callback, HttpStatus.BAD_REQUEST_400, refusal);
+            return;
+        }
+        try {
+            if (!delegate(new WholeBody(request, body), response, callback)) {
+                reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found");
+            }
+        } catch (Exception | LinkageError e) {
+            callback.failed(e);
+        }
     }
 
     private boolean served(String requestPath) {
