@@ -121,8 +121,9 @@ final class DefinitionsWatcher implements AutoCloseable {
             String error = notADirectory.get().toString();
             if (!error.equals(directoryError)) {
                 directoryError = error;
-                LOG.log(Level.WARNING, "portwatch: " + error + "; " + (inForce.size() == 0 ? "no definitions in force"
-                        : "the " + inForce.size() + " rows loaded before stay in force"));
+                int n = inForce.size();
+                LOG.log(Level.WARNING, "portwatch: " + error + "; " + (n == 0 ? "no definitions in force"
+                        : "the " + n + " row" + (n == 1 ? " loaded before stays" : "s loaded before stay") + " in force"));
                 tally.failed(first);
             }
             return finish(tally, "");

@@ -148,12 +148,17 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         try {
             long t0 = System.nanoTime();
             MonitorState current = state.get();
-            DefinitionsWatcher.Check check = watcher.check(reloadRequested.getAndSet(false), false);
-            if (check.changed()) {
+            DefinitionsWatcher.Check check = null;
+            try {
+                check = watcher.check(reloadRequested.getAndSet(false), false);
+            } catch (RuntimeException e) { // the definitions in force stay; the scan goes on
+                LOG.log(Level.WARNING, "portwatch: checking the definitions files failed: " + e);
+            }
+            if (check != null && check.changed()) {
                 current = current.withLoad(check.definitions(), check.errors(), check.reloadsOk(),
                         check.reloadsFailed());
             }
-            if (!check.skipScan().isEmpty()) {
+            if (check != null && !check.skipScan().isEmpty()) {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 publish(current.withScanFailure(took, overran(took), check.skipScan()));
                 return;

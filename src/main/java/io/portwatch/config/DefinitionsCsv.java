@@ -11,8 +11,9 @@ import java.util.List;
  * counts as a line); fields are separated by commas; a field whose first non-blank character is
  * {@code "} is quoted and may hold commas, line breaks and {@code ""} for a quote; every field is
  * stripped of surrounding white space. A {@code "} inside an unquoted field is an ordinary character.
- * Records are read one at a time ({@link #next()}), so a reader holds only the record at hand, and
- * messages quote at most {@value #QUOTED_MAX} characters of a value.
+ * Records are read one at a time ({@link #next()}), so a reader holds only the record at hand; a record
+ * of more than {@value #MAX_FIELDS} fields is a syntax error; messages quote at most
+ * {@value #QUOTED_MAX} characters of a value.
  *
  * <p>Why not commons-csv: it recognises {@code #} only in the first column, reports a record's
  * character position before the comment and blank lines it skipped, and stops at the first
@@ -24,6 +25,8 @@ final class DefinitionsCsv {
     static final int QUOTED_MAX = 256;
     /** How many characters of a longer value a message shows. */
     static final int QUOTED_CUT = 64;
+    /** More fields in one record are a syntax error (the files have at most 13 columns); fields held stay bounded. */
+    static final int MAX_FIELDS = 64;
 
     /** What {@link #next()} gives: a record or a syntax error, in the order they appear in the text. */
     sealed interface Item permits Record, SyntaxError {
@@ -108,6 +111,7 @@ final class DefinitionsCsv {
     private Item readRecord() {
         long recordLine = line;
         List<String> fields = new ArrayList<>();
+        long count = 0;
         while (true) {
             skipBlanks();
             if (pos < text.length() && text.charAt(pos) == '"') {
@@ -126,19 +130,26 @@ final class DefinitionsCsv {
                     skipLineBreak();
                     return error;
                 }
-                fields.add(value.strip());
+                if (++count <= MAX_FIELDS) {
+                    fields.add(value.strip());
+                }
             } else {
                 int start = pos;
                 while (pos < text.length() && text.charAt(pos) != ',' && !isLineBreak(text.charAt(pos))) {
                     pos++;
                 }
-                fields.add(text.substring(start, pos).strip());
+                if (++count <= MAX_FIELDS) {
+                    fields.add(text.substring(start, pos).strip());
+                }
             }
             if (pos < text.length() && text.charAt(pos) == ',') {
                 pos++;
                 continue;
             }
             skipLineBreak();
+            if (count > MAX_FIELDS) {
+                return new SyntaxError(recordLine, "expecting at most " + MAX_FIELDS + " fields (found " + count + ")");
+            }
             return new Record(recordLine, fields);
         }
     }

@@ -405,32 +405,30 @@ public final class DefinitionsLoader {
                                                Problems problems) {
         Source source = new Source(fileName, header.line());
         List<String> names = header.fields();
-        Map<String, Integer> columns = new HashMap<>();
-        List<DefinitionProblem> found = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            String canonical = file.canonical(name);
-            if (name.isEmpty()) {
-                found.add(new DefinitionProblem(source, "", "expecting a column name in position " + (i + 1)
-                        + " of the header (found \"\")"));
-            } else if (canonical == null) {
-                found.add(new DefinitionProblem(source, name.length() <= DefinitionsCsv.QUOTED_MAX ? name : "",
-                        "unknown column, expecting one of " + String.join(", ", file.columns)
-                                + " (found " + DefinitionsCsv.quoted(name) + ")"));
-            } else if (columns.containsKey(canonical)) {
-                found.add(new DefinitionProblem(source, canonical, "column given twice, in positions "
-                        + (columns.get(canonical) + 1) + " and " + (i + 1) + " (found \"" + name + "\")"));
-            } else {
-                columns.put(canonical, i);
-            }
-        }
-        if (columns.isEmpty()) {
+        if (names.stream().allMatch(name -> file.canonical(name) == null)) {
             problems.add(new DefinitionProblem(source, "", "expecting a header line such as "
                     + String.join(",", file.original) + " (found " + DefinitionsCsv.quoted(String.join(",", names))
                     + ")"));
             return null;
         }
-        found.forEach(problems::add);
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String canonical = file.canonical(name);
+            if (name.isEmpty()) {
+                problems.add(new DefinitionProblem(source, "", "expecting a column name in position " + (i + 1)
+                        + " of the header (found \"\")"));
+            } else if (canonical == null) {
+                problems.add(new DefinitionProblem(source, name.length() <= DefinitionsCsv.QUOTED_MAX ? name : "",
+                        "unknown column, expecting one of " + String.join(", ", file.columns)
+                                + " (found " + DefinitionsCsv.quoted(name) + ")"));
+            } else if (columns.containsKey(canonical)) {
+                problems.add(new DefinitionProblem(source, canonical, "column given twice, in positions "
+                        + (columns.get(canonical) + 1) + " and " + (i + 1) + " (found \"" + name + "\")"));
+            } else {
+                columns.put(canonical, i);
+            }
+        }
         for (String required : file.required) {
             if (!columns.containsKey(required)) {
                 problems.add(new DefinitionProblem(source, required, "required column missing (found "

@@ -248,6 +248,23 @@ class UntrustedDefinitionsTest {
     }
 
     @Test
+    void recordOfMoreThan64FieldsIsASyntaxErrorAndLaterRowsAreStillRead() {
+        String commas = ",".repeat(4_000_000); // 4,000,001 empty fields: none of them is held
+
+        DefinitionsLoadResult result = DefinitionsLoader.parseListening(L,
+                new StringReader(LISTENING_HEADER + commas + "\ntcp,,80a,nginx,web\n"));
+
+        assertEquals(List.of(L + ":2: expecting at most 64 fields (found 4000001)",
+                L + ":3: localPort: expecting 1-65535 (found \"80a\")"), problems(result));
+    }
+
+    @Test
+    void headerOfMoreThan64FieldsIsOneProblem() {
+        assertEquals(List.of(L + ":1: expecting at most 64 fields (found 65)"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader("localPort" + ",x".repeat(64) + "\n22\n"))));
+    }
+
+    @Test
     void controlCharactersAreShownEscaped() {
         assertEquals("a\\r\\tb\\u001B[31m\\u2028", DefinitionProblem.oneLine("a\r\tb\u001B[31m\u2028"));
         assertEquals("plain", DefinitionProblem.oneLine("plain"));
