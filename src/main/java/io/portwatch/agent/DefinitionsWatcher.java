@@ -137,7 +137,7 @@ final class DefinitionsWatcher implements AutoCloseable {
         for (Watched w : files.values()) {
             Read late = w.pending;
             if (late != null && !late.result.isDone()) {
-                w.errors(List.of(new Source(w.file.fileName(), 0) + ": not read: the read started at "
+                w.errors(List.of(new Source(w.file.fileName(), 0) + ": still reading: the read started at "
                         + late.startedAt + " has not finished; no other read of this file starts until it does"), tally);
                 continue;
             }

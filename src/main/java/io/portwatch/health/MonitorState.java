@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param scans            scans attempted
  * @param scanFailures     scans that failed
  * @param overruns         scans that took longer than the interval
- * @param lastScanError    why the last scan failed, "" when it did not
+ * @param lastScanError    why the last scan failed or did not happen (a definitions read that did not finish in
+ *                         time), "" when it ran
  * @param definitions      the definitions in force: per file, the rows of its last good load
  * @param configErrors     what is wrong with the definitions files on disk now (problems, a file gone missing or
  *                         emptied while it had rows, a read that did not finish, the directory missing), one line
@@ -48,7 +49,10 @@ public record MonitorState(String host, String version, String source, Duration 
         Objects.requireNonNull(history, "history");
     }
 
-    /** True when the last scan failed, so the results are from an older scan (DESIGN §3: stale, not RED). */
+    /**
+     * True when the last scan failed or did not happen, so the results are from an older scan (DESIGN §3:
+     * stale, not RED).
+     */
     public boolean stale() {
         return !lastScanError.isEmpty();
     }

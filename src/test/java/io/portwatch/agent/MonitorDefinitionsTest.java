@@ -365,7 +365,7 @@ class MonitorDefinitionsTest {
                     + took / 1_000_000 + " ms");
             assertEquals(reads + 1, listeningReads.get(), "no other read of the file started");
             assertEquals(1, threads("portwatch-definitions-read-listening"), "one reader thread");
-            assertEquals(List.of(L + ":0: not read: the read started at " + started
+            assertEquals(List.of(L + ":0: still reading: the read started at " + started
                     + " has not finished; no other read of this file starts until it does"), still.configErrors());
             assertFalse(still.stale(), "the next cycles scan, with the last good rows");
             assertEquals(3, source.scans.get());
