@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  *       other field 256) is a problem naming file, line and column; messages quote at most 256
  *       characters of a value;</li>
  *   <li>at most {@value #MAX_PROBLEMS} problems are kept per file, with the count of all;</li>
- *   <li>the text is read record by record, so only the rows that parsed are held.</li>
+ *   <li>the text is read record by record, so only the rows that parsed are held; a record of more
+ *       than 64 fields is a problem (its fields are not held).</li>
  * </ul>
  * Reading never waits for anything but the file itself; a caller that must not wait even for that
  * (a FIFO put in place of the file between the type check and the open blocks in open(2)) reads on
