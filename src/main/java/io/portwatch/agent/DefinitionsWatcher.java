@@ -1,56 +1,416 @@
 package io.portwatch.agent;
 
-import io.portwatch.config.DefinitionsLoadResult;
+import io.portwatch.config.DefinitionProblem;
+import io.portwatch.config.Definitions;
+import io.portwatch.config.DefinitionsFile;
+import io.portwatch.config.DefinitionsFileResult;
 import io.portwatch.config.DefinitionsLoader;
+import io.portwatch.config.Source;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
- * Notices when either definitions file changes (modification time, size, presence), checked once a
- * scan cycle, and loads the directory again when it has.
+ * Keeps the definitions in force, file by file, and decides when each definitions file is read again
+ * (DESIGN.md §2, §5). Called on the scan thread once a cycle; never waits longer than the read deadline.
+ *
+ * <ul>
+ *   <li><b>Each file alone.</b> The listening and the connections file are decided independently: a
+ *       bad listening file keeps the last good listening rows and does not hold back a good change of
+ *       the connections file, and the other way round.</li>
+ *   <li><b>Only a settled file is read.</b> A file is read again when it differs from what was last read
+ *       (presence, name, type, size, modification time, file key) and has been unchanged for at least
+ *       {@link #SETTLE}, by the monitor's clock: its modification time (the directory's, for a file
+ *       that is not there) is at least that long ago, or this watcher saw it the same at least that
+ *       long ago. A half-written file is not read.</li>
+ *   <li><b>No silent drop.</b> Once a file has rows in force, the file going missing, being emptied
+ *       (0 bytes, or no header line) or having any problem is a config error that names it, and its
+ *       rows stay in force. A file holding only its header line is a deliberate "no rows": accepted,
+ *       with a WARNING that says how many rows were removed. A file that never had rows may go missing
+ *       or be empty (a note).</li>
+ *   <li><b>The directory</b> missing (or not a directory) is one config error, every row stays, and it
+ *       clears when the directory is back.</li>
+ *   <li><b>Reads never block the scan loop.</b> Each file is read on its own daemon thread
+ *       ({@code portwatch-definitions-read-listening}, {@code -connections}) and waited for at most
+ *       the read deadline. A read that does not finish is abandoned by that cycle and reported, and
+ *       that cycle does not scan ({@link Check#skipScan()}); while it is still running that file is
+ *       not read again ("still reading"), so no thread or read piles up; once it has finished, its
+ *       result is used if the file is still as it was (a slow read is not started over). Looking at
+ *       the files (stat, directory listing) opens none, so it runs on the caller's thread.</li>
+ * </ul>
+ * Problems: at most {@value DefinitionsLoader#MAX_PROBLEMS} per file reach the config errors (and a
+ * line saying how many more); one log line shows the first {@value #PROBLEMS_LOGGED} and "and N more".
  */
-final class DefinitionsWatcher {
+final class DefinitionsWatcher implements AutoCloseable {
 
-    static final List<String> FILES = List.of("monitoredListeningPorts.csv", "monitoredTcpConnects.csv");
+    /** How long a file must have been unchanged before it is read again. */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+    /** How long a cycle waits for the files it reads. */
+    static final Duration READ_DEADLINE = Duration.ofSeconds(5);
+    /** Problems shown in a log line; the rest are counted. */
+    static final int PROBLEMS_LOGGED = 20;
+
+    private static final System.Logger LOG = System.getLogger("io.portwatch");
+
+    /** Reads one file ({@link DefinitionsLoader#loadFile}); a seam for tests. */
+    interface Loader {
+        DefinitionsFileResult load(Path directory, DefinitionsFile file);
+    }
+
+    /**
+     * What a check gave.
+     *
+     * @param definitions   the rows in force, both files
+     * @param errors        what is wrong with the files on disk now, one line each
+     * @param reloadsOk     files read and put in force by this check (the first load counts none)
+     * @param reloadsFailed files read (or tried) and refused by this check (the first load counts none)
+     * @param skipScan      why this cycle must not scan (a read did not finish within the deadline), else ""
+     * @param changed       whether any of the above differs from the previous check
+     */
+    record Check(Definitions definitions, List<String> errors, int reloadsOk, int reloadsFailed, String skipScan,
+                 boolean changed) {
+    }
 
     private final Path directory;
-    private String lastSeen = "";
+    private final Clock clock;
+    private final Duration readDeadline;
+    private final Loader loader;
+    private final Map<DefinitionsFile, Watched> files = new EnumMap<>(DefinitionsFile.class);
+    private String directoryError;
+    private Definitions inForce = Definitions.EMPTY;
+    private List<String> errors = List.of();
 
-    DefinitionsWatcher(Path directory) {
-        this.directory = directory;
+    DefinitionsWatcher(Path directory, Clock clock, Duration readDeadline, Loader loader) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.clock = clock;
+        this.readDeadline = readDeadline;
+        this.loader = loader;
+        for (DefinitionsFile file : DefinitionsFile.values()) {
+            files.put(file, new Watched(file));
+        }
     }
 
-    /** Loads the files now and remembers what they looked like. */
-    DefinitionsLoadResult load() {
-        lastSeen = fingerprint();
-        return DefinitionsLoader.load(directory);
-    }
-
-    /** True when the files look different from the last {@link #load()}. */
-    boolean changed() {
-        return !Objects.equals(lastSeen, fingerprint());
-    }
-
-    Path directory() {
-        return directory;
-    }
-
-    private String fingerprint() {
-        StringBuilder out = new StringBuilder();
-        for (String name : FILES) {
-            Path file = directory.resolve(name);
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                out.append(name).append(a.lastModifiedTime().toMillis()).append('/').append(a.size()).append(';');
-            } catch (IOException | RuntimeException e) {
-                out.append(name).append(" absent;");
+    /**
+     * Looks at both files and reads those that changed and settled; {@code force} reads both now,
+     * changed or not (the first load, the reloadDefinitions operation). {@code first} counts no reloads.
+     */
+    Check check(boolean force, boolean first) {
+        Instant now = clock.instant();
+        Tally tally = new Tally();
+        Optional<DefinitionProblem> notADirectory = DefinitionsLoader.checkDirectory(directory);
+        if (notADirectory.isPresent()) {
+            String error = notADirectory.get().toString();
+            if (!error.equals(directoryError)) {
+                directoryError = error;
+                int n = inForce.size();
+                LOG.log(Level.WARNING, "portwatch: " + error + "; " + (n == 0 ? "no definitions in force"
+                        : "the " + n + " row" + (n == 1 ? " loaded before stays" : "s loaded before stay") + " in force"));
+                tally.failed(first);
+            }
+            return finish(tally, "");
+        }
+        if (directoryError != null) {
+            LOG.log(Level.INFO, "portwatch: definitions directory " + directory + " is there again");
+            directoryError = null;
+            tally.changed = true;
+        }
+        List<Read> reads = new ArrayList<>();
+        for (Watched w : files.values()) {
+            Read late = w.pending;
+            if (late != null && !late.result.isDone()) {
+                w.errors(List.of(new Source(w.file.fileName(), 0) + ": still reading: the read started at "
+                        + late.startedAt + " has not finished; no other read of this file starts until it does"), tally);
+                continue;
+            }
+            Fingerprint seen = fingerprint(w.file);
+            if (!seen.equals(w.observed)) {
+                w.observed = seen;
+                w.observedSince = now;
+            }
+            if (late != null) { // a read that overran an earlier deadline has finished: use it if the file is as it was
+                w.pending = null;
+                if (late.seen.equals(seen)) {
+                    finished(late, first, tally);
+                    if (!force) {
+                        continue;
+                    }
+                } else { // changed since: read again once settled; until then nothing is known against it
+                    w.loaded = null;
+                    w.errors(List.of(), tally);
+                }
+            }
+            if (force || !seen.equals(w.loaded) && settled(w, now)) {
+                reads.add(new Read(w, seen, now, w.reader.start(() -> loader.load(directory, w.file), now)));
             }
         }
-        return out.toString();
+        String skipScan = "";
+        long deadline = System.nanoTime() + readDeadline.toNanos();
+        for (Read read : reads) {
+            Watched w = read.watched;
+            try {
+                read.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                finished(read, first, tally);
+            } catch (TimeoutException e) {
+                w.pending = read; // used when it finishes, if the file is still as it was
+                String error = new Source(w.file.fileName(), 0) + ": not read: reading did not finish within "
+                        + text(readDeadline) + " (still running, abandoned by this scan)";
+                w.errors(List.of(error), tally);
+                tally.failed(first);
+                skipScan = (skipScan.isEmpty() ? "scan skipped: " : skipScan + "; ") + "reading "
+                        + w.file.fileName() + " did not finish within " + text(readDeadline);
+                LOG.log(Level.WARNING, "portwatch: " + error + "; " + rowsInForce(w));
+            } catch (ExecutionException e) {
+                finished(read, first, tally);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                w.pending = read;
+            }
+        }
+        return finish(tally, skipScan);
+    }
+
+    /** Applies a read that has finished, well or not. */
+    private void finished(Read read, boolean first, Tally tally) {
+        Watched w = read.watched;
+        w.loaded = read.seen;
+        DefinitionsFileResult result;
+        try {
+            result = read.result.get();
+        } catch (ExecutionException e) {
+            String error = new Source(w.file.fileName(), 0) + ": cannot read file: " + e.getCause();
+            w.errors(List.of(error), tally);
+            tally.failed(first);
+            LOG.log(Level.WARNING, "portwatch: " + error + "; " + rowsInForce(w));
+            return;
+        } catch (InterruptedException e) { // not reached: the read has finished
+            Thread.currentThread().interrupt();
+            return;
+        }
+        apply(w, result, first, tally);
+    }
+
+    private Check finish(Tally tally, String skipScan) {
+        if (tally.rowsChanged) {
+            inForce = new Definitions(files.get(DefinitionsFile.LISTENING).rows.listening(),
+                    files.get(DefinitionsFile.CONNECTIONS).rows.connections());
+        }
+        List<String> now = directoryError != null ? List.of(directoryError)
+                : files.values().stream().flatMap(w -> w.errors.stream()).collect(Collectors.toUnmodifiableList());
+        boolean changed = tally.changed || tally.rowsChanged || !now.equals(errors) || !skipScan.isEmpty();
+        errors = now;
+        return new Check(inForce, errors, tally.ok, tally.failed, skipScan, changed);
+    }
+
+    /** Applies a finished read of one file: put in force, or refused with the reason. */
+    private void apply(Watched w, DefinitionsFileResult result, boolean first, Tally tally) {
+        result.notes().forEach(n -> LOG.log(Level.INFO, "portwatch: " + n));
+        int before = w.rows.size();
+        if (!result.ok()) {
+            w.errors(result.problemLines(), tally);
+            tally.failed(first);
+            LOG.log(Level.WARNING, "portwatch: " + problemsLine(result.problemCount() + " problem"
+                    + (result.problemCount() == 1 ? "" : "s") + " in " + result.fileName() + "; " + rowsInForce(w),
+                    result.problems().stream().map(DefinitionProblem::toString).collect(Collectors.toList()),
+                    result.problemCount()));
+            return;
+        }
+        if (result.content() != DefinitionsFileResult.Content.TABLE && before > 0) {
+            String why;
+            switch (result.content()) {
+                case MISSING:
+                    why = "not found in " + directory;
+                    break;
+                case EMPTY:
+                    why = "file is empty (0 bytes)";
+                    break;
+                default:
+                    why = "no header line";
+                    break;
+            }
+            String error = new Source(result.fileName(), 0) + ": " + why + "; " + rowsInForce(w)
+                    + " (a file holding only its header line removes them)";
+            w.errors(List.of(error), tally);
+            tally.failed(first);
+            LOG.log(Level.WARNING, "portwatch: " + error);
+            return;
+        }
+        w.rows = result.definitions();
+        w.errors(List.of(), tally);
+        tally.rowsChanged = true;
+        if (!first) {
+            tally.ok++;
+        }
+        if (result.rows() == 0 && before > 0) {
+            LOG.log(Level.WARNING, "portwatch: " + result.fileName() + " holds only its header line: " + before + " "
+                    + w.file.rowWord() + " row" + (before == 1 ? "" : "s") + " removed");
+        } else if (!first) {
+            LOG.log(Level.INFO, "portwatch: reloaded " + result.rows() + " " + w.file.rowWord() + " row"
+                    + (result.rows() == 1 ? "" : "s") + " from " + directory.resolve(result.fileName()));
+        }
+    }
+
+    private static String rowsInForce(Watched w) {
+        int n = w.rows.size();
+        return n == 0 ? "no " + w.file.rowWord() + " rows in force"
+                : "the " + n + " " + w.file.rowWord() + " row" + (n == 1 ? "" : "s") + " loaded before stay"
+                + (n == 1 ? "s" : "") + " in force";
+    }
+
+    /**
+     * One log line for many problems: {@code head: p1; p2; ...; p20; and N more}, showing at most
+     * {@value #PROBLEMS_LOGGED} of them whatever their number.
+     */
+    static String problemsLine(String head, List<String> problems, long total) {
+        List<String> shown = problems.subList(0, Math.min(PROBLEMS_LOGGED, problems.size()));
+        return head + ": " + String.join("; ", shown) + (total > shown.size() ? "; and " + (total - shown.size())
+                + " more" : "");
+    }
+
+    private static boolean settled(Watched w, Instant now) {
+        Instant seenSince = w.observedSince;
+        Instant modified = w.observed.modified;
+        return !now.isBefore(seenSince.plus(SETTLE)) || modified != null && !now.isBefore(modified.plus(SETTLE));
+    }
+
+    /** What a file looks like without opening it. */
+    private Fingerprint fingerprint(DefinitionsFile file) {
+        List<Path> found;
+        try {
+            found = DefinitionsLoader.locate(directory, file);
+        } catch (IOException | RuntimeException e) {
+            return new Fingerprint("unlisted " + e, null);
+        }
+        if (found.size() != 1) { // none or several: what changes them is an entry of the directory
+            Instant modified = null;
+            try {
+                modified = Files.getLastModifiedTime(directory).toInstant();
+            } catch (IOException | RuntimeException e) {
+                // seen unchanged for a second will do
+            }
+            return new Fingerprint(found.stream().map(p -> p.getFileName().toString())
+                    .collect(Collectors.joining("/", "names ", "")), modified);
+        }
+        Path path = found.get(0);
+        String name = path.getFileName().toString();
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException | RuntimeException e) {
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | RuntimeException e2) {
+                return new Fingerprint(name + " unreadable " + e2, null);
+            }
+        }
+        Instant modified = a.lastModifiedTime().toInstant();
+        return new Fingerprint(name + (a.isRegularFile() ? " file " : a.isDirectory() ? " dir " : " other ")
+                + a.size() + " " + modified + " " + a.fileKey(), modified);
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @Override
+    public void close() {
+        files.values().forEach(w -> w.reader.close());
+    }
+
+    /** What a file looked like: equal when nothing visible changed; {@code modified} null when unknown. */
+    private static final class Fingerprint {
+        final String key;
+        final Instant modified;
+
+        Fingerprint(String key, Instant modified) {
+            this.key = key;
+            this.modified = modified;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fingerprint && ((Fingerprint) o).key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode();
+        }
+    }
+
+    /** One file's state. */
+    private static final class Watched {
+        final DefinitionsFile file;
+        final ReadThread reader;
+        /** The rows of the last good read, in force. */
+        Definitions rows = Definitions.EMPTY;
+        /** What is wrong with the file on disk now. */
+        List<String> errors = List.of();
+        /** What the file looked like when last read; null before the first read. */
+        Fingerprint loaded;
+        /** A read that overran its deadline and may still be running; null when none. */
+        Read pending;
+        Fingerprint observed;
+        Instant observedSince;
+
+        Watched(DefinitionsFile file) {
+            this.file = file;
+            this.reader = new ReadThread("portwatch-definitions-read-" + file.name().toLowerCase(Locale.ROOT));
+        }
+
+        void errors(List<String> now, Tally tally) {
+            if (!now.equals(errors)) {
+                errors = List.copyOf(now);
+                tally.changed = true;
+            }
+        }
+    }
+
+    /** A read: of what file, as it looked when the read started, and when (by the monitor's clock). */
+    private static final class Read {
+        final Watched watched;
+        final Fingerprint seen;
+        final Instant startedAt;
+        final Future<DefinitionsFileResult> result;
+
+        Read(Watched watched, Fingerprint seen, Instant startedAt, Future<DefinitionsFileResult> result) {
+            this.watched = watched;
+            this.seen = seen;
+            this.startedAt = startedAt;
+            this.result = result;
+        }
+    }
+
+    /** What a check did. */
+    private static final class Tally {
+        int ok;
+        int failed;
+        boolean changed;
+        boolean rowsChanged;
+
+        void failed(boolean first) {
+            changed = true;
+            if (!first) {
+                failed++;
+            }
+        }
     }
 }

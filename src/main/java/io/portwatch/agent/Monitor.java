@@ -1,8 +1,7 @@
 package io.portwatch.agent;
 
 import io.portwatch.config.Definitions;
-import io.portwatch.config.DefinitionsLoadResult;
-import io.portwatch.config.DefinitionProblem;
+import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
@@ -15,24 +14,36 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketSource;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The scan loop: one daemon thread ({@code portwatch-scan}) that, every interval, reloads changed
  * definitions, scans, evaluates and publishes one immutable {@link MonitorState}. Every cycle
  * catches everything, counts failures and goes on. Readers call {@link #state()}, which never
  * waits. A cycle that overruns the interval delays the next one (never two at once) and is counted.
+ *
+ * <p>Definitions are kept file by file by a {@link DefinitionsWatcher}: a file is read again once it
+ * has changed and stayed unchanged for a second (by this monitor's clock), on a reader thread that
+ * the cycle waits for at most a few seconds; a bad, missing or emptied file keeps its last good rows
+ * and says why in {@link MonitorState#configErrors()}. A cycle whose read did not finish in time does
+ * not scan: it publishes the last results, marked stale with the reason.
+ *
+ * <p>{@link #scanNow()} and {@link #reloadDefinitions()} coalesce: at most one requested cycle is
+ * pending; a call while one is pending returns at once and queues nothing.
  */
 public final class Monitor implements MonitorControl, AutoCloseable {
 
@@ -46,16 +57,25 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     private final Duration interval;
     private final ScheduledExecutorService executor;
     private final AtomicReference<MonitorState> state = new AtomicReference<>();
+    private final AtomicBoolean cycleRequested = new AtomicBoolean();
+    private final AtomicBoolean reloadRequested = new AtomicBoolean();
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
     private volatile Supplier<HistoryStats> history = () -> HistoryStats.OFF;
 
-    public Monitor(SocketSource source, NameCache names, EvaluationOptions options, java.nio.file.Path definitions,
+    public Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions,
                    Duration interval, String version, Clock clock) {
+        this(source, names, options, definitions, interval, version, clock, DefinitionsWatcher.READ_DEADLINE,
+                DefinitionsLoader::loadFile);
+    }
+
+    /** For testing: how long a cycle waits for a definitions read, and what reads a file. */
+    Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions, Duration interval,
+            String version, Clock clock, Duration readDeadline, DefinitionsWatcher.Loader loader) {
         this.source = source;
         this.names = names;
         this.options = options;
-        this.watcher = new DefinitionsWatcher(definitions);
+        this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader);
         this.clock = clock;
         this.interval = interval;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,7 +84,12 @@ public final class Monitor implements MonitorControl, AutoCloseable {
             return t;
         });
         MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), interval, clock.instant());
-        state.set(applyLoad(initial, watcher.load(), true));
+        DefinitionsWatcher.Check first = watcher.check(true, true);
+        Definitions d = first.definitions();
+        LOG.log(Level.INFO, "portwatch: loaded " + d.listening().size() + " listening and " + d.connections().size()
+                + " connection rows from " + definitions + (first.errors().isEmpty() ? ""
+                : " (" + first.errors().size() + " config error" + (first.errors().size() == 1 ? "" : "s") + ")"));
+        state.set(initial.withLoad(d, first.errors(), 0, 0));
     }
 
     /** Starts scanning now and every interval after. */
@@ -94,26 +119,60 @@ public final class Monitor implements MonitorControl, AutoCloseable {
 
     @Override
     public void scanNow() {
-        executor.execute(this::cycle);
+        requestCycle();
     }
 
     @Override
     public void reloadDefinitions() {
-        executor.execute(() -> publish(applyLoad(state.get(), watcher.load(), false)));
+        reloadRequested.set(true);
+        requestCycle();
+    }
+
+    /** Queues one cycle unless one is queued already (then the queued one serves this request too). */
+    private void requestCycle() {
+        if (!cycleRequested.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                cycleRequested.set(false);
+                cycle();
+            });
+        } catch (RejectedExecutionException e) { // closed
+            cycleRequested.set(false);
+        }
     }
 
     /** One scan cycle; public for tests that drive the monitor without its thread. */
     public void cycle() {
         try {
+            long t0 = System.nanoTime();
             MonitorState current = state.get();
-            if (watcher.changed()) {
-                current = applyLoad(current, watcher.load(), false);
+            DefinitionsWatcher.Check check = null;
+            try {
+                check = watcher.check(reloadRequested.getAndSet(false), false);
+            } catch (RuntimeException e) { // the definitions in force stay; the scan goes on
+                LOG.log(Level.WARNING, "portwatch: checking the definitions files failed: " + e);
+            }
+            if (check != null && check.changed()) {
+                current = current.withLoad(check.definitions(), check.errors(), check.reloadsOk(),
+                        check.reloadsFailed());
+            }
+            if (check != null && !check.skipScan().isEmpty()) {
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                publish(current.withScanFailure(took, overran(took), check.skipScan()));
+                return;
             }
             names.want(current.definitions().remoteNames());
             publish(scanAndEvaluate(current));
         } catch (Throwable t) { // never let anything end the loop or reach the host
             LOG.log(Level.WARNING, "portwatch: scan cycle failed: " + t);
         }
+    }
+
+    /** For testing: a task that runs once every cycle queued before it has run. */
+    Future<?> afterQueuedCycles() {
+        return executor.submit(() -> { });
     }
 
     private MonitorState scanAndEvaluate(MonitorState s) {
@@ -149,21 +208,6 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         return took.compareTo(interval) > 0;
     }
 
-    private MonitorState applyLoad(MonitorState s, DefinitionsLoadResult loaded, boolean initial) {
-        loaded.notes().forEach(n -> LOG.log(Level.INFO, "portwatch: " + n));
-        if (loaded.ok()) {
-            Definitions d = loaded.definitions();
-            LOG.log(Level.INFO, "portwatch: " + (initial ? "loaded " : "reloaded ") + d.listening().size()
-                    + " listening and " + d.connections().size() + " connection rows from " + watcher.directory());
-            return s.withDefinitions(d, !initial);
-        }
-        List<String> errors = loaded.problems().stream().map(DefinitionProblem::toString).collect(Collectors.toList());
-        LOG.log(Level.WARNING, "portwatch: " + errors.size() + " problem(s) in " + watcher.directory()
-                + (initial ? "; no definitions in force" : "; keeping the last good definitions") + ": "
-                + String.join("; ", errors));
-        return s.withConfigErrors(errors, !initial);
-    }
-
     private void publish(MonitorState next) {
         MonitorState previous = state.getAndSet(next);
         for (StateListener l : listeners) {
@@ -178,6 +222,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        watcher.close();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** {@code validate}: checks settings and both definitions files, prints every problem; exit 0 or 2. */
+/**
+ * {@code validate}: checks settings and both definitions files, prints the problems (at most 100 per
+ * file, then how many more) and their count; exit 0 or 2.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks the settings and both definitions files and prints every problem.",
                 "Exit code: 0 when valid, 2 when not."})
@@ -27,13 +30,13 @@ final class ValidateCommand extends SettingsCommand {
         }
         DefinitionsLoadResult loaded = OneScan.definitions(settings);
         loaded.notes().forEach(n -> out.println("note: " + n));
-        loaded.problems().forEach(out::println);
+        loaded.problemLines().forEach(out::println);
         if (loaded.ok()) {
             out.println("OK: " + loaded.definitions().listening().size() + " listening and "
                     + loaded.definitions().connections().size() + " connection rows in "
                     + settings.getPath(SettingKey.DEFINITIONS));
         } else {
-            out.println(loaded.problems().size() + " problem(s) in " + settings.getPath(SettingKey.DEFINITIONS));
+            out.println(loaded.problemCount() + " problem(s) in " + settings.getPath(SettingKey.DEFINITIONS));
         }
         out.flush();
         return loaded.ok() ? 0 : 2;

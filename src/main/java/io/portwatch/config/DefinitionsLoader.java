@@ -4,8 +4,8 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -14,16 +14,20 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,10 +37,29 @@ import java.util.stream.Stream;
  * Loads the two definitions files of a directory, {@value #LISTENING_FILE} and {@value #CONNECTIONS_FILE},
  * in the NetstatWatcher format plus portwatch's optional columns (DESIGN.md §2).
  *
- * <p>Every problem of a file is reported, each as {@code file:line: column: message (found "value")},
- * with the bare file name and the physical 1-based line (comment and blank lines counted); line 0
- * means the file (or directory) as a whole. A missing file gives no rows of its kind and a note, not
- * a problem. Only a result that is {@link DefinitionsLoadResult#ok() ok} may replace the definitions in use.
+ * <p>Problems are reported as {@code file:line: column: message (found "value")}, with the bare file
+ * name and the physical 1-based line (comment and blank lines counted); line 0 means the file (or
+ * directory) as a whole. A missing file gives no rows of its kind and a note, not a problem. Only a
+ * result that is {@link DefinitionsLoadResult#ok() ok} may replace the definitions in use; whether a
+ * missing or emptied file may replace rows already in force is the caller's decision
+ * ({@link DefinitionsFileResult#content()}).
+ *
+ * <p>The files are untrusted input, and what reading them costs is bounded whatever they hold:
+ * <ul>
+ *   <li>only a regular file is read (a symbolic link to one is fine); a FIFO, device, socket or
+ *       directory is a problem that names it, and is never opened (opening a FIFO blocks);</li>
+ *   <li>at most {@value #MAX_FILE_BYTES} bytes (16 MiB) are read, decided by reading, not by the size the
+ *       file system reports (a symbolic link to {@code /dev/zero} has size 0);</li>
+ *   <li>a value longer than NetstatWatcher's own limits (procName 512 characters, comment 1024, every
+ *       other field 256) is a problem naming file, line and column; messages quote at most 256
+ *       characters of a value;</li>
+ *   <li>at most {@value #MAX_PROBLEMS} problems are kept per file, with the count of all;</li>
+ *   <li>the text is read record by record, so only the rows that parsed are held; a record of more
+ *       than 64 fields is a problem (its fields are not held).</li>
+ * </ul>
+ * Reading never waits for anything but the file itself; a caller that must not wait even for that
+ * (a FIFO put in place of the file between the type check and the open blocks in open(2)) reads on
+ * its own thread with a deadline, as the monitor does.
  */
 public final class DefinitionsLoader {
 
@@ -46,56 +69,32 @@ public final class DefinitionsLoader {
     public static final String CONNECTIONS_FILE = "monitoredTcpConnects.csv";
 
     /** Larger files are not read: definitions are a few hundred rows, and memory stays bounded. */
-    static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+    public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+    /** Problems kept per file; the rest are counted. */
+    public static final int MAX_PROBLEMS = 100;
 
-    private static final String IP_PROTOCOL = "ipProtocol";
-    private static final String LOCAL_IP = "localIP";
-    private static final String LOCAL_PORT = "localPort";
-    private static final String REMOTE_IP = "remoteIP";
-    private static final String REMOTE_NAME = "remoteName";
-    private static final String REMOTE_PORT = "remotePort";
-    private static final String PROC_NAME = "procName";
-    private static final String COMMENT = "comment";
-    private static final String ID = "id";
-    private static final String HOST = "host";
-    private static final String SEVERITY = "severity";
-    private static final String MIN_COUNT = "minCount";
-    private static final String MAX_COUNT = "maxCount";
+    private static final String IP_PROTOCOL = DefinitionsFile.Columns.IP_PROTOCOL;
+    private static final String LOCAL_IP = DefinitionsFile.Columns.LOCAL_IP;
+    private static final String LOCAL_PORT = DefinitionsFile.Columns.LOCAL_PORT;
+    private static final String REMOTE_IP = DefinitionsFile.Columns.REMOTE_IP;
+    private static final String REMOTE_NAME = DefinitionsFile.Columns.REMOTE_NAME;
+    private static final String REMOTE_PORT = DefinitionsFile.Columns.REMOTE_PORT;
+    private static final String PROC_NAME = DefinitionsFile.Columns.PROC_NAME;
+    private static final String COMMENT = DefinitionsFile.Columns.COMMENT;
+    private static final String ID = DefinitionsFile.Columns.ID;
+    private static final String HOST = DefinitionsFile.Columns.HOST;
+    private static final String SEVERITY = DefinitionsFile.Columns.SEVERITY;
+    private static final String MIN_COUNT = DefinitionsFile.Columns.MIN_COUNT;
+    private static final String MAX_COUNT = DefinitionsFile.Columns.MAX_COUNT;
 
     private static final Pattern ID_TEXT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern NOT_ID_CHAR = Pattern.compile("[^a-z0-9._-]");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}");
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
-
-    /** The two files: name, columns (the NetstatWatcher ones first) and required columns. */
-    private enum Kind {
-        LISTENING(LISTENING_FILE, "listening",
-                List.of(IP_PROTOCOL, LOCAL_IP, LOCAL_PORT, PROC_NAME, COMMENT),
-                List.of(ID, HOST, SEVERITY),
-                List.of(LOCAL_PORT)),
-        CONNECTIONS(CONNECTIONS_FILE, "connection",
-                List.of(REMOTE_IP, REMOTE_NAME, REMOTE_PORT, PROC_NAME, COMMENT),
-                List.of(ID, HOST, SEVERITY, LOCAL_PORT, MIN_COUNT, MAX_COUNT),
-                List.of(REMOTE_PORT));
-
-        final String fileName;
-        final String rowWord;
-        final List<String> original;
-        final List<String> columns;
-        final List<String> required;
-
-        Kind(String fileName, String rowWord, List<String> original, List<String> extra, List<String> required) {
-            this.fileName = fileName;
-            this.rowWord = rowWord;
-            this.original = original;
-            this.columns = Stream.concat(original.stream(), extra.stream()).collect(Collectors.toUnmodifiableList());
-            this.required = required;
-        }
-
-        String canonical(String headerName) {
-            return columns.stream().filter(c -> c.equalsIgnoreCase(headerName)).findFirst().orElse(null);
-        }
-    }
+    /** How many characters of a too-long value its problem shows. */
+    private static final int TOO_LONG_SHOWN = 32;
+    /** How many file names a "several files" problem lists. */
+    private static final int NAMES_SHOWN = 10;
 
     private DefinitionsLoader() {
     }
@@ -106,111 +105,226 @@ public final class DefinitionsLoader {
      */
     public static DefinitionsLoadResult load(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        if (!Files.isDirectory(directory)) {
-            String message = Files.exists(directory) ? "not a directory" : "definitions directory not found";
-            return new DefinitionsLoadResult(Definitions.EMPTY,
-                    List.of(new DefinitionProblem(new Source(directory.toString(), 0), "", message)), List.of());
+        Optional<DefinitionProblem> notADirectory = checkDirectory(directory);
+        if (notADirectory.isPresent()) {
+            return new DefinitionsLoadResult(Definitions.EMPTY, List.of(notADirectory.get()), List.of());
         }
-        DefinitionsLoadResult listening = loadFile(directory, Kind.LISTENING);
-        DefinitionsLoadResult connections = loadFile(directory, Kind.CONNECTIONS);
-        List<DefinitionProblem> problems = new ArrayList<>(listening.problems());
-        problems.addAll(connections.problems());
-        List<String> notes = new ArrayList<>(listening.notes());
-        notes.addAll(connections.notes());
-        return new DefinitionsLoadResult(
-                new Definitions(listening.definitions().listening(), connections.definitions().connections()),
-                problems, notes);
-    }
-
-    /** Parses listening-port definitions; {@code fileName} is used in problems and sources. */
-    public static DefinitionsLoadResult parseListening(String fileName, Reader reader) {
-        return parse(Kind.LISTENING, fileName, reader);
-    }
-
-    /** Parses connection definitions; {@code fileName} is used in problems and sources. */
-    public static DefinitionsLoadResult parseConnections(String fileName, Reader reader) {
-        return parse(Kind.CONNECTIONS, fileName, reader);
-    }
-
-    private static DefinitionsLoadResult parse(Kind kind, String fileName, Reader reader) {
-        StringWriter text = new StringWriter();
-        try {
-            reader.transferTo(text);
-        } catch (IOException e) {
-            return failed(new DefinitionProblem(new Source(fileName, 0), "", "cannot read file: " + describe(e)));
-        }
-        return parse(kind, fileName, text.toString());
-    }
-
-    private static DefinitionsLoadResult loadFile(Path directory, Kind kind) {
-        List<String> notes = new ArrayList<>();
-        List<Path> candidates;
-        try {
-            candidates = candidates(directory, kind.fileName);
-        } catch (IOException e) {
-            return failed(new DefinitionProblem(new Source(directory.toString(), 0), "",
-                    "cannot read directory: " + describe(e)));
-        }
-        if (candidates.isEmpty()) {
-            notes.add(kind.fileName + " not found in " + directory + ": no " + kind.rowWord + " rows");
-            return new DefinitionsLoadResult(Definitions.EMPTY, List.of(), notes);
-        }
-        if (candidates.size() > 1) {
-            return failed(new DefinitionProblem(new Source(directory.toString(), 0), "",
-                    "several files differ from " + kind.fileName + " only in case (found \""
-                            + candidates.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))
-                            + "\")"));
-        }
-        Path file = candidates.get(0);
-        String fileName = file.getFileName().toString();
-        if (!fileName.equals(kind.fileName)) {
-            notes.add("using " + fileName + " for " + kind.fileName);
-        }
-        byte[] bytes;
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                return failed(new DefinitionProblem(new Source(fileName, 0), "",
-                        "file larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB, not read"));
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return failed(new DefinitionProblem(new Source(fileName, 0), "", "cannot read file: " + describe(e)));
-        }
-        List<DefinitionProblem> problems = new ArrayList<>();
-        String text = decodeUtf8(fileName, bytes, problems);
-        if (text == null) {
-            return new DefinitionsLoadResult(Definitions.EMPTY, problems, notes);
-        }
-        DefinitionsLoadResult parsed = parse(kind, fileName, text);
-        notes.addAll(parsed.notes());
-        return new DefinitionsLoadResult(parsed.definitions(), parsed.problems(), notes);
+        return DefinitionsLoadResult.of(loadFile(directory, DefinitionsFile.LISTENING),
+                loadFile(directory, DefinitionsFile.CONNECTIONS));
     }
 
     /**
-     * The file of that name; else those whose names differ only in case (files copied from Windows keep
-     * whatever case they had); else none.
+     * The problem with the definitions directory, {@code /etc/portwatch:0: definitions directory not found}
+     * or {@code ...: not a directory}; empty when it is a directory.
      */
-    private static List<Path> candidates(Path directory, String name) throws IOException {
-        Path exact = directory.resolve(name);
-        if (Files.exists(exact)) {
+    public static Optional<DefinitionProblem> checkDirectory(Path directory) {
+        if (Files.isDirectory(directory)) {
+            return Optional.empty();
+        }
+        String message = Files.exists(directory) ? "not a directory" : "definitions directory not found";
+        return Optional.of(new DefinitionProblem(new Source(directory.toString(), 0), "", message));
+    }
+
+    /**
+     * Loads one file from a directory: type check, bounded read, strict UTF-8, parse. Never throws for
+     * anything the file system or the file holds.
+     */
+    public static DefinitionsFileResult loadFile(Path directory, DefinitionsFile file) {
+        Objects.requireNonNull(directory, "directory");
+        List<String> notes = new ArrayList<>();
+        Problems problems = new Problems();
+        List<Path> candidates;
+        try {
+            candidates = locate(directory, file);
+        } catch (IOException | RuntimeException e) {
+            problems.add(new DefinitionProblem(new Source(directory.toString(), 0), "",
+                    "cannot read directory: " + describe(e)));
+            return notRead(file, file.fileName(), problems, notes);
+        }
+        if (candidates.isEmpty()) {
+            notes.add(file.fileName() + " not found in " + directory + ": no " + file.rowWord() + " rows");
+            return new DefinitionsFileResult(file, file.fileName(), DefinitionsFileResult.Content.MISSING,
+                    Definitions.EMPTY, List.of(), 0, notes);
+        }
+        if (candidates.size() > 1) {
+            List<String> names = candidates.stream().map(p -> p.getFileName().toString()).collect(Collectors.toList());
+            String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())))
+                    + (names.size() > NAMES_SHOWN ? ", and " + (names.size() - NAMES_SHOWN) + " more" : "");
+            problems.add(new DefinitionProblem(new Source(directory.toString(), 0), "",
+                    "several files differ from " + file.fileName() + " only in case (found \"" + shown + "\")"));
+            return notRead(file, file.fileName(), problems, notes);
+        }
+        Path path = candidates.get(0);
+        String fileName = path.getFileName().toString();
+        if (!fileName.equals(file.fileName())) {
+            notes.add("using " + fileName + " for " + file.fileName());
+        }
+        byte[] bytes = read(path, fileName, problems);
+        if (bytes == null) {
+            return notRead(file, fileName, problems, notes);
+        }
+        if (bytes.length == 0) {
+            notes.add(fileName + " is empty (0 bytes): no " + file.rowWord() + " rows");
+            return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.EMPTY, Definitions.EMPTY,
+                    List.of(), 0, notes);
+        }
+        String text = decodeUtf8(fileName, bytes, problems);
+        bytes = null; // the text is all that is needed from here on
+        if (text == null) {
+            return notRead(file, fileName, problems, notes);
+        }
+        return parse(file, fileName, text, notes);
+    }
+
+    /**
+     * The file of that name (a symbolic link counts, whatever it points to); else those whose names
+     * differ only in case (files copied from Windows keep whatever case they had); else none. Opens
+     * no file.
+     */
+    public static List<Path> locate(Path directory, DefinitionsFile file) throws IOException {
+        Path exact = directory.resolve(file.fileName());
+        if (Files.exists(exact, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(exact);
         }
         try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(p -> p.getFileName().toString().equalsIgnoreCase(name)).sorted()
+            return entries.filter(p -> p.getFileName().toString().equalsIgnoreCase(file.fileName())).sorted()
                     .collect(Collectors.toList());
         }
     }
 
-    private static DefinitionsLoadResult failed(DefinitionProblem problem) {
-        return new DefinitionsLoadResult(Definitions.EMPTY, List.of(problem), List.of());
+    /** Parses listening-port definitions; {@code fileName} is used in problems and sources. */
+    public static DefinitionsLoadResult parseListening(String fileName, Reader reader) {
+        return parse(DefinitionsFile.LISTENING, fileName, reader);
     }
 
-    private static String describe(IOException e) {
+    /** Parses connection definitions; {@code fileName} is used in problems and sources. */
+    public static DefinitionsLoadResult parseConnections(String fileName, Reader reader) {
+        return parse(DefinitionsFile.CONNECTIONS, fileName, reader);
+    }
+
+    private static DefinitionsLoadResult parse(DefinitionsFile file, String fileName, Reader reader) {
+        Problems problems = new Problems();
+        DefinitionsFileResult result;
+        try {
+            char[] buffer = new char[8192];
+            StringBuilder text = new StringBuilder();
+            for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
+                text.append(buffer, 0, n);
+                if (text.length() > MAX_FILE_BYTES) {
+                    problems.add(tooLarge(fileName));
+                    break;
+                }
+            }
+            result = problems.count() > 0 ? notRead(file, fileName, problems, List.of())
+                    : parse(file, fileName, text.toString(), new ArrayList<>());
+        } catch (IOException e) {
+            problems.add(new DefinitionProblem(new Source(fileName, 0), "", "cannot read file: " + describe(e)));
+            result = notRead(file, fileName, problems, List.of());
+        }
+        return new DefinitionsLoadResult(result.definitions(), result.problems(), result.notes(),
+                result.problemCount(), result.problemLines());
+    }
+
+    private static DefinitionsFileResult notRead(DefinitionsFile file, String fileName, Problems problems,
+                                                 List<String> notes) {
+        return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.NOT_READ, Definitions.EMPTY,
+                problems.kept(), problems.count(), notes);
+    }
+
+    private static DefinitionProblem tooLarge(String fileName) {
+        return new DefinitionProblem(new Source(fileName, 0), "",
+                "file larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB, not read");
+    }
+
+    /**
+     * The bytes of a regular file, at most {@link #MAX_FILE_BYTES}; null after adding a problem. Anything
+     * but a regular file (after following symbolic links) is never opened.
+     */
+    private static byte[] read(Path path, String fileName, Problems problems) {
+        Source source = new Source(fileName, 0);
+        try {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                if (!Files.isSymbolicLink(path)) {
+                    throw e;
+                }
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
+                        + " a missing file: " + Files.readSymbolicLink(path) + ")"));
+                return null;
+            }
+            if (!attributes.isRegularFile()) {
+                String type = fileType(path, attributes);
+                String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                byte[] bytes = readAtMost(in, MAX_FILE_BYTES);
+                if (bytes == null) {
+                    problems.add(tooLarge(fileName));
+                }
+                return bytes;
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(new DefinitionProblem(source, "", "cannot read file: " + describe(e)));
+            return null;
+        }
+    }
+
+    /**
+     * All bytes of the stream when there are at most {@code max}; null when there are more (the
+     * stream is then read {@code max + 1} bytes far, never further).
+     */
+    static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] bytes = in.readNBytes(max);
+        return bytes.length == max && in.read() >= 0 ? null : bytes;
+    }
+
+    /** What a file that is not a regular file is: {@code a FIFO}, {@code a character device}, .... */
+    private static String fileType(Path path, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000:
+                    return "a FIFO";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // no "unix" attribute view on this platform: say no more than the basic attributes do
+        }
+        return "a special file";
+    }
+
+    private static String target(Path link) {
+        try {
+            return link.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return Files.readSymbolicLink(link).toString();
+            } catch (IOException | RuntimeException e2) {
+                return "?";
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** Strict UTF-8 (a BOM is left for the CSV reader to skip); null after adding a problem naming the line. */
-    static String decodeUtf8(String fileName, byte[] bytes, List<DefinitionProblem> problems) {
+    static String decodeUtf8(String fileName, byte[] bytes, Problems problems) {
         boolean utf16le = bytes.length >= 2 && bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE;
         boolean utf16be = bytes.length >= 2 && bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF;
         if (utf16le || utf16be) {
@@ -222,9 +336,14 @@ public final class DefinitionsLoader {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
+        CharBuffer out = CharBuffer.allocate(8192); // only checks: the text is decoded once, below
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
         if (!result.isError()) {
+            out.clear();
             result = decoder.flush(out);
         }
         if (result.isError()) {
@@ -234,7 +353,7 @@ public final class DefinitionsLoader {
                             bytes[at] & 0xFF)));
             return null;
         }
-        return out.flip().toString();
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The 1-based line of a byte offset, counting CRLF, LF and CR as line ends. */
@@ -248,84 +367,91 @@ public final class DefinitionsLoader {
         return line;
     }
 
-    private static DefinitionsLoadResult parse(Kind kind, String fileName, String text) {
-        List<DefinitionProblem> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        DefinitionsCsv.Result csv = DefinitionsCsv.read(text);
-        for (DefinitionsCsv.SyntaxError error : csv.errors()) {
-            problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.message()));
-        }
-        List<ListeningRow> listening = new ArrayList<>();
-        List<ConnectionRow> connections = new ArrayList<>();
-        if (csv.records().isEmpty()) {
-            if (problems.isEmpty()) {
-                notes.add(fileName + " has no header line: no " + kind.rowWord + " rows");
-            }
-        } else if (!csv.errors().isEmpty() && csv.errors().get(0).line() < csv.records().get(0).line()) {
+    private static DefinitionsFileResult parse(DefinitionsFile file, String fileName, String text, List<String> notes) {
+        Problems problems = new Problems();
+        DefinitionsCsv csv = new DefinitionsCsv(text);
+        DefinitionsCsv.Item first = csv.next();
+        List<ListeningRow> listening = List.of();
+        List<ConnectionRow> connections = List.of();
+        DefinitionsFileResult.Content content = DefinitionsFileResult.Content.TABLE;
+        if (first == null) {
+            content = DefinitionsFileResult.Content.NO_HEADER;
+            notes.add(fileName + " has no header line: no " + file.rowWord() + " rows");
+        } else if (first instanceof DefinitionsCsv.SyntaxError) {
             // the header line itself is malformed: the rows cannot be read without it
+            DefinitionsCsv.SyntaxError error = (DefinitionsCsv.SyntaxError) first;
+            problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.message()));
         } else {
-            DefinitionsCsv.Record header = csv.records().get(0);
-            Map<String, Integer> columns = header(kind, fileName, header, problems);
+            DefinitionsCsv.Record header = (DefinitionsCsv.Record) first;
+            Map<String, Integer> columns = header(file, fileName, header, problems);
             if (columns != null) {
-                List<DefinitionsCsv.Record> rows = csv.records().subList(1, csv.records().size());
-                if (kind == Kind.LISTENING) {
-                    listening = rows(fileName, header, columns, rows, DefinitionsLoader::listeningRow,
+                if (file == DefinitionsFile.LISTENING) {
+                    listening = rows(fileName, header, columns, csv, DefinitionsLoader::listeningRow,
                             ListeningRow::id, ListeningRow::source, problems);
                 } else {
-                    connections = rows(fileName, header, columns, rows, DefinitionsLoader::connectionRow,
+                    connections = rows(fileName, header, columns, csv, DefinitionsLoader::connectionRow,
                             ConnectionRow::id, ConnectionRow::source, problems);
+                }
+                if (problems.count() == 0 && listening.isEmpty() && connections.isEmpty()) {
+                    notes.add(fileName + " holds only its header line: no " + file.rowWord() + " rows");
                 }
             }
         }
-        problems.sort(Comparator.comparingLong(p -> p.source().line()));
-        return new DefinitionsLoadResult(new Definitions(listening, connections), problems, notes);
+        return new DefinitionsFileResult(file, fileName, content, new Definitions(listening, connections),
+                problems.kept(), problems.count(), notes);
     }
 
     /** Column name to position; null when the first record is not a header at all. */
-    private static Map<String, Integer> header(Kind kind, String fileName, DefinitionsCsv.Record header,
-                                               List<DefinitionProblem> problems) {
+    private static Map<String, Integer> header(DefinitionsFile file, String fileName, DefinitionsCsv.Record header,
+                                               Problems problems) {
         Source source = new Source(fileName, header.line());
         List<String> names = header.fields();
+        if (names.stream().allMatch(name -> file.canonical(name) == null)) {
+            problems.add(new DefinitionProblem(source, "", "expecting a header line such as "
+                    + String.join(",", file.original) + " (found " + DefinitionsCsv.quoted(String.join(",", names))
+                    + ")"));
+            return null;
+        }
         Map<String, Integer> columns = new HashMap<>();
-        List<DefinitionProblem> found = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            String canonical = kind.canonical(name);
+            String canonical = file.canonical(name);
             if (name.isEmpty()) {
-                found.add(new DefinitionProblem(source, "", "expecting a column name in position " + (i + 1)
+                problems.add(new DefinitionProblem(source, "", "expecting a column name in position " + (i + 1)
                         + " of the header (found \"\")"));
             } else if (canonical == null) {
-                found.add(new DefinitionProblem(source, name, "unknown column, expecting one of "
-                        + String.join(", ", kind.columns) + " (found \"" + name + "\")"));
+                problems.add(new DefinitionProblem(source, name.length() <= DefinitionsCsv.QUOTED_MAX ? name : "",
+                        "unknown column, expecting one of " + String.join(", ", file.columns)
+                                + " (found " + DefinitionsCsv.quoted(name) + ")"));
             } else if (columns.containsKey(canonical)) {
-                found.add(new DefinitionProblem(source, canonical, "column given twice, in positions "
+                problems.add(new DefinitionProblem(source, canonical, "column given twice, in positions "
                         + (columns.get(canonical) + 1) + " and " + (i + 1) + " (found \"" + name + "\")"));
             } else {
                 columns.put(canonical, i);
             }
         }
-        if (columns.isEmpty()) {
-            problems.add(new DefinitionProblem(source, "", "expecting a header line such as "
-                    + String.join(",", kind.original) + " (found \"" + String.join(",", names) + "\")"));
-            return null;
-        }
-        problems.addAll(found);
-        for (String required : kind.required) {
+        for (String required : file.required) {
             if (!columns.containsKey(required)) {
-                problems.add(new DefinitionProblem(source, required, "required column missing (found \""
-                        + String.join(",", names) + "\")"));
+                problems.add(new DefinitionProblem(source, required, "required column missing (found "
+                        + DefinitionsCsv.quoted(String.join(",", names)) + ")"));
             }
         }
         return columns;
     }
 
+    /** The rows of the records after the header, read one by one; problems go to {@code problems}. */
     private static <R> List<R> rows(String fileName, DefinitionsCsv.Record header, Map<String, Integer> columns,
-                                    List<DefinitionsCsv.Record> records, Function<Fields, R> build,
-                                    Function<R, String> idOf, Function<R, Source> sourceOf,
-                                    List<DefinitionProblem> problems) {
+                                    DefinitionsCsv csv, Function<Fields, R> build,
+                                    Function<R, String> idOf, Function<R, Source> sourceOf, Problems problems) {
         List<R> rows = new ArrayList<>();
         Map<String, R> byId = new HashMap<>();
-        for (DefinitionsCsv.Record record : records) {
+        for (DefinitionsCsv.Item item = csv.next(); item != null; item = csv.next()) {
+            if (item instanceof DefinitionsCsv.SyntaxError) {
+                DefinitionsCsv.SyntaxError error = (DefinitionsCsv.SyntaxError) item;
+                problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.message()));
+                continue;
+            }
+            DefinitionsCsv.Record record = (DefinitionsCsv.Record) item;
             Source source = new Source(fileName, record.line());
             if (record.fields().size() != header.fields().size()) {
                 problems.add(new DefinitionProblem(source, "", "expecting " + header.fields().size()
@@ -441,33 +567,55 @@ public final class DefinitionsLoader {
         return NOT_ID_CHAR.matcher(raw.toLowerCase(Locale.ROOT)).replaceAll("_");
     }
 
-    /** The fields of one data row by column name, collecting the row's problems. */
+    /**
+     * The fields of one data row by column name, collecting the row's problems. A value longer than
+     * its column allows is a problem, is never parsed, and reads as "".
+     */
     private static final class Fields {
         final Source source;
         private final Map<String, Integer> columns;
         private final List<String> values;
-        private final List<DefinitionProblem> problems;
+        private final Problems problems;
+        private final Set<String> tooLong = new HashSet<>();
         boolean failed;
 
-        Fields(Source source, Map<String, Integer> columns, List<String> values, List<DefinitionProblem> problems) {
+        Fields(Source source, Map<String, Integer> columns, List<String> values, Problems problems) {
             this.source = source;
             this.columns = columns;
             this.values = values;
             this.problems = problems;
+            columns.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> checkLength(e.getKey()));
+        }
+
+        private void checkLength(String column) {
+            String value = values.get(columns.get(column));
+            int max = DefinitionsFile.Columns.maxLength(column);
+            if (value.length() <= max) {
+                return; // never more characters than UTF-16 units
+            }
+            int length = value.codePointCount(0, value.length());
+            if (length > max) {
+                tooLong.add(column);
+                problem(column, "expecting at most " + max + " characters (found " + length + " characters: \""
+                        + value.substring(0, value.offsetByCodePoints(0, TOO_LONG_SHOWN)) + "...\")");
+            }
         }
 
         boolean has(String column) {
             return columns.containsKey(column);
         }
 
-        /** The stripped value, "" when the column is absent. */
+        /** The stripped value, "" when the column is absent or its value too long. */
         String raw(String column) {
             Integer i = columns.get(column);
-            return i == null ? "" : values.get(i);
+            return i == null || tooLong.contains(column) ? "" : values.get(i);
         }
 
         /** The parsed value, or null after recording the parser's message as a problem of this column. */
         <T> T parse(String column, Function<String, T> parser) {
+            if (tooLong.contains(column)) {
+                return null; // reported already
+            }
             try {
                 return parser.apply(raw(column));
             } catch (IllegalArgumentException e) {
@@ -479,6 +627,27 @@ public final class DefinitionsLoader {
         void problem(String column, String message) {
             problems.add(new DefinitionProblem(source, column, message));
             failed = true;
+        }
+    }
+
+    /** The first {@value #MAX_PROBLEMS} problems of a file, and the count of all. */
+    static final class Problems {
+        private final List<DefinitionProblem> kept = new ArrayList<>();
+        private long count;
+
+        void add(DefinitionProblem problem) {
+            count++;
+            if (kept.size() < MAX_PROBLEMS) {
+                kept.add(problem);
+            }
+        }
+
+        List<DefinitionProblem> kept() {
+            return kept;
+        }
+
+        long count() {
+            return count;
         }
     }
 }

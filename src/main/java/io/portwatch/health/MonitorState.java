@@ -22,11 +22,15 @@ import java.util.Optional;
  * @param scans            scans attempted
  * @param scanFailures     scans that failed
  * @param overruns         scans that took longer than the interval
- * @param lastScanError    why the last scan failed, "" when it did not
- * @param definitions      the definitions in force (the last good ones)
- * @param configErrors     problems of the last definitions load; not empty means the files on disk are not in force
- * @param reloadsOk        successful definitions reloads
- * @param reloadsFailed    failed definitions reloads
+ * @param lastScanError    why the last scan failed or did not happen (a definitions read that did not finish in
+ *                         time), "" when it ran
+ * @param definitions      the definitions in force: per file, the rows of its last good load
+ * @param configErrors     what is wrong with the definitions files on disk now (problems, a file gone missing or
+ *                         emptied while it had rows, a read that did not finish, the directory missing), one line
+ *                         each naming the file; not empty means some file on disk is not in force and the last
+ *                         good rows of that file stay
+ * @param reloadsOk        definitions files read again and put in force
+ * @param reloadsFailed    definitions files read again (or tried) and not put in force
  * @param evaluation       the results of the last successful scan; empty before the first
  * @param history          what the activity log has written so far
  */
@@ -45,7 +49,10 @@ public record MonitorState(String host, String version, String source, Duration 
         Objects.requireNonNull(history, "history");
     }
 
-    /** True when the last scan failed, so the results are from an older scan (DESIGN §3: stale, not RED). */
+    /**
+     * True when the last scan failed or did not happen, so the results are from an older scan (DESIGN §3:
+     * stale, not RED).
+     */
     public boolean stale() {
         return !lastScanError.isEmpty();
     }
@@ -87,6 +94,16 @@ public record MonitorState(String host, String version, String source, Duration 
         return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, definitions, errors, reloadsOk, reloadsFailed + (reload ? 1 : 0),
                 evaluation, history);
+    }
+
+    /**
+     * After a definitions check: the rows now in force, what is wrong with the files on disk now, and
+     * how many file reloads were put in force ({@code okAdded}) or refused ({@code failedAdded}).
+     */
+    public MonitorState withLoad(Definitions inForce, List<String> errors, long okAdded, long failedAdded) {
+        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+                scanFailures, overruns, lastScanError, inForce, errors, reloadsOk + okAdded,
+                reloadsFailed + failedAdded, evaluation, history);
     }
 
     /** With the activity log's latest counts. */

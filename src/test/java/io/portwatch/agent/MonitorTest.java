@@ -8,8 +8,6 @@ import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Health;
 import io.portwatch.health.MonitorState;
 import io.portwatch.scan.NameCache;
-import io.portwatch.scan.Snapshot;
-import io.portwatch.scan.SocketSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,14 +16,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The scan loop: reloads, failures, overruns, and readers that never wait. Driven through {@link Monitor#cycle()}. */
 class MonitorTest {
@@ -44,47 +40,18 @@ class MonitorTest {
         names.close();
     }
 
-    /** A source whose next answer the test decides. */
-    private static final class ScriptedSource implements SocketSource {
-        volatile IOException failure;
-        volatile Duration delay = Duration.ZERO;
-        volatile CountDownLatch gate;
-        final AtomicInteger scans = new AtomicInteger();
+    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
 
-        @Override
-        public Snapshot scan() throws IOException {
-            scans.incrementAndGet();
-            try {
-                if (gate != null) {
-                    gate.await(10, TimeUnit.SECONDS);
-                }
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return new Snapshot(Instant.parse("2026-11-22T10:00:00Z"), Duration.ZERO, List.of(), Map.of());
-        }
-
-        @Override
-        public String name() {
-            return "scripted";
-        }
-    }
-
+    /** Writes the listening file, modified now by the test's clock, and lets a second pass: it is settled. */
     private void write(String listeningRows) throws IOException {
         Path file = defs.resolve("monitoredListeningPorts.csv");
         Files.writeString(file, "id,ipProtocol,localIP,localPort,procName,comment\n" + listeningRows);
-        // a different modification time each write, whatever the file system's resolution
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(writes++)));
+        Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
+        clock.advance(Duration.ofSeconds(1));
     }
 
-    private int writes;
-
     private Monitor monitor(ScriptedSource source, Duration interval) {
-        monitor = new Monitor(source, names, EvaluationOptions.forHost("test"), defs, interval, "test", Clock.systemUTC());
+        monitor = new Monitor(source, names, EvaluationOptions.forHost("test"), defs, interval, "test", clock);
         return monitor;
     }
 
@@ -113,15 +80,46 @@ class MonitorTest {
     }
 
     @Test
-    void reloadDefinitionsOperationReadsTheFilesAgain() throws Exception {
+    void reloadDefinitionsOperationReadsBothFilesAgainUnchangedAndScans() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        Monitor m = monitor(new ScriptedSource(), Duration.ofSeconds(15));
+        ScriptedSource source = new ScriptedSource();
+        Monitor m = monitor(source, Duration.ofSeconds(15));
+        m.cycle();
+        assertEquals(0, m.state().reloadsOk(), "an unchanged file is not read again by a cycle");
+
         m.reloadDefinitions();
+        m.afterQueuedCycles().get(10, TimeUnit.SECONDS);
+
+        assertEquals(2, m.state().reloadsOk(), "each file read again counts: the listening file and the missing"
+                + " connections file (no rows before, none now)");
+        assertEquals(2, source.scans.get(), "the reload is a cycle: it scans with what it read");
+    }
+
+    @Test
+    void scanNowCallsWhileOneIsPendingQueueNothing() throws Exception {
+        write("a,tcp,,22,sshd,\n");
+        ScriptedSource source = new ScriptedSource();
+        Monitor m = monitor(source, Duration.ofSeconds(15));
+        source.gate = new CountDownLatch(1);
+        m.scanNow(); // runs, and waits at the gate
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (m.state().reloadsOk() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        while (source.scans.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
-        assertEquals(1, m.state().reloadsOk());
+
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 2000; i++) { // one Jolokia bulk request's worth
+            m.scanNow();
+            m.reloadDefinitions();
+        }
+        long took = System.nanoTime() - t0;
+        Future<?> drained = m.afterQueuedCycles();
+        source.gate.countDown();
+        drained.get(10, TimeUnit.SECONDS);
+
+        assertTrue(took < TimeUnit.SECONDS.toNanos(2), "4,000 calls returned at once: " + took / 1_000_000 + " ms");
+        assertEquals(2, source.scans.get(), "the scan running, and one more for all 4,000 calls");
+        assertEquals(2, m.state().reloadsOk(), "the one queued cycle read both files again");
     }
 
     @Test

@@ -1,0 +1,41 @@
+package io.portwatch.agent;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/** What portwatch logs (its System.Logger goes to java.util.logging) while the capture is open. */
+final class LogCapture extends Handler implements AutoCloseable {
+
+    private final Logger logger = Logger.getLogger("io.portwatch"); // held: JUL keeps loggers weakly
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    LogCapture() {
+        setLevel(Level.ALL);
+        logger.addHandler(this);
+    }
+
+    /** The messages logged at that level. */
+    List<String> messages(Level level) {
+        return records.stream().filter(r -> r.getLevel().equals(level)).map(LogRecord::getMessage)
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        records.add(record);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+    }
+}
