@@ -54,8 +54,8 @@ final class CheckCommand extends SettingsCommand {
         }
         DefinitionsLoadResult loaded = OneScan.definitions(settings);
         if (!loaded.ok()) {
-            out.println("PORTWATCH UNKNOWN - " + loaded.problems().size() + " problem(s) in the definitions");
-            loaded.problems().forEach(out::println);
+            out.println("PORTWATCH UNKNOWN - " + loaded.problemCount() + " problem(s) in the definitions");
+            loaded.problemLines().forEach(out::println);
             return UNKNOWN;
         }
         Snapshot snapshot;

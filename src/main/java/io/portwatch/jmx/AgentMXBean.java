@@ -78,10 +78,11 @@ public interface AgentMXBean {
     @Description("Worst health of all rows: GREEN, YELLOW or RED")
     String getWorstHealthName();
 
-    @Description("Scan now, as soon as the scan thread is free; returns at once")
+    @Description("Scan now, as soon as the scan thread is free; returns at once; a call while one is pending"
+            + " queues nothing")
     void scanNow();
 
-    @Description("Read the definitions files again on the scan thread; a file with errors keeps the last good"
-            + " definitions (see ConfigErrors); returns at once")
+    @Description("Read both definitions files again, changed or not, then scan; a file with problems keeps its"
+            + " last good rows (see ConfigErrors); returns at once; a call while one is pending queues nothing")
     void reloadDefinitions();
 }
