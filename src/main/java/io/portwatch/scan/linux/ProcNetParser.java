@@ -35,9 +35,10 @@ final class ProcNetParser {
     private static final int MAX_LINE_BYTES = 1 << 16;
 
     private final boolean littleEndian;
+    private final int maxLineBytes;
     private final AddressCache addresses = new AddressCache();
     private final Columns columns = new Columns();
-    private byte[] buffer = new byte[BUFFER_BYTES];
+    private byte[] buffer;
 
     /** A parser for tables written by the kernel this JVM runs on. */
     ProcNetParser() {
@@ -46,7 +47,17 @@ final class ProcNetParser {
 
     /** A parser for tables written by a kernel of the given byte order (captured fixtures). */
     ProcNetParser(ByteOrder hostOrder) {
+        this(hostOrder, BUFFER_BYTES, MAX_LINE_BYTES);
+    }
+
+    /**
+     * For testing only: a buffer that starts at {@code bufferBytes} and lines of up to {@code maxLineBytes}, so
+     * that small tables exercise refilling, growing and the line limit.
+     */
+    ProcNetParser(ByteOrder hostOrder, int bufferBytes, int maxLineBytes) {
         this.littleEndian = hostOrder == ByteOrder.LITTLE_ENDIAN;
+        this.buffer = new byte[bufferBytes];
+        this.maxLineBytes = maxLineBytes;
     }
 
     /**
@@ -79,9 +90,9 @@ final class ProcNetParser {
                     pos = 0;
                 }
                 if (length == buf.length) {
-                    if (buf.length >= MAX_LINE_BYTES) {
+                    if (buf.length >= maxLineBytes) {
                         throw new IllegalArgumentException("line " + (lineNumber + 1) + ": longer than "
-                                + MAX_LINE_BYTES + " bytes");
+                                + maxLineBytes + " bytes");
                     }
                     buf = Arrays.copyOf(buf, buf.length * 2);
                     buffer = buf;

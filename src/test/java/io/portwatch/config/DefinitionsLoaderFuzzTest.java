@@ -1,0 +1,90 @@
+package io.portwatch.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.portwatch.fuzz.Fuzzing;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Fuzzes the definitions parser (issue #11, item 8): {@link DefinitionsLoader#parseListening},
+ * {@link DefinitionsLoader#parseConnections} and, over the bytes of a file, {@link DefinitionsLoader#load}.
+ *
+ * <p>The parser's contract for bad input (DESIGN §2): it returns a {@link DefinitionsLoadResult}, whose problems
+ * say what is wrong, each naming the file; it never throws. The rows it returns name the file and a line. Any
+ * exception, a hang or running out of the small heap CI gives the fuzzing JVM is a finding.
+ *
+ * <p>Input: byte 0 picks the file (bit 0: listening, connections) and the entry point (bit 1: a {@code Reader}
+ * of the text decoded leniently, or the raw bytes as the file in a directory); the rest is the file. Seeds:
+ * {@code DefinitionsLoaderFuzzTestInputs/parse/}, {@code 0} (listening) or {@code 1} (connections), {@code 2} or
+ * {@code 3} for the same through a directory, then a definitions file.
+ */
+class DefinitionsLoaderFuzzTest {
+
+    @TempDir
+    static Path dir;
+
+    private static long inputs;
+
+    @AfterAll
+    static void fuzzedWhenAsked() {
+        Fuzzing.assertRan(DefinitionsLoaderFuzzTest.class, inputs);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void parse(byte[] input) throws IOException {
+        inputs++;
+        if (input.length == 0) {
+            return;
+        }
+        int selector = input[0] & 0xFF;
+        boolean listening = (selector & 1) == 0;
+        boolean fromDirectory = (selector & 2) != 0;
+        byte[] file = Arrays.copyOfRange(input, 1, input.length);
+        String fileName = listening ? DefinitionsLoader.LISTENING_FILE : DefinitionsLoader.CONNECTIONS_FILE;
+
+        DefinitionsLoadResult result;
+        Set<String> names;
+        if (fromDirectory) {
+            Files.deleteIfExists(dir.resolve(DefinitionsLoader.LISTENING_FILE));
+            Files.deleteIfExists(dir.resolve(DefinitionsLoader.CONNECTIONS_FILE));
+            Files.write(dir.resolve(fileName), file);
+            result = DefinitionsLoader.load(dir);
+            names = Set.of(fileName, dir.toString());
+        } else {
+            StringReader reader = new StringReader(new String(file, StandardCharsets.UTF_8));
+            result = listening ? DefinitionsLoader.parseListening(fileName, reader)
+                    : DefinitionsLoader.parseConnections(fileName, reader);
+            names = Set.of(fileName);
+        }
+
+        assertNotNull(result);
+        for (DefinitionProblem p : result.problems()) {
+            assertTrue(names.contains(p.source().file()), () -> "a problem names the file: " + p);
+            assertTrue(p.source().line() >= 0, () -> "a problem names a line: " + p);
+            assertFalse(p.message().isEmpty(), () -> "a problem says what is wrong: " + p);
+        }
+        List<Source> sources = listening
+                ? result.definitions().listening().stream().map(ListeningRow::source).toList()
+                : result.definitions().connections().stream().map(ConnectionRow::source).toList();
+        for (Source s : sources) {
+            assertEquals(fileName, s.file());
+            assertTrue(s.line() >= 1, () -> "a row names its line: " + s);
+        }
+        assertTrue(listening ? result.definitions().connections().isEmpty() : result.definitions().listening().isEmpty(),
+                "rows of the other file");
+    }
+}
