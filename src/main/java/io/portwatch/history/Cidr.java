@@ -18,7 +18,11 @@ record Cidr(byte[] network, int prefix, String text) {
         InetAddress address;
         int prefix;
         try {
-            address = Addresses.parseLiteral(slash < 0 ? t : t.substring(0, slash));
+            String literal = slash < 0 ? t : t.substring(0, slash);
+            if (!lookupFree(literal)) {
+                throw new IllegalArgumentException("not an address literal");
+            }
+            address = Addresses.parseLiteral(literal);
             int bits = address.getAddress().length * 8;
             String p = slash < 0 ? Integer.toString(bits) : t.substring(slash + 1).trim();
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
@@ -87,11 +91,37 @@ record Cidr(byte[] network, int prefix, String text) {
     }
 
     private static byte[] slow(String text) {
+        if (!lookupFree(text)) {
+            return null;
+        }
         try {
             return Addresses.parseLiteral(text).getAddress();
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * True when {@link java.net.InetAddress#getByName} takes the text as a literal or rejects it, without asking
+     * DNS: ASCII only, beginning (inside the brackets {@link Addresses#parseLiteral} takes off) with a hex digit
+     * or a colon. {@code parseLiteral} lets through Unicode digits ({@code ١.٢.٣.٤}) and a leading {@code .} or
+     * {@code %} ({@code .::1}), which the JDK then looks up: one DNS query per row of a report.
+     */
+    static boolean lookupFree(String text) {
+        String t = text.trim();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        if (t.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        char first = t.charAt(0);
+        return first == ':' || Character.digit(first, 16) >= 0;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,9 @@ public final class ConnectionsLog {
     /**
      * The first record of a CSV file, skipping a PowerShell {@code #TYPE} line and a byte order mark;
      * empty for an empty file.
+     *
+     * @throws IOException when it cannot be read, or its first record is not CSV (an unterminated quote): the
+     *                     message names the file
      */
     static Optional<List<String>> header(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file);
@@ -116,6 +120,8 @@ public final class ConnectionsLog {
                 return Optional.of(fields);
             }
             return Optional.empty();
+        } catch (IllegalStateException | UncheckedIOException e) { // what commons-csv's iterator throws for bad CSV
+            throw new IOException(file + ": cannot read it as CSV: " + e.getMessage(), e);
         }
     }
 

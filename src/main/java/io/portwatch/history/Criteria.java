@@ -3,8 +3,13 @@ package io.portwatch.history;
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +180,9 @@ public final class Criteria {
 
     /** Collects criteria from options and files. */
     public static final class Builder {
+        /** Longer lines of a criteria file are an error (memory stays bounded whatever the file). */
+        static final int MAX_LINE_BYTES = 64 * 1024;
+
         private final List<PortRange> ports = new ArrayList<>();
         private final List<NamePattern> processes = new ArrayList<>();
         private final List<NamePattern> users = new ArrayList<>();
@@ -247,36 +255,67 @@ public final class Criteria {
         }
 
         /**
-         * Adds the criteria of a file.
+         * Adds the criteria of a file: UTF-8, lines ended by LF, CRLF or CR, each at most {@value #MAX_LINE_BYTES} bytes.
          *
          * @throws IOException              when it cannot be read
-         * @throws IllegalArgumentException naming {@code file:line} and the problem
+         * @throws IllegalArgumentException naming {@code file:line} and the problem (a line that is not UTF-8, or
+         *                                  too long, too)
          */
         public Builder addFile(Path file) throws IOException {
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                String line;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+                boolean afterCr = false;
                 int number = 0;
-                while ((line = in.readLine()) != null) {
+                while (true) {
+                    int b = in.read();
+                    if (afterCr && b == '\n') {
+                        b = in.read();
+                    }
+                    if (b < 0) {
+                        break;
+                    }
                     number++;
-                    String t = line.strip();
-                    if (number == 1 && t.startsWith("\uFEFF")) {
-                        t = t.substring(1);
-                    }
-                    if (t.isEmpty() || t.startsWith("#")) {
-                        continue;
-                    }
-                    int eq = t.indexOf('=');
-                    try {
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("expecting KIND=VALUE (found \"" + t + "\")");
+                    bytes.reset();
+                    while (b >= 0 && b != '\n' && b != '\r') {
+                        if (bytes.size() == MAX_LINE_BYTES) {
+                            throw new IllegalArgumentException(file + ":" + number + ": longer than " + MAX_LINE_BYTES
+                                    + " bytes");
                         }
-                        add(t.substring(0, eq), t.substring(eq + 1));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(file + ":" + number + ": " + e.getMessage(), e);
+                        bytes.write(b);
+                        b = in.read();
                     }
+                    afterCr = b == '\r';
+                    String line;
+                    try {
+                        line = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+                    } catch (CharacterCodingException e) {
+                        throw new IllegalArgumentException(file + ":" + number
+                                + ": expecting UTF-8 text, save the file as UTF-8", e);
+                    }
+                    line(file, number, line);
                 }
             }
             return this;
+        }
+
+        private void line(Path file, int number, String line) {
+            String t = line.strip();
+            if (number == 1 && t.startsWith("\uFEFF")) {
+                t = t.substring(1);
+            }
+            if (t.isEmpty() || t.startsWith("#")) {
+                return;
+            }
+            int eq = t.indexOf('=');
+            try {
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("expecting KIND=VALUE (found \"" + t + "\")");
+                }
+                add(t.substring(0, eq), t.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + number + ": " + e.getMessage(), e);
+            }
         }
 
         public Criteria build() {
