@@ -24,7 +24,8 @@ import java.util.Set;
  * {@link DefinitionsLoader#parseConnections} and, over the bytes of a file, {@link DefinitionsLoader#load}.
  *
  * <p>The parser's contract for bad input (DESIGN §2): it returns a {@link DefinitionsLoadResult}, whose problems
- * say what is wrong, each naming the file; it never throws. The rows it returns name the file and a line. Any
+ * say what is wrong, each naming the file, at most {@value DefinitionsLoader#MAX_PROBLEMS} of them kept; it never
+ * throws. The rows it returns name the file and a line. Any
  * exception, a hang or running out of the small heap CI gives the fuzzing JVM is a finding.
  *
  * <p>Input: byte 0 picks the file (bit 0: listening, connections) and the entry point (bit 1: a {@code Reader}
@@ -72,6 +73,9 @@ class DefinitionsLoaderFuzzTest {
         }
 
         assertNotNull(result);
+        assertTrue(result.problems().size() <= DefinitionsLoader.MAX_PROBLEMS, "at most 100 problems kept per file");
+        assertTrue(result.problemCount() >= result.problems().size(), "every problem counted");
+        assertEquals(result.problemCount() == 0, result.ok());
         for (DefinitionProblem p : result.problems()) {
             assertTrue(names.contains(p.source().file()), () -> "a problem names the file: " + p);
             assertTrue(p.source().line() >= 0, () -> "a problem names a line: " + p);
