@@ -3,12 +3,12 @@ package io.portwatch.config;
 import io.portwatch.scan.ProcessInfo;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A process or host name as written in a definitions file: exact, case-insensitive, with {@code *}
  * and {@code ?} globs, a trailing {@code .exe} ignored on both sides. Never a substring match:
- * {@code java} does not match {@code javaw}. Empty or {@code *} matches anything.
+ * {@code java} does not match {@code javaw}. Empty or {@code *} matches anything. Matching takes
+ * linear-ish time whatever the glob ({@link Glob}): names come from the processes of any local user.
  */
 public final class NamePattern {
 
@@ -16,11 +16,11 @@ public final class NamePattern {
     public static final NamePattern ANY = new NamePattern("*");
 
     private final String text;
-    private final Pattern regex;
+    private final String glob; // lower case, .exe stripped
 
     private NamePattern(String text) {
         this.text = text;
-        this.regex = Pattern.compile(globToRegex(stripExe(text)), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        this.glob = stripExe(text).toLowerCase(Locale.ROOT);
     }
 
     /** The pattern for a field value; empty and {@code *} give {@link #ANY}. */
@@ -38,7 +38,7 @@ public final class NamePattern {
         if (isAny()) {
             return true;
         }
-        return name != null && regex.matcher(stripExe(name)).matches();
+        return name != null && Glob.matches(glob, stripExe(name).toLowerCase(Locale.ROOT));
     }
 
     /** True when the owner's short name or its executable's base name matches (DESIGN §2 procName). */
@@ -69,26 +69,5 @@ public final class NamePattern {
     private static String stripExe(String name) {
         return name.regionMatches(true, Math.max(0, name.length() - 4), ".exe", 0, 4) && name.length() > 4
                 ? name.substring(0, name.length() - 4) : name;
-    }
-
-    /** A regular expression for a glob: {@code *} any run of characters, {@code ?} one, the rest literal. */
-    public static String globToRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    re.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                re.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (literal.length() > 0) {
-            re.append(Pattern.quote(literal.toString()));
-        }
-        return re.toString();
     }
 }

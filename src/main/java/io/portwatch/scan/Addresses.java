@@ -61,7 +61,7 @@ public final class Addresses {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) {
                 return false;
             }
         }
@@ -73,7 +73,15 @@ public final class Addresses {
             return false;
         }
         String body = t.contains("%") ? t.substring(0, t.indexOf('%')) : t;
-        return body.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        String zone = t.contains("%") ? t.substring(t.indexOf('%') + 1) : "";
+        // ASCII only: InetAddress.getByName looks up anything it does not take for a literal (Unicode digits, ".::1")
+        return !body.isEmpty() && body.charAt(0) != '.' && body.chars().allMatch(Addresses::isIPv6Char)
+                && zone.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                        || c == '_' || c == '-' || c == '.');
+    }
+
+    private static boolean isIPv6Char(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.';
     }
 
     /** True for {@code 0.0.0.0} and {@code ::}. */

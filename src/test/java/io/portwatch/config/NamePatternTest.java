@@ -1,9 +1,12 @@
 package io.portwatch.config;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 class NamePatternTest {
 
@@ -28,5 +31,24 @@ class NamePatternTest {
         assertFalse(NamePattern.of("a.b").matches("axb"), "dots are literal");
         assertTrue(NamePattern.of("").isAny());
         assertTrue(NamePattern.of("*").matches(null));
+    }
+
+    /**
+     * Found by fuzzing the criteria reader: a glob with many stars against a long name (an executable's base
+     * name, up to 255 characters, chosen by any local user) took seconds per match as a regular expression.
+     */
+    @Test
+    void aGlobWithManyStarsMatchesALongNameAtOnce() {
+        String name = "a".repeat(255);
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            assertFalse(NamePattern.of("*a*a*a*a*a*a*a*a*a*a*b").matches(name));
+            assertTrue(NamePattern.of("*A*a*a*a*a*a*a*a*a*a*").matches(name));
+        });
+    }
+
+    @Test
+    void caseFoldsBeyondAscii() {
+        assertTrue(NamePattern.of("ÄRGER*").matches("ärgerlich"));
+        assertTrue(NamePattern.of("Straße").matches("STRAßE"));
     }
 }
