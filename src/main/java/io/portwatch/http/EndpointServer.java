@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -105,7 +106,7 @@ public final class EndpointServer implements AutoCloseable {
                     + " hash instead (java -jar portwatch.jar hash-password)");
         }
         if (!address.isLoopbackAddress() && !options.https()) {
-            LOG.log(Level.WARNING, "portwatch: the " + name + " on " + hostAndPort(address, options.port())
+            LOG.log(Level.WARNING, "portwatch: " + name + " on " + hostAndPort(address, options.port())
                     + " takes basic authentication over plain HTTP: the password crosses the network readable;"
                     + " set " + options.keys().https().key() + "=true");
         }
@@ -121,21 +122,7 @@ public final class EndpointServer implements AutoCloseable {
         server.addBean(scheduler);
         server.setStopTimeout(0);
 
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(8 * 1024);
-        http.setIdleTimeout(options.limits().readTimeout().toMillis());
-        HttpConnectionFactory plain = new HttpConnectionFactory(http);
-        ServerConnector connector = tls == null
-                ? new ServerConnector(server, threads, scheduler, null, 1, 1, plain)
-                : new ServerConnector(server, threads, scheduler, null, 1, 1,
-                new SslConnectionFactory(tls, plain.getProtocol()), plain);
-        connector.setHost(address.getHostAddress());
-        connector.setPort(options.port());
-        connector.setIdleTimeout(options.limits().readTimeout().toMillis());
-        connector.setAcceptQueueSize(64);
-        connector.setReuseAddress(true);
+        ServerConnector connector = connector(server, threads, scheduler, tls, address, options);
         ConnectionGuard guard = new ConnectionGuard(options.limits(), System::nanoTime);
         connector.addEventListener(guard);
         server.addConnector(connector);
@@ -161,6 +148,27 @@ public final class EndpointServer implements AutoCloseable {
         }
         GuardSweeper sweeper = GuardSweeper.start(scheduler, guard, name);
         return new EndpointServer(server, connector, guard, sweeper, tls != null, route.path());
+    }
+
+    /** One connector: plain HTTP/1.1 or TLS in front of it, the read timeout as Jetty's idle timeout too. */
+    private static ServerConnector connector(Server server, QueuedThreadPool threads, Scheduler scheduler,
+                                             SslContextFactory.Server tls, InetAddress address, EndpointOptions options) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(8 * 1024);
+        http.setIdleTimeout(options.limits().readTimeout().toMillis());
+        HttpConnectionFactory plain = new HttpConnectionFactory(http);
+        ServerConnector connector = tls == null
+                ? new ServerConnector(server, threads, scheduler, null, 1, 1, plain)
+                : new ServerConnector(server, threads, scheduler, null, 1, 1,
+                new SslConnectionFactory(tls, plain.getProtocol()), plain);
+        connector.setHost(address.getHostAddress());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(options.limits().readTimeout().toMillis());
+        connector.setAcceptQueueSize(64);
+        connector.setReuseAddress(true);
+        return connector;
     }
 
     /** The port listened on (the one picked when started with port 0). */
