@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  *   <li><b>a deadline for every request</b>: a connection that has not sent a whole request (headers,
  *       and its body while the handler reads it) within the read timeout of connecting — TLS handshake
  *       included — or of its previous response is closed, however slowly it trickles bytes;</li>
+ *   <li><b>a deadline for every answer</b>: a response not written within the read timeout (a client that
+ *       reads it a byte at a time) is cut, so no worker thread waits on a slow reader for longer;</li>
  *   <li><b>a cap on open connections</b>: a connection over the cap makes room by closing the
  *       connection that has been waiting for a request the longest (an idle keep-alive, a client that
  *       sent one byte); when every connection is being answered, the newcomer is closed at once.</li>
@@ -30,19 +32,28 @@ final class ConnectionGuard implements Connection.Listener {
 
     private enum Phase { WAITING, READING_BODY, ANSWERING }
 
-    /** One network connection: what it is doing and since when (nanoTime). */
+    /**
+     * One network connection: what it is doing and since when (nanoTime). A request's deadline runs from
+     * when the connection began waiting for it, through its headers and its body; its answer has a deadline
+     * of its own from when the handler starts.
+     */
     private static final class Tracked {
         final EndPoint endPoint;
         volatile Phase phase = Phase.WAITING;
         volatile long since;
+        volatile long waitingSince;
 
         Tracked(EndPoint endPoint, long now) {
             this.endPoint = endPoint;
             this.since = now;
+            this.waitingSince = now;
         }
 
-        void enter(Phase next, long now) {
-            since = now;
+        synchronized void enter(Phase next, long now) {
+            if (next == Phase.WAITING) {
+                waitingSince = now;
+            }
+            since = next == Phase.READING_BODY ? waitingSince : now;
             phase = next;
         }
     }
@@ -84,7 +95,7 @@ final class ConnectionGuard implements Connection.Listener {
         enter(request, Phase.ANSWERING);
     }
 
-    /** The handler reads the request's body: the read deadline applies again, from now. */
+    /** The handler reads the request's body: the request's deadline, from when it began waiting, applies again. */
     void readingBody(Request request) {
         enter(request, Phase.READING_BODY);
     }
@@ -94,11 +105,15 @@ final class ConnectionGuard implements Connection.Listener {
         enter(request, Phase.WAITING);
     }
 
-    /** Closes every connection past its read deadline. */
+    /**
+     * Closes every connection past its deadline: a request not whole within the read timeout of the connection's
+     * waiting for it, or an answer not written within the read timeout (a client that reads its response a byte
+     * at a time would otherwise hold a worker thread for as long as it likes).
+     */
     synchronized void sweep() {
         long now = nanoTime.getAsLong();
         for (Tracked t : open.values()) {
-            if (t.phase != Phase.ANSWERING && now - t.since > readTimeoutNanos) {
+            if (now - t.since > readTimeoutNanos) {
                 closedOverTime.incrementAndGet();
                 close(t);
             }

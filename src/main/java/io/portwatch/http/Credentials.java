@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -18,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>bcrypt is slow on purpose (tens of milliseconds a check), so a client could burn the host's
  * CPU with wrong passwords: at most one bcrypt check runs at a time per endpoint, a request that
- * cannot get its turn within a second is told to come back ({@link Verdict#BUSY}), and the last
+ * arrives while one runs is told at once to come back ({@link Verdict#BUSY}, no thread waits), and the last
  * accepted {@code Authorization} header is remembered (as a SHA-256 digest) so that a scraper
  * sending the same header every interval costs one hash, not one bcrypt run.
  */
@@ -112,13 +111,8 @@ public final class Credentials {
     }
 
     private Verdict bcryptCheck(String given) {
-        try {
-            if (!bcryptTurn.tryAcquire(1, TimeUnit.SECONDS)) {
-                return Verdict.BUSY;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Verdict.BUSY;
+        if (!bcryptTurn.tryAcquire()) {
+            return Verdict.BUSY; // answered at once: a worker thread never waits for another client's check
         }
         try {
             // $2b$ and $2y$ hash like $2a$ in a correct implementation; jBCrypt knows only the $2a$ name

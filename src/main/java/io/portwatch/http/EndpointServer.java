@@ -61,19 +61,21 @@ public final class EndpointServer implements AutoCloseable {
      * @param threadName the endpoint's part of its thread names: {@code portwatch-<threadName>-http-N}
      * @param path       the path served, e.g. {@code /metrics}
      * @param subPaths   whether paths below it are served too
+     * @param acceptsBody whether requests may carry a body
      * @param handler    the handler, written for {@code com.sun.net.httpserver}, run by Jetty
      * @param bodyCheck  judges each whole request body before the handler sees it
      */
-    public record Route(String threadName, String path, boolean subPaths, HttpHandler handler, BodyCheck bodyCheck) {
+    public record Route(String threadName, String path, boolean subPaths, boolean acceptsBody, HttpHandler handler,
+                        BodyCheck bodyCheck) {
 
-        /** A route to one exact path, bodies not checked. */
+        /** A route to one exact path that takes no request body. */
         public static Route exact(String threadName, String path, HttpHandler handler) {
-            return new Route(threadName, path, false, handler, body -> null);
+            return new Route(threadName, path, false, false, handler, body -> null);
         }
 
-        /** A route to a path and everything below it, with a check of request bodies. */
+        /** A route to a path and everything below it, taking request bodies that pass a check. */
         public static Route withSubPaths(String threadName, String path, HttpHandler handler, BodyCheck bodyCheck) {
-            return new Route(threadName, path, true, handler, bodyCheck);
+            return new Route(threadName, path, true, true, handler, bodyCheck);
         }
     }
 
@@ -131,7 +133,7 @@ public final class EndpointServer implements AutoCloseable {
                 route.handler());
         spi.setContextPath(route.path());
         spi.setAllowNullPathInContext(true);
-        server.setHandler(new GuardHandler(route.path(), route.subPaths(),
+        server.setHandler(new GuardHandler(route.path(), route.subPaths(), route.acceptsBody(),
                 new BrowserGuard(address.isLoopbackAddress()), credentials, guard, options.limits().maxBodyBytes(),
                 route.bodyCheck(), spi));
         try {

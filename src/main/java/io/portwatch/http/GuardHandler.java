@@ -14,18 +14,25 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every request of an endpoint passes before its handler runs, in this order: the exact path,
- * the {@link BrowserGuard}, basic authentication, the body limit. The body is read here, without
+ * the {@link BrowserGuard}, basic authentication, the body limits (per request, and at most
+ * {@value #BODIES_IN_MEMORY} limits' worth of bodies in memory per endpoint). The body is read here, without
  * holding a thread, within the read deadline of the {@link ConnectionGuard}, and handed to the
  * handler whole: the handler never waits on the network for its input. An {@link EndpointServer.BodyCheck}
  * may refuse a body (Jolokia's bulk limit).
  */
 final class GuardHandler extends Handler.Wrapper {
 
+    /** Request bodies an endpoint holds in memory at once, in units of the body limit (8 MiB by default). */
+    static final int BODIES_IN_MEMORY = 8;
+
     private final String path;
     private final boolean subPaths;
+    private final boolean acceptsBody;
+    private final AtomicLong buffered = new AtomicLong();
     private final BrowserGuard browser;
     private final Credentials credentials;
     private final ConnectionGuard connections;
@@ -35,13 +42,15 @@ final class GuardHandler extends Handler.Wrapper {
     /**
      * @param path        the one path served, e.g. {@code /metrics}
      * @param subPaths    whether paths below it ({@code /jolokia/read/...}) are served too
+     * @param acceptsBody whether requests may carry a body (a body to an endpoint that takes none is 413)
      * @param credentials the user allowed, or null when no authentication is asked
      */
-    GuardHandler(String path, boolean subPaths, BrowserGuard browser, Credentials credentials,
+    GuardHandler(String path, boolean subPaths, boolean acceptsBody, BrowserGuard browser, Credentials credentials,
                  ConnectionGuard connections, long maxBodyBytes, EndpointServer.BodyCheck bodyCheck, Handler handler) {
         super(handler);
         this.path = path;
         this.subPaths = subPaths;
+        this.acceptsBody = acceptsBody;
         this.browser = browser;
         this.credentials = credentials;
         this.connections = connections;
@@ -53,7 +62,7 @@ final class GuardHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         connections.answering(request);
         Request.addCompletionListener(request, failure -> connections.answered(request));
-        if (!served(request.getHttpURI().getDecodedPath())) {
+        if (!served(request.getHttpURI().getPath())) { // raw: "/metrics;x" or "/%6Detrics" are not "/metrics"
             return reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found: this endpoint serves " + path);
         }
         Fields query = Request.extractQueryParameters(request);
@@ -78,9 +87,22 @@ final class GuardHandler extends Handler.Wrapper {
         if (length <= 0 && !chunked) {
             return delegate(new WholeBody(request, new byte[0]), response, callback);
         }
+        if (!acceptsBody) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "This endpoint takes no request body");
+        }
         if (length > maxBodyBytes) {
             return tooLarge(response, callback);
         }
+        long reserved = length > 0 ? length : maxBodyBytes + 1;
+        if (buffered.addAndGet(reserved) > maxBodyBytes * BODIES_IN_MEMORY) {
+            buffered.addAndGet(-reserved);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "Too many request bodies in memory on this endpoint, retry");
+        }
+        Request.addCompletionListener(request, failure -> buffered.addAndGet(-reserved));
         connections.readingBody(request);
         // BLOCKING: Jetty calls back on a worker thread, never on its selector, so the handler may run right there
         Content.Source.asByteArrayAsync(request, (int) maxBodyBytes + 1, Promise.Invocable.from(InvocationType.BLOCKING,

@@ -4,6 +4,7 @@ import io.portwatch.config.SettingKey;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.lang.System.Logger.Level;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +47,11 @@ final class GuardSweeper implements Runnable {
             LOG.log(Level.WARNING, "portwatch: " + endpoint + ": connection sweep failed: " + e);
         } finally {
             if (!cancelled) {
-                next = scheduler.schedule(this, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+                try {
+                    next = scheduler.schedule(this, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // the endpoint stopped during this sweep
+                }
             }
         }
     }

@@ -52,6 +52,12 @@ class HostileClientsTest {
                 EndpointServer.Route.exact("test", "/metrics", handler));
     }
 
+    /** Like Jolokia's route: takes request bodies. */
+    private static EndpointServer startTakingBodies(HttpLimits limits, HttpHandler handler) throws IOException {
+        return EndpointServer.start(EndpointOptions.plain(KEYS, "127.0.0.1", 0).withLimits(limits),
+                new EndpointServer.Route("test", "/metrics", false, true, handler, body -> null));
+    }
+
     private static HttpResponse<String> get(URI uri, Duration timeout) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         return client.send(HttpRequest.newBuilder(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
@@ -149,7 +155,7 @@ class HostileClientsTest {
     @Test
     void aBodyDeclaredOverTheLimitIsRefusedWith413BeforeItIsSent() throws Exception {
         Counting handler = new Counting();
-        try (EndpointServer server = start(HttpLimits.DEFAULTS, handler)) {
+        try (EndpointServer server = startTakingBodies(HttpLimits.DEFAULTS, handler)) {
             String answer = RawClient.exchange(server.port(), "POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/json\r\nContent-Length: 52428800\r\n\r\n{\"type\":\"version\",\"x\":\"xx");
             assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
@@ -161,7 +167,7 @@ class HostileClientsTest {
     @Test
     void aChunkedBodyOverTheLimitIsRefusedWith413AndNeverReachesTheHandler() throws Exception {
         Counting handler = new Counting();
-        try (EndpointServer server = start(HttpLimits.DEFAULTS, handler);
+        try (EndpointServer server = startTakingBodies(HttpLimits.DEFAULTS, handler);
              Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
             OutputStream out = s.getOutputStream();
@@ -188,7 +194,7 @@ class HostileClientsTest {
     @Test
     void aBodyWithinTheLimitReachesTheHandlerWhole() throws Exception {
         Counting handler = new Counting();
-        try (EndpointServer server = start(HttpLimits.DEFAULTS, handler)) {
+        try (EndpointServer server = startTakingBodies(HttpLimits.DEFAULTS, handler)) {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.url(""))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
@@ -202,7 +208,8 @@ class HostileClientsTest {
     void onlyTheExactPathIsServed() throws Exception {
         try (EndpointServer server = start(HttpLimits.DEFAULTS, new Counting())) {
             String base = "http://127.0.0.1:" + server.port();
-            for (String path : List.of("/metricsX", "/metrics/foo", "/metrics/", "/", "/metric", "/METRICS")) {
+            for (String path : List.of("/metricsX", "/metrics/foo", "/metrics/", "/", "/metric", "/METRICS", "/metrics;x=1",
+                    "/%6Detrics")) {
                 assertEquals(404, get(URI.create(base + path), Duration.ofSeconds(2)).statusCode(), path);
             }
             assertEquals(200, get(URI.create(base + "/metrics?name[]=x"), Duration.ofSeconds(2)).statusCode());
@@ -221,6 +228,77 @@ class HostileClientsTest {
             for (String query : List.of("?mimeType=application/json", "?mimeType=text/plain", "?callbacks=x")) {
                 assertEquals(200, get(URI.create(base + query), Duration.ofSeconds(2)).statusCode(), query);
             }
+        }
+    }
+
+    @Test
+    void aBodyToAnEndpointThatTakesNoneIsRefused() throws Exception {
+        Counting handler = new Counting();
+        try (EndpointServer server = start(HttpLimits.DEFAULTS, handler)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.url(""))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode());
+            assertTrue(response.body().contains("This endpoint takes no request body"), response.body());
+            assertEquals(0, handler.calls.get());
+        }
+    }
+
+    @Test
+    void bodiesInMemoryAreBoundedPerEndpoint() throws Exception {
+        HttpLimits small = new HttpLimits(100, Duration.ofSeconds(10), 1024);
+        try (EndpointServer server = startTakingBodies(small, new Counting())) {
+            String head = "POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1024\r\n\r\n0123456789";
+            List<Socket> holding = RawClient.holding(server.port(), GuardHandler.BODIES_IN_MEMORY,
+                    head.getBytes(StandardCharsets.US_ASCII));
+            try {
+                Thread.sleep(300);
+                String answer = RawClient.exchange(server.port(), head);
+                assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+                assertTrue(answer.contains("Too many request bodies in memory on this endpoint"), answer);
+                assertEquals(200, get(server.url(""), Duration.ofSeconds(2)).statusCode(), "a GET still goes through");
+            } finally {
+                RawClient.closeAll(holding);
+            }
+        }
+    }
+
+    @Test
+    void aClientThatReadsItsAnswerAByteAtATimeIsCutAfterTheReadTimeout() throws Exception {
+        byte[] big = new byte[16 * 1024 * 1024];
+        HttpHandler bigAnswer = exchange -> {
+            exchange.sendResponseHeaders(200, big.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(big);
+            }
+        };
+        try (EndpointServer server = start(HttpLimits.DEFAULTS.withReadTimeout(Duration.ofSeconds(1)), bigAnswer);
+             Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // reading a little every 200 ms: the answer still has to be written within the read timeout
+            long opened = System.nanoTime() + 2_000_000_000L;
+            while (server.openConnections() == 0 && System.nanoTime() < opened) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.openConnections());
+            long t0 = System.nanoTime();
+            long deadline = t0 + 5_000_000_000L;
+            s.setSoTimeout(200);
+            byte[] sip = new byte[8192];
+            while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+                try {
+                    if (s.getInputStream().read(sip) < 0) {
+                        break;
+                    }
+                } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                    // nothing to read this time, or the server cut us
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(0, server.openConnections(), "a client reading its answer a sip at a time still holds the server");
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis >= 800, "cut after " + millis + " ms, before the read timeout of 1 s");
         }
     }
 }
