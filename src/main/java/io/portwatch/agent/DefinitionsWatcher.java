@@ -52,9 +52,12 @@ import java.util.stream.Collectors;
  *   <li><b>Reads never block the scan loop.</b> Each file is read on its own daemon thread
  *       ({@code portwatch-definitions-read-listening}, {@code -connections}) and waited for at most
  *       the read deadline. A read that does not finish is abandoned by that cycle and reported, and
- *       that cycle does not scan ({@link Check#skipScan()}); while it is still running that file is
- *       not read again ("still reading"), so no thread or read piles up; once it has finished, its
- *       result is used if the file is still as it was (a slow read is not started over). Looking at
+ *       that cycle does not scan ({@link Check#skipScan()}); while it is still running and the file is
+ *       as it was, that file is not read again ("still reading"), so no thread or read piles up; once it
+ *       has finished, its result is used if the file is still as it was (a slow read is not started
+ *       over). When the file changes while the read is still blocked (a FIFO swapped in between the type
+ *       check and the open, then out again), the blocked thread is left behind and the file is read on a
+ *       new one, at most {@value #MAX_ABANDONED_READS} times per file. Looking at
  *       the files (stat, directory listing) opens none, so it runs on the caller's thread.</li>
  * </ul>
  * Problems: at most {@value DefinitionsLoader#MAX_PROBLEMS} per file reach the config errors (and a
@@ -137,9 +140,15 @@ final class DefinitionsWatcher implements AutoCloseable {
         for (Watched w : files.values()) {
             Read late = w.pending;
             if (late != null && !late.result.isDone()) {
-                w.errors(List.of(new Source(w.file.fileName(), 0) + ": still reading: the read started at "
-                        + late.startedAt + " has not finished; no other read of this file starts until it does"), tally);
-                continue;
+                if (w.abandoned >= MAX_ABANDONED_READS || fingerprint(w.file).equals(late.seen)) {
+                    w.errors(List.of(new Source(w.file.fileName(), 0) + ": still reading: the read started at "
+                            + late.startedAt + " has not finished; no other read of this file starts until it does"
+                            + " or the file changes"), tally);
+                    continue;
+                }
+                // the file changed since the stuck read began (a FIFO swapped in and out again): read it anew
+                w.abandonReader(late);
+                late = null;
             }
             Fingerprint seen = fingerprint(w.file);
             if (!seen.equals(w.observed)) {
@@ -356,10 +365,15 @@ final class DefinitionsWatcher implements AutoCloseable {
         }
     }
 
+    /** Reader threads given up on per file while stuck in the kernel (each stays blocked, a daemon); then no more. */
+    static final int MAX_ABANDONED_READS = 3;
+
     /** One file's state. */
     private static final class Watched {
         final DefinitionsFile file;
-        final ReadThread reader;
+        ReadThread reader;
+        /** Reader threads given up on, still blocked. */
+        int abandoned;
         /** The rows of the last good read, in force. */
         Definitions rows = Definitions.EMPTY;
         /** What is wrong with the file on disk now. */
@@ -373,7 +387,23 @@ final class DefinitionsWatcher implements AutoCloseable {
 
         Watched(DefinitionsFile file) {
             this.file = file;
-            this.reader = new ReadThread("portwatch-definitions-read-" + file.name().toLowerCase(Locale.ROOT));
+            this.reader = new ReadThread(threadName(0));
+        }
+
+        private String threadName(int abandonedBefore) {
+            return "portwatch-definitions-read-" + file.name().toLowerCase(Locale.ROOT)
+                    + (abandonedBefore == 0 ? "" : "-" + (abandonedBefore + 1));
+        }
+
+        /** Leaves a reader stuck in the kernel behind (it ends if it ever returns) and reads on a new thread. */
+        void abandonReader(Read stuck) {
+            reader.close();
+            abandoned++;
+            reader = new ReadThread(threadName(abandoned));
+            pending = null;
+            LOG.log(Level.WARNING, "portwatch: " + file.fileName() + " changed while a read started at "
+                    + stuck.startedAt + " is still blocked; reading it on a new thread (" + abandoned + " of at most "
+                    + MAX_ABANDONED_READS + " blocked threads left behind)");
         }
 
         void errors(List<String> now, Tally tally) {

@@ -366,7 +366,8 @@ class MonitorDefinitionsTest {
             assertEquals(reads + 1, listeningReads.get(), "no other read of the file started");
             assertEquals(1, threads("portwatch-definitions-read-listening"), "one reader thread");
             assertEquals(List.of(L + ":0: still reading: the read started at " + started
-                    + " has not finished; no other read of this file starts until it does"), still.configErrors());
+                    + " has not finished; no other read of this file starts until it does or the file changes"),
+                    still.configErrors());
             assertFalse(still.stale(), "the next cycles scan, with the last good rows");
             assertEquals(3, source.scans.get());
             assertEquals(List.of("c", "d"), still.definitions().connections().stream().map(r -> r.id())
@@ -378,6 +379,31 @@ class MonitorDefinitionsTest {
 
         assertEquals(List.of("a", "b"), ids(m.state()), "the late read is used: the file is as it was when it started");
         assertEquals(List.of(), m.state().configErrors());
+    }
+
+    /** A file swapped for a FIFO between type check and open, then back: the stuck read must not freeze the file. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aReadStuckInTheKernelIsLeftBehindOnceTheFileChanges() throws Exception {
+        writeListening("a,tcp,,22,sshd,ssh\n");
+        Monitor m = monitor();
+        Path fifo = root.resolve("fifo");
+        mkfifo(fifo);
+        openFifo = fifo;
+        writeListening("a,tcp,,22,sshd,ssh\nb,udp,,53,,dns\n");
+        try {
+            m.cycle();
+            assertTrue(m.state().stale());
+            openFifo = null; // the reader stays blocked; the file is regular again, and changed
+            writeListening("a,tcp,,22,sshd,ssh\nc,udp,,123,,ntp\n");
+            waitUntil(() -> ids(m.state()).contains("c"), m);
+
+            assertEquals(List.of("a", "c"), ids(m.state()));
+            assertEquals(List.of(), m.state().configErrors());
+            assertEquals(1, threads("portwatch-definitions-read-listening-2"), "the new reader");
+        } finally {
+            unblock(fifo);
+        }
     }
 
     @Test
