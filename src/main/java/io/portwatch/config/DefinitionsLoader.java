@@ -54,6 +54,7 @@ import java.util.stream.Stream;
  *       other field 256) is a problem naming file, line and column; messages quote at most 256
  *       characters of a value;</li>
  *   <li>at most {@value #MAX_PROBLEMS} problems are kept per file, with the count of all;</li>
+ *   <li>at most {@value #MAX_ROWS} rows per file: one more is a problem, and the file is not used;</li>
  *   <li>the text is read record by record, so only the rows that parsed are held; a record of more
  *       than 64 fields is a problem (its fields are not held).</li>
  * </ul>
@@ -72,6 +73,11 @@ public final class DefinitionsLoader {
     public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     /** Problems kept per file; the rest are counted. */
     public static final int MAX_PROBLEMS = 100;
+    /**
+     * Rows per file: 16 MiB of short valid rows would be over a million rows, hundreds of MiB of the host's
+     * heap and as many MBeans; NetstatWatcher's files hold tens.
+     */
+    public static final int MAX_ROWS = 20_000;
 
     private static final String IP_PROTOCOL = DefinitionsFile.Columns.IP_PROTOCOL;
     private static final String LOCAL_IP = DefinitionsFile.Columns.LOCAL_IP;
@@ -469,6 +475,11 @@ public final class DefinitionsLoader {
                 problems.add(new DefinitionProblem(source, ID, "duplicate id " + id + ", first defined at line "
                         + sourceOf.apply(first).line()));
                 continue;
+            }
+            if (rows.size() == MAX_ROWS) {
+                problems.add(new DefinitionProblem(source, "", "more than " + MAX_ROWS + " rows: a definitions file"
+                        + " holds at most " + MAX_ROWS + " (the rest is not read)"));
+                break;
             }
             rows.add(row);
         }

@@ -40,6 +40,26 @@ class UntrustedDefinitionsTest {
     @TempDir
     Path dir;
 
+    // ---- rows per file -----------------------------------------------------------------------------
+
+    /** 16 MiB of short valid rows would be over a million rows in the host's heap. */
+    @Test
+    void aFileOfMoreThanTheMaximumRowsIsAProblemAndNotUsed() throws IOException {
+        StringBuilder text = new StringBuilder(LISTENING_HEADER);
+        for (int i = 1; i <= DefinitionsLoader.MAX_ROWS; i++) {
+            text.append("tcp,,").append(i).append(",p,\n");
+        }
+        Files.writeString(dir.resolve(L), text);
+        DefinitionsFileResult full = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+        assertEquals(List.of(), problems(full));
+
+        text.append("udp,,1,p,\n");
+        Files.writeString(dir.resolve(L), text);
+        DefinitionsFileResult over = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+        assertEquals(List.of(L + ":" + (DefinitionsLoader.MAX_ROWS + 2) + ": more than 20000 rows: a definitions file"
+                + " holds at most 20000 (the rest is not read)"), problems(over));
+    }
+
     // ---- only regular files -----------------------------------------------------------------------
 
     @Test
