@@ -1,6 +1,7 @@
 package io.portwatch.http;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.portwatch.scan.Addresses;
 import org.eclipse.jetty.http.spi.HttpSpiContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -15,7 +16,6 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,16 +40,18 @@ public final class EndpointServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
+    private final GuardHandler bodies;
     private final GuardSweeper sweeper;
     private final boolean https;
     private final String path;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EndpointServer(Server server, ServerConnector connector, ConnectionGuard guard, GuardSweeper sweeper,
-                           boolean https, String path) {
+    private EndpointServer(Server server, ServerConnector connector, ConnectionGuard guard, GuardHandler bodies,
+                           GuardSweeper sweeper, boolean https, String path) {
         this.server = server;
         this.connector = connector;
         this.guard = guard;
+        this.bodies = bodies;
         this.sweeper = sweeper;
         this.https = https;
         this.path = path;
@@ -108,7 +110,7 @@ public final class EndpointServer implements AutoCloseable {
                     + " hash instead (java -jar portwatch.jar hash-password)");
         }
         if (!address.isLoopbackAddress() && !options.https()) {
-            LOG.log(Level.WARNING, "portwatch: " + name + " on " + hostAndPort(address, options.port())
+            LOG.log(Level.WARNING, "portwatch: " + name + " on " + Addresses.format(address, options.port())
                     + " takes basic authentication over plain HTTP: the password crosses the network readable;"
                     + " set " + options.keys().https().key() + "=true");
         }
@@ -133,14 +135,15 @@ public final class EndpointServer implements AutoCloseable {
                 route.handler());
         spi.setContextPath(route.path());
         spi.setAllowNullPathInContext(true);
-        server.setHandler(new GuardHandler(route.path(), route.subPaths(), route.acceptsBody(),
+        GuardHandler guardHandler = new GuardHandler(route.path(), route.subPaths(), route.acceptsBody(),
                 new BrowserGuard(address.isLoopbackAddress()), credentials, guard, options.limits().maxBodyBytes(),
-                route.bodyCheck(), spi));
+                route.bodyCheck(), spi);
+        server.setHandler(guardHandler);
         try {
             server.start();
         } catch (Exception e) {
             stopQuietly(server, e);
-            String where = hostAndPort(address, options.port());
+            String where = Addresses.format(address, options.port());
             if (e.getCause() instanceof BindException bind) {
                 BindException named = new BindException(name + " cannot listen on " + where + ": " + bind.getMessage());
                 named.initCause(e);
@@ -149,7 +152,7 @@ public final class EndpointServer implements AutoCloseable {
             throw new IOException(name + " cannot start on " + where + ": " + e, e);
         }
         GuardSweeper sweeper = GuardSweeper.start(scheduler, guard, name);
-        return new EndpointServer(server, connector, guard, sweeper, tls != null, route.path());
+        return new EndpointServer(server, connector, guard, guardHandler, sweeper, tls != null, route.path());
     }
 
     /** One connector: plain HTTP/1.1 or TLS in front of it, the read timeout as Jetty's idle timeout too. */
@@ -192,9 +195,14 @@ public final class EndpointServer implements AutoCloseable {
         }
     }
 
-    /** Connections open now (for tests and the log). */
+    /** Connections open now (for tests). */
     int openConnections() {
         return guard.openConnections();
+    }
+
+    /** Bytes reserved for request bodies in memory now (for tests). */
+    long bufferedBodyBytes() {
+        return bodies.bufferedBodyBytes();
     }
 
     /** Stops listening and ends the endpoint's threads. Never throws; closing twice does nothing. */
@@ -224,11 +232,5 @@ public final class EndpointServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IOException(options.keys().host().key() + ": cannot resolve \"" + options.host() + "\"", e);
         }
-    }
-
-    /** {@code 127.0.0.1:9798}, {@code [::1]:9798}. */
-    public static String hostAndPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 }

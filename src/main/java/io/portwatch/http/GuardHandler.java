@@ -135,6 +135,11 @@ final class GuardHandler extends Handler.Wrapper {
         }
     }
 
+    /** Bytes reserved for request bodies in memory now. */
+    long bufferedBodyBytes() {
+        return buffered.get();
+    }
+
     private boolean served(String requestPath) {
         if (requestPath == null) {
             return false;

@@ -58,6 +58,20 @@ class HostileClientsTest {
                 new EndpointServer.Route("test", "/metrics", false, true, handler, body -> null));
     }
 
+    /** What a poll checks; may throw. */
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls until the condition holds, for at most 5 s. */
+    private static void awaitTrue(Condition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.holds()) {
+            assertTrue(System.nanoTime() < deadline, "not within 5 s: " + what);
+            Thread.sleep(10);
+        }
+    }
+
     private static HttpResponse<String> get(URI uri, Duration timeout) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         return client.send(HttpRequest.newBuilder(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
@@ -88,7 +102,7 @@ class HostileClientsTest {
     void whenEveryConnectionIsWaitingTheLongestSilentOneMakesRoom() throws Exception {
         try (EndpointServer server = start(HttpLimits.DEFAULTS.withMaxConnections(2), new Counting())) {
             List<Socket> first = RawClient.holding(server.port(), 1, ONE_BYTE);
-            Thread.sleep(50);
+            awaitTrue(() -> server.openConnections() == 1, "the first connection is tracked");
             List<Socket> second = RawClient.holding(server.port(), 1, ONE_BYTE);
             try {
                 assertEquals(200, get(server.url(""), Duration.ofSeconds(1)).statusCode());
@@ -144,8 +158,7 @@ class HostileClientsTest {
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode());
                 assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
-                Thread.sleep(1800);
-                assertEquals(50, RawClient.closedByServer(stalled), "stalled handshakes outlived the read timeout");
+                awaitTrue(() -> RawClient.closedByServer(stalled) == 50, "stalled handshakes outlived the read timeout");
             } finally {
                 RawClient.closeAll(stalled);
             }
@@ -251,7 +264,8 @@ class HostileClientsTest {
             List<Socket> holding = RawClient.holding(server.port(), GuardHandler.BODIES_IN_MEMORY,
                     head.getBytes(StandardCharsets.US_ASCII));
             try {
-                Thread.sleep(300);
+                awaitTrue(() -> server.bufferedBodyBytes() == GuardHandler.BODIES_IN_MEMORY * 1024L,
+                        "the held bodies are reserved");
                 String answer = RawClient.exchange(server.port(), head);
                 assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
                 assertTrue(answer.contains("Too many request bodies in memory on this endpoint"), answer);
