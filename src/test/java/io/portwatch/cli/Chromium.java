@@ -41,7 +41,7 @@ final class Chromium {
                 }
             }
         }
-        fail("chromium is not installed: the HTML report test needs Debian's chromium, which .ci/run installs"
+        fail("chromium is not installed: the HTML report test needs Debian's chromium, which bin/test installs"
                 + " (apt-get install -y --no-install-recommends chromium)");
         return null;
     }

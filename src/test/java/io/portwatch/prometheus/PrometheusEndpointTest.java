@@ -195,6 +195,6 @@ class PrometheusEndpointTest {
                 return candidate.getPath();
             }
         }
-        return fail("promtool is not on PATH; .ci/run installs it (Debian package prometheus)");
+        return fail("promtool is not on PATH; bin/test installs it (Debian package prometheus)");
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Prometheus and Alertmanager files, checked by the tools that will load them: promtool
  * (Debian package prometheus) and amtool (prometheus-alertmanager). A missing tool fails the
- * test, it does not skip it: .ci/run installs both.
+ * test, it does not skip it: bin/test installs both.
  */
 class AlertRulesTest {
 

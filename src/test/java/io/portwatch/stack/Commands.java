@@ -51,11 +51,11 @@ final class Commands {
 
     /**
      * The executable {@code name} on PATH; a missing tool fails the test (never skips it): CI must
-     * have it, and {@code .ci/run} installs it from Debian package {@code debianPackage}.
+     * have it, and {@code bin/test} installs it from Debian package {@code debianPackage}.
      */
     static Path require(String name, String debianPackage) {
         return onPath(name).orElseGet(() -> fail(name + " is not on PATH. It is needed to check the monitoring"
-                + " stack files; .ci/run installs it (apt-get install " + debianPackage + ")."));
+                + " stack files; bin/test installs it (apt-get install " + debianPackage + ")."));
     }
 
     /** Runs {@code command} in the project root, stdout and stderr together, within a time limit. */

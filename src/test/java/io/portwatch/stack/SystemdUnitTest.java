@@ -71,7 +71,7 @@ class SystemdUnitTest {
     void systemdAnalyzeVerifiesTheUnitWhereItCanRun(@TempDir Path dir) throws IOException {
         Optional<Path> analyze = Commands.onPath("systemd-analyze");
         assertTrue(analyze.isPresent(),
-                "systemd-analyze is not installed: .ci/run installs it (apt-get install systemd)");
+                "systemd-analyze is not installed: bin/test installs it (apt-get install systemd)");
         Path probe = dir.resolve("portwatch-probe.service");
         Files.writeString(probe, "[Unit]\nDescription=probe\n[Service]\nExecStart=/bin/true\n", StandardCharsets.UTF_8);
         Commands.Result probed = Commands.run(List.of(analyze.get().toString(), "verify", probe.toString()));
