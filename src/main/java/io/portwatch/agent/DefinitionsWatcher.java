@@ -262,6 +262,11 @@ final class DefinitionsWatcher implements AutoCloseable {
             LOG.log(Level.WARNING, "portwatch: " + error);
             return;
         }
+        if (result.warningCount() > 0) {
+            LOG.log(Level.WARNING, "portwatch: " + problemsLine(result.warningCount() + " warning"
+                    + (result.warningCount() == 1 ? "" : "s") + " in " + result.fileName() + " (its rows load)",
+                    result.warningLines(), result.warningCount()));
+        }
         w.rows = result.definitions();
         w.errors(List.of(), tally);
         tally.rowsChanged = true;

@@ -1,8 +1,9 @@
 package io.portwatch.cli;
 
 import io.portwatch.config.DefinitionsLoadResult;
-import io.portwatch.config.SettingsException;
+import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
+import io.portwatch.config.SettingsException;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
@@ -10,6 +11,7 @@ import io.portwatch.health.ListeningResult;
 import io.portwatch.health.RowResult;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,9 @@ import java.util.Optional;
 
 /**
  * {@code check}: one scan, one evaluation, a table of every row or JSON. Exit codes follow the
- * Nagios plugin convention, and the first line is a Nagios status line with perfdata.
+ * Nagios plugin convention, and the first line is a Nagios status line with perfdata. With
+ * {@code --format=json} the output is JSON whatever happens, also when it cannot run:
+ * {@code {"status": "PORTWATCH UNKNOWN - ...", "errors": [...]}} and exit 3.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Scans once and evaluates every row.",
@@ -42,42 +46,66 @@ final class CheckCommand extends SettingsCommand {
             description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    /** The widest comment the table shows; JSON has it whole. */
+    static final int COMMENT_SHOWN = 40;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return check(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int check(PrintWriter out, PrintWriter err) {
         Settings settings;
         try {
             settings = settings();
         } catch (SettingsException e) {
-            out.println("PORTWATCH UNKNOWN - bad settings: " + String.join("; ", e.problems()));
-            return UNKNOWN;
+            return unknown(out, "bad settings: " + String.join("; ", e.problems()), e.problems());
         }
         DefinitionsLoadResult loaded = OneScan.definitions(settings);
         if (!loaded.ok()) {
-            out.println("PORTWATCH UNKNOWN - " + loaded.problemCount() + " problem(s) in the definitions");
-            loaded.problemLines().forEach(out::println);
-            return UNKNOWN;
+            return unknown(out, loaded.problemCount() + " problem(s) in the definitions", loaded.problemLines());
         }
         Snapshot snapshot;
         try {
             snapshot = OneScan.scan(settings);
         } catch (Exception e) {
-            out.println("PORTWATCH UNKNOWN - cannot scan sockets: " + e.getMessage());
-            return UNKNOWN;
+            return unknown(out, "cannot scan sockets: " + e.getMessage(), List.of(String.valueOf(e.getMessage())));
         }
         Evaluation evaluation = OneScan.evaluate(settings, loaded.definitions(), snapshot);
         Health worst = evaluation.worst();
         if (format == Format.json) {
-            out.println(Json.write(toJson(evaluation, snapshot)));
+            out.println(Json.write(toJson(evaluation, snapshot, loaded.warningLines())));
         } else {
             out.println(statusLine(evaluation, snapshot));
             table(evaluation, snapshot).print(out);
             if (evaluation.rows().findAny().isEmpty()) {
-                out.println("(no rows for this host in " + settings.getPath(io.portwatch.config.SettingKey.DEFINITIONS) + ")");
+                out.println("(no rows for this host in " + settings.getPath(SettingKey.DEFINITIONS) + ")");
             }
+            loaded.warningLines().forEach(w -> err.println("warning: " + w));
         }
-        out.flush();
         return worst == Health.GREEN ? OK : worst == Health.YELLOW ? WARNING : CRITICAL;
+    }
+
+    /** Could not run: the UNKNOWN status line and the errors, as text or as JSON; exit 3. */
+    private int unknown(PrintWriter out, String why, List<String> errors) {
+        String status = "PORTWATCH UNKNOWN - " + why;
+        if (format == Format.json) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("status", status);
+            root.put("errors", errors);
+            out.println(Json.write(root));
+        } else {
+            out.println(status);
+            errors.stream().filter(e -> !status.contains(e)).forEach(out::println); // each error once
+        }
+        return UNKNOWN;
     }
 
     /** {@code PORTWATCH CRITICAL - 1 RED, 0 YELLOW, 3 GREEN: id: reason | green=3 yellow=0 red=1 ...}. */
@@ -98,14 +126,25 @@ final class CheckCommand extends SettingsCommand {
     }
 
     private static TextTable table(Evaluation evaluation, Snapshot snapshot) {
-        TextTable table = new TextTable("KIND", "ID", "HEALTH", "PROCESS", "REASON");
+        TextTable table = new TextTable("KIND", "ID", "HEALTH", "PROCESS", "REASON", "COMMENT");
         for (ListeningResult r : evaluation.listening()) {
-            table.row("listening", r.id(), r.health(), owner(r, snapshot), r.reason());
+            table.row("listening", r.id(), r.health(), owner(r, snapshot), r.reason(), shown(r.row().comment()));
         }
         for (ConnectionResult r : evaluation.connections()) {
-            table.row("connection", r.id(), r.health(), owner(r, snapshot), r.reason());
+            table.row("connection", r.id(), r.health(), owner(r, snapshot), r.reason(), shown(r.row().comment()));
         }
         return table;
+    }
+
+    /** The comment on one line, at most {@value #COMMENT_SHOWN} characters ({@code ...} where cut). */
+    static String shown(String comment) {
+        String line = comment.replaceAll("\\s+", " ").strip();
+        return line.length() <= COMMENT_SHOWN ? line : line.substring(0, COMMENT_SHOWN - 3) + "...";
+    }
+
+    private static String comment(RowResult r) {
+        return r instanceof ListeningResult ? ((ListeningResult) r).row().comment()
+                : ((ConnectionResult) r).row().comment();
     }
 
     /** {@code java/1234} of the first matched socket, {@code -} when none. */
@@ -118,11 +157,12 @@ final class CheckCommand extends SettingsCommand {
         return "-";
     }
 
-    private static Map<String, Object> toJson(Evaluation evaluation, Snapshot snapshot) {
+    private static Map<String, Object> toJson(Evaluation evaluation, Snapshot snapshot, List<String> warnings) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("status", statusLine(evaluation, snapshot));
         root.put("worst", evaluation.worst().name());
-        root.put("scannedAt", snapshot.takenAt().toString());
+        root.put("warnings", warnings);
+        root.put("scannedAt", Times.iso(snapshot.takenAt()));
         root.put("scanSeconds", snapshot.duration().toNanos() / 1e9);
         root.put("sockets", snapshot.sockets().size());
         List<Object> rows = new ArrayList<>();
@@ -134,7 +174,8 @@ final class CheckCommand extends SettingsCommand {
             row.put("healthCode", r.health().code());
             row.put("severity", r.severity().label());
             row.put("reason", r.reason());
-            row.put("testedAt", r.testedAt().toString());
+            row.put("comment", comment(r));
+            row.put("testedAt", Times.iso(r.testedAt()));
             row.put("netstatWatcherKey", r.netstatWatcherKey());
             List<Object> matched = new ArrayList<>();
             for (SocketEntry s : r.matched()) {

@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * {@code validate}: checks settings and both definitions files, prints the problems (at most 100 per
- * file, then how many more) and their count; exit 0 or 2.
+ * {@code validate}: checks settings and both definitions files, prints the problems and warnings (at most
+ * 100 of each per file, then how many more) and their count; exit 0 when clean, 1 with warnings only (rows
+ * that load, but not as written), 2 with problems.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Checks the settings and both definitions files and prints every problem.",
-                "Exit code: 0 when valid, 2 when not."})
+        description = {"Checks the settings and both definitions files and prints every problem and warning.",
+                "Exit code: 0 when clean, 1 with warnings only (the rows load), 2 with problems."})
 final class ValidateCommand extends SettingsCommand {
 
     @Override
@@ -30,15 +31,17 @@ final class ValidateCommand extends SettingsCommand {
         }
         DefinitionsLoadResult loaded = OneScan.definitions(settings);
         loaded.notes().forEach(n -> out.println("note: " + n));
+        loaded.warningLines().forEach(out::println);
         loaded.problemLines().forEach(out::println);
         if (loaded.ok()) {
-            out.println("OK: " + loaded.definitions().listening().size() + " listening and "
+            out.println((loaded.hasWarnings() ? "OK with warnings: " : "OK: ")
+                    + loaded.definitions().listening().size() + " listening and "
                     + loaded.definitions().connections().size() + " connection rows in "
                     + settings.getPath(SettingKey.DEFINITIONS));
         } else {
             out.println(loaded.problemCount() + " problem(s) in " + settings.getPath(SettingKey.DEFINITIONS));
         }
         out.flush();
-        return loaded.ok() ? 0 : 2;
+        return !loaded.ok() ? 2 : loaded.hasWarnings() ? 1 : 0;
     }
 }

@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param problems     the first {@value DefinitionsLoader#MAX_PROBLEMS} problems, in line order
  * @param problemCount every problem found, kept or not
  * @param notes        informational lines, e.g. {@code monitoredTcpConnects.csv not found in /etc/portwatch: no connection rows}
+ * @param warnings     the first {@value DefinitionsLoader#MAX_PROBLEMS} warnings: rows that loaded, but not as
+ *                     written (extra values ignored); they never stop the file from loading
+ * @param warningCount every warning found, kept or not
  */
 public record DefinitionsFileResult(DefinitionsFile file, String fileName, Content content, Definitions definitions,
-                                    List<DefinitionProblem> problems, long problemCount, List<String> notes) {
+                                    List<DefinitionProblem> problems, long problemCount, List<String> notes,
+                                    List<DefinitionProblem> warnings, long warningCount) {
 
     /** What a definitions file held. */
     public enum Content {
@@ -43,9 +47,19 @@ public record DefinitionsFileResult(DefinitionsFile file, String fileName, Conte
         Objects.requireNonNull(definitions, "definitions");
         problems = List.copyOf(problems);
         notes = List.copyOf(notes);
+        warnings = List.copyOf(warnings);
         if (problemCount < problems.size()) {
             throw new IllegalArgumentException("problemCount " + problemCount + " < " + problems.size() + " problems");
         }
+        if (warningCount < warnings.size()) {
+            throw new IllegalArgumentException("warningCount " + warningCount + " < " + warnings.size() + " warnings");
+        }
+    }
+
+    /** A result without warnings. */
+    public DefinitionsFileResult(DefinitionsFile file, String fileName, Content content, Definitions definitions,
+                                 List<DefinitionProblem> problems, long problemCount, List<String> notes) {
+        this(file, fileName, content, definitions, problems, problemCount, notes, List.of(), 0);
     }
 
     /** True only when there are no problems: then, and only then, {@link #definitions()} may be swapped in. */
@@ -63,11 +77,20 @@ public record DefinitionsFileResult(DefinitionsFile file, String fileName, Conte
      * {@code monitoredListeningPorts.csv:0: and 499900 more problems (only the first 100 are kept)}.
      */
     public List<String> problemLines() {
-        List<String> lines = new ArrayList<>(problems.size() + 1);
-        problems.forEach(p -> lines.add(p.toString()));
-        if (problemCount > problems.size()) {
-            lines.add(new Source(fileName, 0) + ": and " + (problemCount - problems.size())
-                    + " more problems (only the first " + problems.size() + " are kept)");
+        return lines(fileName, problems, problemCount, "problems");
+    }
+
+    /** The warnings kept, one line each, and when some were not kept one more line saying how many. */
+    public List<String> warningLines() {
+        return lines(fileName, warnings, warningCount, "warnings");
+    }
+
+    private static List<String> lines(String fileName, List<DefinitionProblem> kept, long count, String what) {
+        List<String> lines = new ArrayList<>(kept.size() + 1);
+        kept.forEach(p -> lines.add(p.toString()));
+        if (count > kept.size()) {
+            lines.add(new Source(fileName, 0) + ": and " + (count - kept.size())
+                    + " more " + what + " (only the first " + kept.size() + " are kept)");
         }
         return lines;
     }

@@ -20,24 +20,33 @@ import java.util.stream.Collectors;
  * @param problemCount every problem found, kept or not
  * @param problemLines the problems kept, one line each, and for each file whose problems were not all
  *                     kept one line saying how many more it has
+ * @param warningLines the warnings kept (rows loaded, but not as written: extra values ignored), one line each,
+ *                     as {@code problemLines}; warnings never make the result bad
  */
 public record DefinitionsLoadResult(Definitions definitions, List<DefinitionProblem> problems, List<String> notes,
-                                    long problemCount, List<String> problemLines) {
+                                    long problemCount, List<String> problemLines, List<String> warningLines) {
 
     public DefinitionsLoadResult {
         Objects.requireNonNull(definitions, "definitions");
         problems = List.copyOf(problems);
         notes = List.copyOf(notes);
         problemLines = List.copyOf(problemLines);
+        warningLines = List.copyOf(warningLines);
         if (problemCount < problems.size()) {
             throw new IllegalArgumentException("problemCount " + problemCount + " < " + problems.size() + " problems");
         }
     }
 
-    /** A result whose problems were all kept. */
+    /** A result whose problems were all kept, without warnings. */
     public DefinitionsLoadResult(Definitions definitions, List<DefinitionProblem> problems, List<String> notes) {
         this(definitions, problems, notes, problems.size(),
-                problems.stream().map(DefinitionProblem::toString).collect(Collectors.toList()));
+                problems.stream().map(DefinitionProblem::toString).collect(Collectors.toList()), List.of());
+    }
+
+    /** One file's result alone. */
+    static DefinitionsLoadResult of(DefinitionsFileResult file) {
+        return new DefinitionsLoadResult(file.definitions(), file.problems(), file.notes(), file.problemCount(),
+                file.problemLines(), file.warningLines());
     }
 
     /** Both files' results as one. */
@@ -48,9 +57,16 @@ public record DefinitionsLoadResult(Definitions definitions, List<DefinitionProb
         notes.addAll(connections.notes());
         List<String> lines = new ArrayList<>(listening.problemLines());
         lines.addAll(connections.problemLines());
+        List<String> warnings = new ArrayList<>(listening.warningLines());
+        warnings.addAll(connections.warningLines());
         return new DefinitionsLoadResult(
                 new Definitions(listening.definitions().listening(), connections.definitions().connections()),
-                problems, notes, listening.problemCount() + connections.problemCount(), lines);
+                problems, notes, listening.problemCount() + connections.problemCount(), lines, warnings);
+    }
+
+    /** True when some rows loaded, but not as written (see {@link #warningLines()}). */
+    public boolean hasWarnings() {
+        return !warningLines.isEmpty();
     }
 
     /** True only when there are no problems: then, and only then, {@link #definitions()} may be swapped in. */

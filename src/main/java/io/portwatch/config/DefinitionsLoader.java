@@ -227,8 +227,7 @@ public final class DefinitionsLoader {
             problems.add(new DefinitionProblem(new Source(fileName, 0), "", "cannot read file: " + describe(e)));
             result = notRead(file, fileName, problems, List.of());
         }
-        return new DefinitionsLoadResult(result.definitions(), result.problems(), result.notes(),
-                result.problemCount(), result.problemLines());
+        return DefinitionsLoadResult.of(result);
     }
 
     private static DefinitionsFileResult notRead(DefinitionsFile file, String fileName, Problems problems,
@@ -375,6 +374,7 @@ public final class DefinitionsLoader {
 
     private static DefinitionsFileResult parse(DefinitionsFile file, String fileName, String text, List<String> notes) {
         Problems problems = new Problems();
+        Problems warnings = new Problems();
         DefinitionsCsv csv = new DefinitionsCsv(text);
         DefinitionsCsv.Item first = csv.next();
         List<ListeningRow> listening = List.of();
@@ -393,10 +393,10 @@ public final class DefinitionsLoader {
             if (columns != null) {
                 if (file == DefinitionsFile.LISTENING) {
                     listening = rows(fileName, header, columns, csv, DefinitionsLoader::listeningRow,
-                            ListeningRow::id, ListeningRow::source, problems);
+                            ListeningRow::id, ListeningRow::source, problems, warnings);
                 } else {
                     connections = rows(fileName, header, columns, csv, DefinitionsLoader::connectionRow,
-                            ConnectionRow::id, ConnectionRow::source, problems);
+                            ConnectionRow::id, ConnectionRow::source, problems, warnings);
                 }
                 if (problems.count() == 0 && listening.isEmpty() && connections.isEmpty()) {
                     notes.add(fileName + " holds only its header line: no " + file.rowWord() + " rows");
@@ -404,7 +404,7 @@ public final class DefinitionsLoader {
             }
         }
         return new DefinitionsFileResult(file, fileName, content, new Definitions(listening, connections),
-                problems.kept(), problems.count(), notes);
+                problems.kept(), problems.count(), notes, warnings.kept(), warnings.count());
     }
 
     /** Column name to position; null when the first record is not a header at all. */
@@ -445,10 +445,15 @@ public final class DefinitionsLoader {
         return columns;
     }
 
-    /** The rows of the records after the header, read one by one; problems go to {@code problems}. */
+    /**
+     * The rows of the records after the header, read one by one, as PowerShell's {@code Import-Csv} reads them
+     * (NetstatWatcher read its files with it): a record with fewer fields than the header gets empty values for
+     * the missing trailing columns; a record with more loads with the extra values ignored and a warning.
+     * Problems go to {@code problems}, warnings to {@code warnings}.
+     */
     private static <R> List<R> rows(String fileName, DefinitionsCsv.Record header, Map<String, Integer> columns,
-                                    DefinitionsCsv csv, Function<Fields, R> build,
-                                    Function<R, String> idOf, Function<R, Source> sourceOf, Problems problems) {
+                                    DefinitionsCsv csv, Function<Fields, R> build, Function<R, String> idOf,
+                                    Function<R, Source> sourceOf, Problems problems, Problems warnings) {
         List<R> rows = new ArrayList<>();
         Map<String, R> byId = new HashMap<>();
         for (DefinitionsCsv.Item item = csv.next(); item != null; item = csv.next()) {
@@ -459,12 +464,7 @@ public final class DefinitionsLoader {
             }
             DefinitionsCsv.Record record = (DefinitionsCsv.Record) item;
             Source source = new Source(fileName, record.line());
-            if (record.fields().size() != header.fields().size()) {
-                problems.add(new DefinitionProblem(source, "", "expecting " + header.fields().size()
-                        + " fields as in the header (found " + record.fields().size() + ")"));
-                continue;
-            }
-            Fields fields = new Fields(source, columns, record.fields(), problems);
+            Fields fields = new Fields(source, columns, asHeader(record, header, source, warnings), problems);
             R row = build.apply(fields);
             if (row == null) {
                 continue;
@@ -484,6 +484,31 @@ public final class DefinitionsLoader {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * The record's fields, as many as the header has: missing trailing ones empty, extra ones dropped with the
+     * warning {@code file:line: 6 fields, header has 5: extra values ignored ("x"); quote a field that holds a comma}.
+     */
+    private static List<String> asHeader(DefinitionsCsv.Record record, DefinitionsCsv.Record header, Source source,
+                                         Problems warnings) {
+        List<String> values = record.fields();
+        int wanted = header.fields().size();
+        if (values.size() == wanted) {
+            return values;
+        }
+        if (values.size() > wanted) {
+            warnings.add(new DefinitionProblem(source, "", values.size() + " fields, header has " + wanted
+                    + ": extra values ignored (" + DefinitionsCsv.quoted(String.join(",", values.subList(wanted,
+                    values.size()))) + "); quote a field that holds a comma"));
+            return values.subList(0, wanted);
+        }
+        List<String> padded = new ArrayList<>(wanted);
+        padded.addAll(values);
+        while (padded.size() < wanted) {
+            padded.add("");
+        }
+        return padded;
     }
 
     private static ListeningRow listeningRow(Fields f) {

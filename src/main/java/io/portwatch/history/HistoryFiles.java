@@ -3,10 +3,9 @@ package io.portwatch.history;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.Times;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -45,15 +44,12 @@ public final class HistoryFiles {
     /** Separator of the paths in the {@code modules} column. */
     public static final String MODULE_SEPARATOR = ";";
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
-
     private HistoryFiles() {
     }
 
     /** {@code 2026-11-22T10:15:30.123Z}: UTC, always with milliseconds. */
     public static String formatTime(Instant time) {
-        return TIME.format(time);
+        return Times.iso(time);
     }
 
     static String eventRow(SocketEvent e) {

@@ -72,10 +72,10 @@ public interface AgentMXBean {
     @Description("Rows (listening ports and connections) that are RED")
     int getRedCount();
 
-    @Description("Worst health of all rows: 0 GREEN, 1 YELLOW, 2 RED; 0 without rows or before the first scan")
+    @Description("Worst health of all rows: 0 GREEN, 1 YELLOW, 2 RED; 0 without rows; -1 before the first scan")
     int getWorstHealth();
 
-    @Description("Worst health of all rows: GREEN, YELLOW or RED")
+    @Description("Worst health of all rows: GREEN, YELLOW or RED; NOT_SCANNED before the first scan")
     String getWorstHealthName();
 
     @Description("Scan now, as soon as the scan thread is free; returns at once; a call while one is pending"

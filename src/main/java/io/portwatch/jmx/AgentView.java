@@ -10,6 +10,11 @@ import java.util.function.Supplier;
 /** {@code portwatch:type=Agent}: every attribute is read from the latest state. */
 final class AgentView implements AgentMXBean {
 
+    /** {@link #getWorstHealthName()} before the first scan: not GREEN, which would claim all is well. */
+    static final String NOT_SCANNED = "NOT_SCANNED";
+    /** {@link #getWorstHealth()} before the first scan. */
+    static final int NOT_SCANNED_CODE = -1;
+
     private final Supplier<MonitorState> state;
     private final MonitorControl control;
 
@@ -143,12 +148,12 @@ final class AgentView implements AgentMXBean {
 
     @Override
     public int getWorstHealth() {
-        return s().worst().code();
+        return s().lastScanAt().isPresent() ? s().worst().code() : NOT_SCANNED_CODE;
     }
 
     @Override
     public String getWorstHealthName() {
-        return s().worst().name();
+        return s().lastScanAt().isPresent() ? s().worst().name() : NOT_SCANNED;
     }
 
     @Override

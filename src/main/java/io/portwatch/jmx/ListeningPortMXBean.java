@@ -6,6 +6,11 @@ package io.portwatch.jmx;
         + " listens. Values are those of the last scan.")
 public interface ListeningPortMXBean extends RowMXBean {
 
+    @Override
+    @Description("NetstatWatcher-style key of the row (tcpListenOn<HOST>For<proc>At<IP>:<port>, udpListenOn... for"
+            + " udp), for migrations")
+    String getNetstatWatcherKey();
+
     @Description("tcp or udp")
     String getProtocol();
 

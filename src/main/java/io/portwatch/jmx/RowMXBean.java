@@ -24,6 +24,6 @@ public interface RowMXBean {
     @Description("Sockets the row matched, on any owner, as 'tcp LOCAL -> REMOTE STATE pid PID'")
     String[] getMatchedSockets();
 
-    @Description("NetstatWatcher-style key of the row (tcpConnectOn<HOST>For<proc>To<IP>:<port>), for migrations")
+    @Description("NetstatWatcher-style key of the row, for migrations")
     String getNetstatWatcherKey();
 }

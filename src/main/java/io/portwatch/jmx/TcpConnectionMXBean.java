@@ -8,6 +8,10 @@ import java.util.Map;
         + " matching socket, only CLOSE_WAIT, or the remote name does not resolve. Values are those of the last scan.")
 public interface TcpConnectionMXBean extends RowMXBean {
 
+    @Override
+    @Description("NetstatWatcher-style key of the row (tcpConnectOn<HOST>For<proc>To<IP>:<port>), for migrations")
+    String getNetstatWatcherKey();
+
     @Description("Expected remote address; * for any (or when only RemoteName is given)")
     String getRemoteIP();
 

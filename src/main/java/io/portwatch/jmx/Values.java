@@ -1,6 +1,7 @@
 package io.portwatch.jmx;
 
 import io.portwatch.scan.SocketState;
+import io.portwatch.scan.Times;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,9 +13,9 @@ final class Values {
     private Values() {
     }
 
-    /** ISO-8601 UTC, {@code 2026-11-22T10:00:00Z}. */
+    /** ISO-8601 UTC with milliseconds, {@code 2026-11-22T10:00:00.123Z}. */
     static String iso(Instant at) {
-        return at.toString();
+        return Times.iso(at);
     }
 
     /** Non-zero counts keyed by state name, in {@link SocketState} order. */
