@@ -70,6 +70,8 @@ public final class PortwatchRuntime implements AutoCloseable {
             started.push(history);
         }
 
+        monitor.addListener(new HealthLog(LOG));
+
         JmxPublisher jmx = new JmxPublisher(ManagementFactory.getPlatformMBeanServer(), monitor::state, monitor);
         jmx.register();
         monitor.addListener(jmx);
