@@ -67,13 +67,13 @@ final class HealthLog implements StateListener {
         }
     }
 
-    /** {@code 2 GREEN, 0 YELLOW, 5 RED (RED: a, b, c)}: counts, and the ids of the rows that are not GREEN. */
+    /** {@code 2 GREEN, 0 YELLOW, 5 RED (RED: a, b, c; GREEN: d, e)}: counts, and at most {@value #IDS_SHOWN} ids each. */
     static String summary(Evaluation evaluation) {
         StringBuilder line = new StringBuilder();
         line.append(evaluation.count(Health.GREEN)).append(" GREEN, ").append(evaluation.count(Health.YELLOW))
                 .append(" YELLOW, ").append(evaluation.count(Health.RED)).append(" RED");
         List<String> parts = new ArrayList<>();
-        for (Health h : List.of(Health.RED, Health.YELLOW)) {
+        for (Health h : List.of(Health.RED, Health.YELLOW, Health.GREEN)) {
             List<String> ids = evaluation.rows().filter(r -> r.health() == h).map(RowResult::id)
                     .collect(Collectors.toList());
             if (!ids.isEmpty()) {

@@ -121,11 +121,12 @@ class DefinitionsLoaderTest {
 
         assertEquals(List.of(), problems(result));
         assertEquals(List.of(), result.notes());
-        assertEquals(List.of("tcp-0.0.0.0-135-svchost.exe", "tcp-0.0.0.0-445-system", "tcp-0.0.0.0-3389-svchost.exe",
-                "udp-0.0.0.0-123-svchost.exe", "tcp-any-22-sshd"), ids(result.definitions().listening()));
-        assertEquals(List.of("sqlserver01-1433-w3wp.exe", "dc01.example.local-389-lsass.exe"),
+        assertEquals(List.of(), result.warningLines());
+        assertEquals(List.of("udp-127.0.0.1-49740-dfsrs", "udp-any-161-snmp", "tcp-any-10115-endpoint",
+                "tcp-127.0.0.1-9798-java", "tcp-127.0.0.1-8778-java"), ids(result.definitions().listening()));
+        assertEquals(List.of("10.1.11.83-80-ccmexec", "linvmas146-5723-healthservice", "194.69.46.72-40936-powershell"),
                 ids(result.definitions().connections()));
-        assertEquals(new Source(L, 16), result.definitions().listening().get(0).source());
+        assertEquals(new Source(L, 17), result.definitions().listening().get(0).source());
     }
 
     // ---- field values ---------------------------------------------------------------------------

@@ -119,8 +119,8 @@ class JmxPublisherTest {
         assertEquals(Set.of("portwatch:type=Agent"), names());
         assertEquals("", get("portwatch:type=Agent", "LastScanTime"));
         assertEquals(0L, get("portwatch:type=Agent", "ScanCount"));
-        assertEquals(0, get("portwatch:type=Agent", "WorstHealth"));
-        assertEquals("GREEN", get("portwatch:type=Agent", "WorstHealthName"));
+        assertEquals(-1, get("portwatch:type=Agent", "WorstHealth"), "not GREEN before anything was scanned");
+        assertEquals("NOT_SCANNED", get("portwatch:type=Agent", "WorstHealthName"));
     }
 
     @Test
@@ -196,7 +196,7 @@ class JmxPublisherTest {
         assertEquals(0, get(ssh, "Health"));
         assertEquals("GREEN", get(ssh, "HealthName"));
         assertEquals("ssh-22 is GREEN", get(ssh, "Reason"));
-        assertEquals("2026-11-22T10:00:00Z", get(ssh, "TestedAt"));
+        assertEquals("2026-11-22T10:00:00.000Z", get(ssh, "TestedAt"));
         assertEquals("tcp", get(ssh, "Protocol"));
         assertEquals("*", get(ssh, "LocalIP"));
         assertEquals("22", get(ssh, "LocalPort"));
@@ -269,8 +269,8 @@ class JmxPublisherTest {
         assertEquals("1.2.3", get(agent, "Version"));
         assertEquals("test", get(agent, "Source"));
         assertEquals(15L, get(agent, "IntervalSeconds"));
-        assertEquals("2026-11-22T09:59:00Z", get(agent, "StartedAt"));
-        assertEquals("2026-11-22T10:00:00Z", get(agent, "LastScanTime"));
+        assertEquals("2026-11-22T09:59:00.000Z", get(agent, "StartedAt"));
+        assertEquals("2026-11-22T10:00:00.000Z", get(agent, "LastScanTime"));
         assertEquals(12L, get(agent, "LastScanDurationMillis"));
         assertEquals(1L, get(agent, "ScanCount"));
         assertEquals(0L, get(agent, "ScanFailures"));
