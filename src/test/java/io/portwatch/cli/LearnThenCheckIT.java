@@ -3,12 +3,10 @@ package io.portwatch.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,18 +34,10 @@ class LearnThenCheckIT {
                 "\"$JAVA\" -jar \"$JAR\" check --definitions=\"$DIR/defs\"",
                 "echo \"check-exit=$?\"",
                 ""));
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "bash", script.toString()).redirectErrorStream(true);
-        pb.environment().put("JAVA", JarProcess.java());
-        pb.environment().put("JAR", JarProcess.jar().toAbsolutePath().toString());
-        pb.environment().put("CLASSES", Path.of("target", "test-classes").toAbsolutePath().toString());
-        pb.environment().put("DIR", dir.toString());
-        Process p = pb.start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("learn-then-check did not finish in 90 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "unshare -n needs root (CI runs as root):\n" + output);
+        String output = PrivateNetwork.run(script, Map.of("JAVA", JarProcess.java(),
+                "JAR", JarProcess.jar().toAbsolutePath().toString(),
+                "CLASSES", Path.of("target", "test-classes").toAbsolutePath().toString(),
+                "DIR", dir.toString()), 90).output();
         assertTrue(output.contains("wrote 1 listening row(s)"), output);
         assertTrue(output.contains("tcp 0.0.0.0:20001 java"), output);
         assertTrue(output.contains("wrote 1 connection row(s)"), output);

@@ -3,13 +3,11 @@ package io.portwatch.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,16 +41,8 @@ class QuickStartIT {
                 "echo '--- run.log'",
                 "cat \"$DIR/run.log\"",
                 ""));
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "bash", script.toString()).redirectErrorStream(true);
-        pb.environment().put("DIR", dir.toString());
-        pb.environment().put("PATH", Path.of(JarProcess.java()).getParent() + ":" + System.getenv("PATH"));
-        Process p = pb.start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the quick start did not finish in 90 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "unshare -n needs root (CI runs as root):\n" + output);
+        String output = PrivateNetwork.run(script, Map.of("DIR", dir.toString(),
+                "PATH", Path.of(JarProcess.java()).getParent() + ":" + System.getenv("PATH")), 90).output();
         assertTrue(output.contains("portwatch: first scan: 2 GREEN, 0 YELLOW, 6 RED (RED: udp-127.0.0.1-49740-dfsrs,"),
                 output);
         assertTrue(output.contains("GREEN: tcp-127.0.0.1-9798-java, tcp-127.0.0.1-8778-java)"), output);
