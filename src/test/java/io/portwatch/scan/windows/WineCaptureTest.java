@@ -42,7 +42,7 @@ class WineCaptureTest {
                 java, "-cp", classes, WineCaptureSockets.class.getName(), CAPTURE.toString(),
                 WineTools.wine().toString(), WineTools.wineserver().toString(), exe.toString(),
                 WineTools.windowsPath(CAPTURE)), WineTools.environment(), WineTools.WINE_DEADLINE);
-        assertEquals(0, r.exitCode(), "the capture in its namespace failed:\n" + r.stdout() + r.stderr());
+        assertEquals(0, r.exitCode(), "the capture in its own network namespace failed (unshare -n needs root, as CI runs):\n" + r.stdout() + r.stderr());
 
         writeHexTables(wineVersion());
         CapturedTables capture = CapturedTables.read(CAPTURE);

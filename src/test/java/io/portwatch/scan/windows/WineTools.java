@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * portwatch's Windows decoders against the SDK headers and against tables a real IP Helper implementation (wine's)
  * produced. The wine prefix lives in {@code target/wine} (created on first use, about 700 MB; {@code mvn clean}
  * removes it), never in the user's home. Every run has a deadline; a process still running then is killed, with its
- * descendants, by pid. A missing compiler or wine fails the test: {@code bin/test} installs both.
+ * descendants, by pid, and the prefix's wineserver is told to kill its processes. A missing compiler or wine fails
+ * the test: {@code bin/test} installs both.
  */
 final class WineTools {
 
@@ -128,6 +129,9 @@ final class WineTools {
                 tree.forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
+                if (extraEnv.containsKey("WINEPREFIX")) {
+                    killWineserver(extraEnv);
+                }
                 fail(String.join(" ", command) + " did not finish within " + deadline + "; killed pid " + p.pid()
                         + " and " + tree.size() + " descendants; stderr:\n" + text(err));
             }
@@ -136,6 +140,20 @@ final class WineTools {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * {@code wineserver -k}: the prefix's wineserver (started by this test's wine, daemonized, so no descendant of it)
+     * kills its wine processes and exits. Best effort, after a deadline has passed.
+     */
+    private static void killWineserver(Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(wineserver().toString(), "-k").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
         }
     }
 
