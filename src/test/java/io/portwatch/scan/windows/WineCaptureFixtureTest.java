@@ -11,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The committed capture of {@link WineCaptureTest} (fixtures and their origin: {@code wine-capture/README.md}; wine's
- * IP Helper, not Windows'), decoded without wine: the same sockets as the Linux parser reads from the namespace's
+ * The committed capture of {@link WineCaptureTest} (fixtures and their origin:
+ * {@code WineCaptureFixtureTest/README.md}; wine's IP Helper, not Windows'), decoded without wine: the same sockets as the Linux parser reads from the namespace's
  * {@code /proc/net} copies, and IPv6 scope ids kept only for link-local addresses.
  */
 class WineCaptureFixtureTest {
 
     private static CapturedTables capture() throws Exception {
-        return CapturedTables.read(Path.of(WineCaptureFixtureTest.class.getResource("wine-capture").toURI()));
+        return CapturedTables.read(Path.of(WineCaptureFixtureTest.class.getResource("WineCaptureFixtureTest").toURI()));
     }
 
     @Test

@@ -33,6 +33,8 @@ final class WineTools {
     static final Path TARGET = Path.of("target").toAbsolutePath();
     static final Path PREFIX = TARGET.resolve("wine");
     static final Path BUILD = TARGET.resolve("wine-programs");
+    /** {@code HOME} of the wine processes. */
+    static final Path HOME = TARGET.resolve("wine-home");
 
     private WineTools() {
     }
@@ -77,10 +79,15 @@ final class WineTools {
 
     /**
      * The environment of every wine process: the prefix under {@code target/}, no debug output, no Mono or Gecko
-     * install prompts, and no display (the programs are console programs; wine runs them without X).
+     * install prompts, no menu entries ({@code winemenubuilder}), a home under {@code target/} (creating a prefix
+     * otherwise writes to the user's {@code ~/.cache}), and no display (the programs are console programs; wine runs
+     * them without X).
      */
     static Map<String, String> environment() {
-        return Map.of("WINEPREFIX", PREFIX.toString(), "WINEDEBUG", "-all", "WINEDLLOVERRIDES", "mscoree,mshtml=");
+        return Map.of("WINEPREFIX", PREFIX.toString(), "WINEDEBUG", "-all",
+                "WINEDLLOVERRIDES", "mscoree,mshtml=;winemenubuilder.exe=d",
+                "HOME", HOME.toString(), "XDG_CACHE_HOME", HOME.resolve(".cache").toString(),
+                "XDG_CONFIG_HOME", HOME.resolve(".config").toString(), "XDG_DATA_HOME", HOME.resolve(".local/share").toString());
     }
 
     /** A Linux path as wine's Windows programs name it (wine maps {@code Z:} to {@code /}). */
@@ -115,6 +122,7 @@ final class WineTools {
     static Result run(List<String> command, Map<String, String> extraEnv, Duration deadline)
             throws IOException, InterruptedException {
         Files.createDirectories(BUILD);
+        Files.createDirectories(HOME);
         Path out = Files.createTempFile(BUILD, "out", ".txt");
         Path err = Files.createTempFile(BUILD, "err", ".txt");
         try {
