@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The committed capture of {@link WineCaptureTest} (fixtures and their origin:
- * {@code WineCaptureFixtureTest/README.md}; wine's IP Helper, not Windows'), decoded without wine: the same sockets as the Linux parser reads from the namespace's
- * {@code /proc/net} copies, and IPv6 scope ids kept only for link-local addresses.
+ * {@code WineCaptureFixtureTest/README.md}; wine's IP Helper, not Windows'), decoded without wine: the same sockets
+ * as the Linux parser reads from the namespace's {@code /proc/net} copies, and IPv6 scope ids kept only for
+ * link-local addresses.
  */
 class WineCaptureFixtureTest {
 
