@@ -196,7 +196,7 @@ final class MibTables {
         if (length < FIRST_ROW) {
             throw new IOException(what + ": " + length + " bytes, not even a row count");
         }
-        long n = ByteBuffer.wrap(table.getByteArray(0, FIRST_ROW)).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
+        long n = ByteBuffer.wrap(table.getByteArray(0, FIRST_ROW)).order(ByteOrder.LITTLE_ENDIAN).getInt(NUM_ENTRIES) & 0xFFFF_FFFFL;
         long needed = FIRST_ROW + n * rowSize;
         if (needed > length || needed > Integer.MAX_VALUE) {
             throw new IOException(what + ": " + n + " rows of " + rowSize + " bytes do not fit in " + length + " bytes");
