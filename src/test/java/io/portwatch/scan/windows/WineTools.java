@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Compiles the C programs of {@code src/test/c} with mingw-w64 and runs them under wine, for the tests that check
  * portwatch's Windows decoders against the SDK headers and against tables a real IP Helper implementation (wine's)
  * produced. The wine prefix lives in {@code target/wine} (created on first use, about 700 MB; {@code mvn clean}
- * removes it), never in the user's home. Every run has a deadline; a process still running then is killed, with its
+ * removes it), never in the user's home; wine's home and its server's runtime directory are under {@code target/}
+ * too. Every run has a deadline; a process still running then is killed, with its
  * descendants, by pid, and the prefix's wineserver is told to kill its processes. A missing compiler or wine fails
  * the test: {@code bin/test} installs both.
  */
@@ -33,6 +35,8 @@ final class WineTools {
     static final Path TARGET = Path.of("target").toAbsolutePath();
     static final Path PREFIX = TARGET.resolve("wine");
     static final Path BUILD = TARGET.resolve("wine-programs");
+    /** {@code TMPDIR} of the wine processes (when short enough). */
+    static final Path TMP = TARGET.resolve("wine-tmp");
     /** {@code HOME} of the wine processes. */
     static final Path HOME = TARGET.resolve("wine-home");
 
@@ -84,10 +88,16 @@ final class WineTools {
      * them without X).
      */
     static Map<String, String> environment() {
-        return Map.of("WINEPREFIX", PREFIX.toString(), "WINEDEBUG", "-all",
+        Map<String, String> env = new HashMap<>(Map.of("WINEPREFIX", PREFIX.toString(), "WINEDEBUG", "-all",
                 "WINEDLLOVERRIDES", "mscoree,mshtml=;winemenubuilder.exe=d",
                 "HOME", HOME.toString(), "XDG_CACHE_HOME", HOME.resolve(".cache").toString(),
-                "XDG_CONFIG_HOME", HOME.resolve(".config").toString(), "XDG_DATA_HOME", HOME.resolve(".local/share").toString());
+                "XDG_CONFIG_HOME", HOME.resolve(".config").toString(), "XDG_DATA_HOME", HOME.resolve(".local/share").toString()));
+        // Debian's wineserver keeps its socket in $TMPDIR/wine-XXXXXX/server-DEV-INODE/ (named in the prefix), which
+        // would outlive the prefix in /tmp; under target/ unless the socket's path would pass the 108-byte limit
+        if (TMP.toString().length() + "/wine-XXXXXX/server-ffff-ffffffffffff/socket".length() < 100) {
+            env.put("TMPDIR", TMP.toString());
+        }
+        return env;
     }
 
     /** A Linux path as wine's Windows programs name it (wine maps {@code Z:} to {@code /}). */
@@ -123,6 +133,7 @@ final class WineTools {
             throws IOException, InterruptedException {
         Files.createDirectories(BUILD);
         Files.createDirectories(HOME);
+        Files.createDirectories(TMP);
         Path out = Files.createTempFile(BUILD, "out", ".txt");
         Path err = Files.createTempFile(BUILD, "err", ".txt");
         try {
