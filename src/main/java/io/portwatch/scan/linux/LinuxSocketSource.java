@@ -35,6 +35,10 @@ import java.util.Objects;
  *   <li>each owning process from {@code /proc/PID} ({@link ProcessReader}). A process that exits before
  *       it is read leaves its sockets without owner.</li>
  * </ol>
+ * Each socket carries its receive and send queues from the tables; a TCP listener's backlog, which the tables do
+ * not show, comes from {@code ss} ({@link ListenBacklogs}, only for the live {@code /proc}, once per new
+ * listener), and the host's {@code ListenOverflows}/{@code ListenDrops} from {@code /proc/net/netstat}
+ * ({@link NetstatCounters}).
  * The {@code proc} root and passwd file can be given, for tests on a fixture tree and for a host's
  * {@code /proc} mounted elsewhere (a container watching its host). Not thread-safe: one scan at a time.
  */
