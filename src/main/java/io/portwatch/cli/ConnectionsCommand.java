@@ -29,8 +29,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * {@code connections}: every socket with its process, as {@code netstat -ano} with names; {@code --stats}
- * for counts; {@code --log} appends them to a Log-Connections CSV; {@code --watch} keeps scanning and
+ * {@code connections}: every socket with its process and queues, as {@code netstat -ano} with names (as a table,
+ * JSON or CSV: {@code --format}); {@code --stats} for counts; {@code --log} appends them to a Log-Connections CSV; {@code --watch} keeps scanning and
  * prints the changes (PortQry {@code -wport}/{@code -wpid}).
  */
 @Command(name = "connections", mixinStandardHelpOptions = true,
@@ -55,6 +55,11 @@ final class ConnectionsCommand extends SettingsCommand {
 
     @Option(names = "--state", paramLabel = "STATE", description = "Only this state, e.g. ESTABLISHED, time_wait, listen.")
     String state;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "table (default), json (an array of objects, one per socket, with every column) or csv"
+                    + " (a header line and one line per socket, RFC 4180).")
+    String format;
 
     @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
@@ -92,6 +97,16 @@ final class ConnectionsCommand extends SettingsCommand {
             err.flush();
             return 2;
         }
+        if (!List.of("table", "json", "csv").contains(format)) {
+            err.println("--format: expecting table, json or csv (found \"" + format + "\")");
+            err.flush();
+            return 2;
+        }
+        if (!format.equals("table") && (stats || watch != null)) {
+            err.println((stats ? "--stats" : "--watch") + ": only with --format=table (found --format=" + format + ")");
+            err.flush();
+            return 2;
+        }
         if (watch != null && (watch < 1 || watch > 86400)) {
             err.println("--watch: expecting 1-86400 seconds (found " + watch + ")");
             err.flush();
@@ -107,7 +122,11 @@ final class ConnectionsCommand extends SettingsCommand {
             err.flush();
             return 3;
         }
-        table(snapshot.sockets(), snapshot).print(out);
+        switch (format) {
+            case "json" -> out.println(Json.write(records(snapshot.sockets(), snapshot)));
+            case "csv" -> printCsv(snapshot.sockets(), snapshot, out);
+            default -> table(snapshot.sockets(), snapshot).print(out);
+        }
         if (stats) {
             out.println();
             printStats(snapshot.sockets(), snapshot, out);
@@ -192,15 +211,68 @@ final class ConnectionsCommand extends SettingsCommand {
             .thenComparingInt(SocketEntry::remotePort).thenComparing(s -> Addresses.format(s.remoteAddress()));
 
     static TextTable table(List<SocketEntry> sockets, Snapshot snapshot) {
-        TextTable table = new TextTable("PROTO", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID", "PROCESS", "USER");
+        TextTable table = new TextTable("PROTO", "RECV-Q", "SEND-Q", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID",
+                "PROCESS", "USER");
         for (SocketEntry s : sockets) {
             Optional<ProcessInfo> owner = snapshot.owner(s);
-            table.row(s.protocol().label(), Addresses.format(s.localAddress(), s.localPort()),
+            table.row(s.protocol().label(), queue(s.receiveQueue()), queue(s.sendQueue()),
+                    Addresses.format(s.localAddress(), s.localPort()),
                     Addresses.format(s.remoteAddress(), s.remotePort()), s.state(),
                     s.hasOwner() ? Integer.toString(s.pid()) : "-",
                     owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"));
         }
         return table;
+    }
+
+    /** A queue as {@code ss} prints it; {@code -} when the platform does not tell (Windows). */
+    private static String queue(int value) {
+        return value == SocketEntry.UNKNOWN_QUEUE ? "-" : Integer.toString(value);
+    }
+
+    /** The columns of {@code --format=json} and {@code csv}, in order. */
+    static final List<String> COLUMNS = List.of("protocol", "recvQ", "sendQ", "localAddress", "localPort",
+            "remoteAddress", "remotePort", "state", "pid", "process", "user");
+
+    /**
+     * One map per socket with every column of {@link #COLUMNS}: numbers as numbers, and null for what is not
+     * known (a queue the platform does not tell, an owner that cannot be seen).
+     */
+    static List<Map<String, Object>> records(List<SocketEntry> sockets, Snapshot snapshot) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>(sockets.size());
+        for (SocketEntry s : sockets) {
+            Optional<ProcessInfo> owner = snapshot.owner(s);
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("protocol", s.protocol().label());
+            r.put("recvQ", s.receiveQueue() == SocketEntry.UNKNOWN_QUEUE ? null : s.receiveQueue());
+            r.put("sendQ", s.sendQueue() == SocketEntry.UNKNOWN_QUEUE ? null : s.sendQueue());
+            r.put("localAddress", Addresses.format(s.localAddress()));
+            r.put("localPort", s.localPort());
+            r.put("remoteAddress", Addresses.format(s.remoteAddress()));
+            r.put("remotePort", s.remotePort());
+            r.put("state", s.state().name());
+            r.put("pid", s.hasOwner() ? s.pid() : null);
+            r.put("process", owner.map(ProcessInfo::name).orElse(null));
+            r.put("user", owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse(null));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** A header line and one line per socket, CRLF-terminated and quoted as RFC 4180 says; unknown is empty. */
+    static void printCsv(List<SocketEntry> sockets, Snapshot snapshot, PrintWriter out) {
+        out.print(String.join(",", COLUMNS) + "\r\n");
+        for (Map<String, Object> r : records(sockets, snapshot)) {
+            out.print(r.values().stream().map(v -> csvField(v == null ? "" : v.toString()))
+                    .collect(Collectors.joining(",")) + "\r\n");
+        }
+    }
+
+    /** A field quoted when it holds a comma, a double quote, CR or LF; double quotes doubled. */
+    static String csvField(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
     }
 
     /** PortQry-style statistics: counts and % per state, then per-process counts by state. */

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ final class ConnectionEvaluator {
     private final String hostName;
     /** Whether a pattern matches a pid's process: one glob match per pattern and pid per evaluation. */
     private final Map<NamePattern, Map<Integer, Boolean>> ownerMatches = new HashMap<>();
+    /** Send and receive queues of ESTABLISHED sockets per group and pid, made once per group and evaluation. */
+    private final Map<SocketGroup, Map<Integer, long[]>> queuesByPid = new IdentityHashMap<>();
 
     ConnectionEvaluator(Snapshot snapshot, SocketIndex index, ResolvedNames names, String hostName) {
         this.snapshot = snapshot;
@@ -100,8 +103,47 @@ final class ConnectionEvaluator {
             code = ConnectionReason.NO_CONNECTION;
             reason = "no connection to " + target + by(row);
         }
+        long[] queues = {0, 0};
+        for (SocketGroup group : matched) {
+            addQueues(queues, group, row.procName());
+        }
         return new ConnectionResult(row, code, reason, snapshot.takenAt(), MatchedSockets.of(matched),
-                tally.byState(), key);
+                tally.byState(), key, queues[0], queues[1]);
+    }
+
+    /**
+     * Adds the send and receive queues of the group's ESTABLISHED sockets owned by the expected process to
+     * {@code sums} (-1 once one is unknown). A group's sums per pid are made once per evaluation: rows that
+     * share a group do not walk its sockets again.
+     */
+    private void addQueues(long[] sums, SocketGroup group, NamePattern procName) {
+        Map<Integer, long[]> byPid = queuesByPid.computeIfAbsent(group, ConnectionEvaluator::queuesByPid);
+        for (Map.Entry<Integer, long[]> e : byPid.entrySet()) {
+            int pid = e.getKey();
+            if (procName.isAny() || ownerSeen(pid) && ownerMatches(procName, pid)) {
+                for (int q = 0; q < 2; q++) {
+                    long v = e.getValue()[q];
+                    sums[q] = sums[q] < 0 || v < 0 ? SocketEntry.UNKNOWN_QUEUE : sums[q] + v;
+                }
+            }
+        }
+    }
+
+    private static Map<Integer, long[]> queuesByPid(SocketGroup group) {
+        Map<Integer, long[]> out = new HashMap<>();
+        ConnectionColumns columns = group.columns();
+        SocketEntry[] sockets = columns.sockets();
+        for (int k = 0; k < group.size(); k++) {
+            int position = group.position(k);
+            if (columns.state(position) != ESTABLISHED) {
+                continue;
+            }
+            SocketEntry s = sockets[position];
+            long[] sums = out.computeIfAbsent(columns.pid(position), p -> new long[2]);
+            sums[0] = sums[0] < 0 || s.sendQueue() < 0 ? SocketEntry.UNKNOWN_QUEUE : sums[0] + s.sendQueue();
+            sums[1] = sums[1] < 0 || s.receiveQueue() < 0 ? SocketEntry.UNKNOWN_QUEUE : sums[1] + s.receiveQueue();
+        }
+        return out;
     }
 
     /**

@@ -17,10 +17,21 @@ import java.util.Objects;
  * @param reason     the full one-line reason
  * @param byState    counts of the row's matched sockets owned by the expected process (or, when not
  *                   ESTABLISHED, by an owner that cannot be seen), by state
+ * @param sendQueueBytes    bytes sent and not yet acknowledged, summed over those ESTABLISHED sockets; -1 when
+ *                          unknown (the platform does not tell)
+ * @param receiveQueueBytes bytes received and not yet read by the process, summed likewise; -1 when unknown
  */
 public record ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
                                List<SocketEntry> matched, Map<SocketState, Integer> byState,
-                               String netstatWatcherKey) implements RowResult {
+                               String netstatWatcherKey, long sendQueueBytes, long receiveQueueBytes)
+        implements RowResult {
+
+    /** A result without queue figures. */
+    public ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
+                            List<SocketEntry> matched, Map<SocketState, Integer> byState, String netstatWatcherKey) {
+        this(row, reasonCode, reason, testedAt, matched, byState, netstatWatcherKey, SocketEntry.UNKNOWN_QUEUE,
+                SocketEntry.UNKNOWN_QUEUE);
+    }
 
     public ConnectionResult {
         Objects.requireNonNull(reasonCode, "reasonCode");

@@ -1,17 +1,28 @@
 package io.portwatch.health;
 
+import io.portwatch.scan.ListenCounters;
+
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
  * Everything one evaluation found: a result per row, socket counts per process and for the host,
- * and unexpected listeners (empty unless enabled). Immutable.
+ * unexpected listeners (empty unless enabled) and the host's listen overflow counters (as scanned). Immutable.
  */
 public record Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
-                         List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected) {
+                         List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected,
+                         ListenCounters listen) {
+
+    /** An evaluation without listen counters. */
+    public Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
+                      List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected) {
+        this(testedAt, listening, connections, processes, host, unexpected, ListenCounters.UNKNOWN);
+    }
 
     public Evaluation {
+        Objects.requireNonNull(listen, "listen");
         listening = List.copyOf(listening);
         connections = List.copyOf(connections);
         processes = List.copyOf(processes);

@@ -41,7 +41,7 @@ public final class Evaluator {
         List<UnexpectedListener> unexpected = options.unexpectedListeners()
                 ? unexpectedListeners(mine.listening(), snapshot, index, options) : List.of();
         return new Evaluation(snapshot.takenAt(), listeningResults, connectionResults, census.processes(),
-                census.host(), unexpected);
+                census.host(), unexpected, snapshot.listen());
     }
 
     private static List<UnexpectedListener> unexpectedListeners(List<ListeningRow> rows, Snapshot snapshot,

@@ -2,11 +2,13 @@ package io.portwatch.health;
 
 import io.portwatch.config.ListeningRow;
 import io.portwatch.scan.Addresses;
+import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,14 +34,17 @@ final class ListeningEvaluator {
             return result(row, ListeningReason.NOT_LISTENING, "nothing listens on " + what, found, key);
         }
         SocketEntry onAddress = null;
+        List<SocketEntry> expected = new ArrayList<>(1);
         for (SocketEntry s : found) {
             if (covers(s.localAddress(), row.localIP())) {
                 if (Owners.matches(row.procName(), snapshot, s)) {
-                    return result(row, ListeningReason.LISTENING, what + " listening on " + Addresses.format(s.localAddress())
-                            + ", owned by " + Owners.describe(snapshot, s), found, key);
+                    expected.add(s);
                 }
                 onAddress = onAddress == null ? s : onAddress;
             }
+        }
+        if (!expected.isEmpty()) {
+            return listening(row, what, expected, found, key);
         }
         if (onAddress == null) {
             SocketEntry s = found.get(0);
@@ -52,6 +57,40 @@ final class ListeningEvaluator {
         }
         return result(row, ListeningReason.OTHER_OWNER, what + " is owned by " + Owners.describe(snapshot, onAddress)
                 + ", expected " + row.procName(), found, key);
+    }
+
+    /**
+     * GREEN for the listeners that satisfy the row, unless they are TCP listeners whose accept queues are all
+     * full (YELLOW "not accepting"); with the accept queues and backlogs summed over them.
+     */
+    private ListeningResult listening(ListeningRow row, String what, List<SocketEntry> expected, List<SocketEntry> found,
+                                      String key) {
+        SocketEntry first = expected.get(0);
+        int queue = 0;
+        int backlog = 0;
+        boolean allFull = true;
+        for (SocketEntry s : expected) {
+            allFull &= s.acceptQueueFull();
+            queue = sum(queue, s.protocol() == Protocol.TCP ? s.receiveQueue() : SocketEntry.UNKNOWN_QUEUE);
+            backlog = sum(backlog, s.protocol() == Protocol.TCP ? s.sendQueue() : SocketEntry.UNKNOWN_QUEUE);
+        }
+        if (allFull) {
+            String listeners = expected.size() == 1 ? "accept queue " : "accept queues of " + expected.size() + " listeners ";
+            return new ListeningResult(row, ListeningReason.NOT_ACCEPTING, what + " listening but not accepting: "
+                    + listeners + queue + "/" + backlog + " full, owned by " + Owners.describe(snapshot, first),
+                    snapshot.takenAt(), found, key, queue, backlog);
+        }
+        return new ListeningResult(row, ListeningReason.LISTENING, what + " listening on "
+                + Addresses.format(first.localAddress()) + ", owned by " + Owners.describe(snapshot, first),
+                snapshot.takenAt(), found, key, queue, backlog);
+    }
+
+    /** A sum of queues that stays unknown once one of them is. */
+    private static int sum(int total, int value) {
+        if (total == SocketEntry.UNKNOWN_QUEUE || value == SocketEntry.UNKNOWN_QUEUE) {
+            return SocketEntry.UNKNOWN_QUEUE;
+        }
+        return (int) Math.min((long) total + value, Integer.MAX_VALUE);
     }
 
     /**

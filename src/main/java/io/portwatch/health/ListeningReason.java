@@ -11,6 +11,8 @@ public enum ListeningReason implements ReasonCode {
     OTHER_ADDRESS("bound to another address", Health.YELLOW),
     /** On the port and address, {@code procName} given, but the owner cannot be seen (permissions). */
     OWNER_NOT_VISIBLE("owner not visible", Health.YELLOW),
+    /** Listening as expected, but the accept queue of every matched TCP listener is full (more waiting than its backlog). */
+    NOT_ACCEPTING("not accepting", Health.YELLOW),
     /** Nothing listens on that protocol and port. */
     NOT_LISTENING("not listening", Health.RED);
 

@@ -13,9 +13,20 @@ import java.util.Objects;
  *
  * @param reasonCode the case that decided the health (and so the health)
  * @param reason     the full one-line reason
+ * @param acceptQueue connections waiting in the accept queues of the row's listeners (TCP listeners on a covering
+ *                    address owned by a matching process), summed; -1 when unknown or there are none
+ * @param backlog     the backlogs of the same listeners, summed; -1 when unknown or there are none
  */
 public record ListeningResult(ListeningRow row, ListeningReason reasonCode, String reason, Instant testedAt,
-                              List<SocketEntry> matched, String netstatWatcherKey) implements RowResult {
+                              List<SocketEntry> matched, String netstatWatcherKey, int acceptQueue, int backlog)
+        implements RowResult {
+
+    /** A result without accept queue figures. */
+    public ListeningResult(ListeningRow row, ListeningReason reasonCode, String reason, Instant testedAt,
+                           List<SocketEntry> matched, String netstatWatcherKey) {
+        this(row, reasonCode, reason, testedAt, matched, netstatWatcherKey, SocketEntry.UNKNOWN_QUEUE,
+                SocketEntry.UNKNOWN_QUEUE);
+    }
 
     public ListeningResult {
         Objects.requireNonNull(reasonCode, "reasonCode");

@@ -35,6 +35,14 @@ public interface AgentMXBean {
     @Description("Scans that took longer than the interval (the next one was delayed)")
     long getScanOverruns();
 
+    @Description("Connections the host's TCP listeners could not take because their accept queue was full, since"
+            + " boot (Linux ListenOverflows, as of the last scan); -1 when unknown")
+    long getListenOverflows();
+
+    @Description("Connections dropped by the host's TCP listeners for any reason, overflows included, since boot"
+            + " (Linux ListenDrops, as of the last scan); -1 when unknown")
+    long getListenDrops();
+
     @Description("Why the last scan failed; empty when it did not")
     String getLastScanError();
 

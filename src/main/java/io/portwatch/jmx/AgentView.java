@@ -87,6 +87,16 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public long getListenOverflows() {
+        return s().evaluation().map(e -> e.listen().overflows()).orElse(-1L);
+    }
+
+    @Override
+    public long getListenDrops() {
+        return s().evaluation().map(e -> e.listen().drops()).orElse(-1L);
+    }
+
+    @Override
     public long getHistoryEventsWritten() {
         return s().history().eventsWritten();
     }

@@ -2,8 +2,8 @@ package io.portwatch.jmx;
 
 /** {@code portwatch:type=ListeningPort,name=<id>}: one row of {@code monitoredListeningPorts.csv}. */
 @Description("A port that should be listening (one row of monitoredListeningPorts.csv). GREEN: listening as"
-        + " expected; YELLOW: there, but on another address or owned by another or an unseen process; RED: nothing"
-        + " listens. Values are those of the last scan.")
+        + " expected; YELLOW: there, but on another address, owned by another or an unseen process, or not accepting"
+        + " (every listener's accept queue full); RED: nothing listens. Values are those of the last scan.")
 public interface ListeningPortMXBean extends RowMXBean {
 
     @Override
@@ -31,4 +31,12 @@ public interface ListeningPortMXBean extends RowMXBean {
 
     @Description("Owning process ids of the matched sockets, ascending (owners that cannot be seen left out)")
     int[] getMatchedPids();
+
+    @Description("Connections waiting in the accept queues of the row's TCP listeners, summed (Recv-Q of ss -ltn);"
+            + " more than Backlog on every listener is YELLOW, not accepting; -1 when unknown or none")
+    int getAcceptQueue();
+
+    @Description("Backlog (accept queue limit) of the row's TCP listeners, summed (Send-Q of ss -ltn); -1 when"
+            + " unknown or none")
+    int getBacklog();
 }

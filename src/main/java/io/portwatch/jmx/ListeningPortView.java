@@ -47,6 +47,16 @@ final class ListeningPortView extends RowView<ListeningResult> implements Listen
     }
 
     @Override
+    public int getAcceptQueue() {
+        return result().acceptQueue();
+    }
+
+    @Override
+    public int getBacklog() {
+        return result().backlog();
+    }
+
+    @Override
     public int[] getMatchedPids() {
         return result().matched().stream().filter(SocketEntry::hasOwner).mapToInt(SocketEntry::pid)
                 .distinct().sorted().toArray();

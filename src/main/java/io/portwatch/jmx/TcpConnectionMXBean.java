@@ -36,6 +36,14 @@ public interface TcpConnectionMXBean extends RowMXBean {
     @Description("ESTABLISHED connections owned by the expected process")
     int getEstablished();
 
+    @Description("Bytes sent and not yet acknowledged by the peer, summed over the ESTABLISHED connections of the"
+            + " expected process (Send-Q of ss); -1 when the platform does not tell")
+    long getSendQueueBytes();
+
+    @Description("Bytes received and not yet read by the process, summed over the ESTABLISHED connections of the"
+            + " expected process (Recv-Q of ss); -1 when the platform does not tell")
+    long getReceiveQueueBytes();
+
     @Description("Matched sockets of the expected process (or of an owner that cannot be seen), by TCP state")
     Map<String, Integer> getSocketsByState();
 

@@ -58,6 +58,16 @@ final class TcpConnectionView extends RowView<ConnectionResult> implements TcpCo
     }
 
     @Override
+    public long getSendQueueBytes() {
+        return result().sendQueueBytes();
+    }
+
+    @Override
+    public long getReceiveQueueBytes() {
+        return result().receiveQueueBytes();
+    }
+
+    @Override
     public Map<String, Integer> getSocketsByState() {
         return Values.byState(result().byState());
     }

@@ -15,7 +15,6 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -38,41 +37,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * portwatch's metrics, built at scrape time from the last published {@link MonitorState}: a scrape
- * reads the state the supplier returns and nothing else; it never triggers or waits for a scan
- * (DESIGN §1).
+ * renders the state it is given ({@link CachedExposition}) and nothing else; it never triggers or waits for
+ * a scan (DESIGN §1).
  *
  * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the
- * README's metrics table documents it. A label value {@code *} means "any" (an empty or {@code *} field
+ * metrics table in README.md's {@code ## Metrics} section documents it ({@code MetricsTableTest} holds them
+ * equal). A label value {@code *} means "any" (an empty or {@code *} field
  * of the definitions file). Label values come from bounded sets (DESIGN §4): the {@code reason} label is
  * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation
  * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids.
  */
-final class PortwatchCollector implements MultiCollector {
+final class PortwatchCollector {
 
     /** Label value for an empty ("any") field of a definitions row. */
     static final String ANY = "*";
 
+    /** The comment field's limit (DESIGN §2): a longer one (a row not read from a file) is cut there. */
+    static final int MAX_COMMENT = 1024;
+
     private static final String LAST_SCAN = " (from the last completed scan)";
 
-    private final Supplier<MonitorState> state;
-    private final boolean pidLabel;
-
-    /**
-     * @param state    the last published state; called once per scrape
-     * @param pidLabel whether {@code portwatch_process_sockets} gets a {@code pid} label (one series per pid)
-     */
-    PortwatchCollector(Supplier<MonitorState> state, boolean pidLabel) {
-        this.state = Objects.requireNonNull(state, "state");
-        this.pidLabel = pidLabel;
-    }
-
-    @Override
-    public MetricSnapshots collect() {
-        return snapshots(state.get(), pidLabel);
+    private PortwatchCollector() {
     }
 
     /**
@@ -91,6 +79,17 @@ final class PortwatchCollector implements MultiCollector {
             out.add(connectionHealth(e.connections()));
             out.add(rowReasons(e));
             out.add(connectionSockets(e.connections()));
+            out.add(listeningQueue(e.listening(), true));
+            out.add(listeningQueue(e.listening(), false));
+            out.add(connectionQueue(e.connections(), true));
+            out.add(connectionQueue(e.connections(), false));
+            if (e.listen().known()) {
+                out.add(counter("portwatch_listen_overflows", "Connections the host's TCP listeners could not take"
+                        + " because their accept queue was full, since boot (Linux ListenOverflows)" + LAST_SCAN,
+                        e.listen().overflows()));
+                out.add(counter("portwatch_listen_drops", "Connections dropped by the host's TCP listeners for any"
+                        + " reason, overflows included, since boot (Linux ListenDrops)" + LAST_SCAN, e.listen().drops()));
+            }
             out.add(processSockets(e.processes(), pidLabel));
             out.add(hostSockets(e.host()));
             out.add(unexpectedListener(e.unexpected()));
@@ -133,6 +132,7 @@ final class PortwatchCollector implements MultiCollector {
         definitions.set(inForce.listening().size(), "kind", "listening");
         definitions.set(inForce.connections().size(), "kind", "connection");
         out.add(definitions.gauge("portwatch_definitions", "Definition rows loaded and in force on this host, by kind"));
+        out.add(rowInfo(inForce));
         out.add(gauge("portwatch_config_errors", "Problems in the definitions files at the last (re)load;"
                 + " more than 0 means the last good definitions are still in force", state.configErrors().size()));
         out.add(CounterSnapshot.builder().name("portwatch_config_reloads").help("Definitions reloads, by result")
@@ -199,6 +199,64 @@ final class PortwatchCollector implements MultiCollector {
         }
         return s.gauge("portwatch_connection_sockets",
                 "Sockets matched by a connection row and owned by the expected process, by state" + LAST_SCAN);
+    }
+
+    /** Accept queue or backlog of each TCP listening row whose listeners tell it (summed over them). */
+    private static MetricSnapshot listeningQueue(List<ListeningResult> results, boolean queue) {
+        Series s = new Series();
+        for (ListeningResult r : results) {
+            int value = queue ? r.acceptQueue() : r.backlog();
+            if (value >= 0) {
+                s.set(value, "id", r.id());
+            }
+        }
+        return queue
+                ? s.gauge("portwatch_listening_port_accept_queue", "Connections waiting in the accept queues of a"
+                        + " listening row's TCP listeners, summed; above portwatch_listening_port_backlog means full"
+                        + LAST_SCAN)
+                : s.gauge("portwatch_listening_port_backlog", "Backlog (accept queue limit) of a listening row's TCP"
+                        + " listeners, summed" + LAST_SCAN);
+    }
+
+    /** Send or receive queue bytes of each connection row's ESTABLISHED sockets, where the platform tells them. */
+    private static MetricSnapshot connectionQueue(List<ConnectionResult> results, boolean send) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().unit(Unit.BYTES);
+        for (ConnectionResult r : results) {
+            long value = send ? r.sendQueueBytes() : r.receiveQueueBytes();
+            if (value >= 0) {
+                b.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("id", r.id())).value(value).build());
+            }
+        }
+        return send
+                ? b.name("portwatch_connection_send_queue_bytes").help("Bytes sent and not yet acknowledged by the"
+                        + " peer, summed over a connection row's ESTABLISHED sockets of the expected process" + LAST_SCAN)
+                        .build()
+                : b.name("portwatch_connection_receive_queue_bytes").help("Bytes received and not yet read by the"
+                        + " process, summed over a connection row's ESTABLISHED sockets of the expected process"
+                        + LAST_SCAN).build();
+    }
+
+    /** One series per definitions row in force: its comment and the file it came from. */
+    private static MetricSnapshot rowInfo(Definitions inForce) {
+        Map<Labels, InfoDataPointSnapshot> points = new LinkedHashMap<>();
+        for (ListeningRow row : inForce.listening()) {
+            rowInfo(points, row.id(), "listening", row.comment(), row.source().file());
+        }
+        for (ConnectionRow row : inForce.connections()) {
+            rowInfo(points, row.id(), "connection", row.comment(), row.source().file());
+        }
+        InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row")
+                .help("Each definitions row in force, always 1: its comment (at most 1024 characters) and the"
+                        + " definitions file it came from");
+        points.values().forEach(b::dataPoint);
+        return b.build();
+    }
+
+    private static void rowInfo(Map<Labels, InfoDataPointSnapshot> points, String id, String kind, String comment,
+                                String source) {
+        String capped = comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment;
+        Labels labels = Labels.of("id", id, "kind", kind, "comment", capped, "source", source);
+        points.putIfAbsent(labels, InfoDataPointSnapshot.builder().labels(labels).build());
     }
 
     private static MetricSnapshot processSockets(List<ProcessSockets> processes, boolean pidLabel) {

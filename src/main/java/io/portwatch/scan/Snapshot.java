@@ -14,10 +14,18 @@ import java.util.Optional;
  * @param duration  how long the scan took
  * @param sockets   every socket seen
  * @param processes owners by pid (only processes that own at least one socket)
+ * @param listen    the host's listen overflow and drop counters, {@link ListenCounters#UNKNOWN} when not told
  */
-public record Snapshot(Instant takenAt, Duration duration, List<SocketEntry> sockets, Map<Integer, ProcessInfo> processes) {
+public record Snapshot(Instant takenAt, Duration duration, List<SocketEntry> sockets, Map<Integer, ProcessInfo> processes,
+                       ListenCounters listen) {
+
+    /** A snapshot without listen counters. */
+    public Snapshot(Instant takenAt, Duration duration, List<SocketEntry> sockets, Map<Integer, ProcessInfo> processes) {
+        this(takenAt, duration, sockets, processes, ListenCounters.UNKNOWN);
+    }
 
     public Snapshot {
+        Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(takenAt, "takenAt");
         Objects.requireNonNull(duration, "duration");
         sockets = List.copyOf(sockets);

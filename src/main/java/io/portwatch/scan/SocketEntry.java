@@ -19,6 +19,11 @@ import java.util.Objects;
  * @param inode         the socket's inode (Linux) or another platform handle, 0 when unknown
  * @param uid           numeric owner uid as the socket table reports it, -1 when unknown
  * @param pid           owning process id, -1 when the owner cannot be seen
+ * @param receiveQueue  as {@code ss} prints Recv-Q: for a TCP LISTEN socket the connections waiting in its accept
+ *                      queue, else bytes received and not yet read; {@link #UNKNOWN_QUEUE} when unknown
+ * @param sendQueue     as {@code ss} prints Send-Q: for a TCP LISTEN socket its backlog (the accept queue's limit),
+ *                      else bytes sent and not yet acknowledged (TCP) or not yet sent (UDP); {@link #UNKNOWN_QUEUE}
+ *                      when unknown
  */
 public record SocketEntry(
         Protocol protocol,
@@ -29,10 +34,22 @@ public record SocketEntry(
         SocketState state,
         long inode,
         int uid,
-        int pid) {
+        int pid,
+        int receiveQueue,
+        int sendQueue) {
 
     /** Pid of a socket whose owner cannot be seen. */
     public static final int UNKNOWN_PID = -1;
+
+    /** A receive or send queue the platform does not tell. */
+    public static final int UNKNOWN_QUEUE = -1;
+
+    /** A socket whose queues are unknown. */
+    public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                       int remotePort, SocketState state, long inode, int uid, int pid) {
+        this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, UNKNOWN_QUEUE,
+                UNKNOWN_QUEUE);
+    }
 
     public SocketEntry {
         Objects.requireNonNull(protocol, "protocol");
@@ -45,6 +62,24 @@ public record SocketEntry(
         if (localPort < 0 || localPort > 65535 || remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("port out of range: " + localPort + "/" + remotePort);
         }
+        if (receiveQueue < UNKNOWN_QUEUE || sendQueue < UNKNOWN_QUEUE) {
+            throw new IllegalArgumentException("queue out of range: " + receiveQueue + "/" + sendQueue);
+        }
+    }
+
+    /**
+     * True for a TCP listener whose accept queue is full as the kernel judges it: more connections waiting
+     * than its backlog ({@code sk_ack_backlog > sk_max_ack_backlog}); false when either is unknown.
+     */
+    public boolean acceptQueueFull() {
+        return protocol == Protocol.TCP && state == SocketState.LISTEN && receiveQueue != UNKNOWN_QUEUE
+                && sendQueue != UNKNOWN_QUEUE && receiveQueue > sendQueue;
+    }
+
+    /** The same socket with other queues. */
+    public SocketEntry withQueues(int newReceiveQueue, int newSendQueue) {
+        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid,
+                newReceiveQueue, newSendQueue);
     }
 
     /** True when the owner of this socket is known. */
@@ -54,7 +89,8 @@ public record SocketEntry(
 
     /** The same socket with another owner pid. */
     public SocketEntry withPid(int newPid) {
-        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid);
+        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid,
+                receiveQueue, sendQueue);
     }
 
     /** {@code tcp 127.0.0.1:8080 -> 127.0.0.1:51234 ESTABLISHED pid 42}, for messages and logs. */

@@ -37,9 +37,9 @@ class ConnectionsViewTest {
             int port = server.getLocalPort();
             Run r = run("connections", "--port=" + port);
             assertEquals(0, r.exitCode(), r.err());
-            assertTrue(r.out().startsWith("PROTO  LOCAL ADDRESS"), r.out());
+            assertTrue(r.out().startsWith("PROTO  RECV-Q  SEND-Q  LOCAL ADDRESS"), r.out());
             String user = System.getProperty("user.name");
-            assertTrue(r.out().lines().anyMatch(l -> l.matches("tcp\\s+127\\.0\\.0\\.1:" + port + "\\s+0\\.0\\.0\\.0:0\\s+LISTEN\\s+"
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("tcp\\s+0\\s+50\\s+127\\.0\\.0\\.1:" + port + "\\s+0\\.0\\.0\\.0:0\\s+LISTEN\\s+"
                     + PID + "\\s+java\\s+" + user)), r.out());
             assertEquals(4, r.out().lines().count(), "header, listener, both ends of the connection:\n" + r.out());
 
@@ -61,6 +61,65 @@ class ConnectionsViewTest {
             assertTrue(r.out().contains("STATE   COUNT  PERCENT\nLISTEN  1      100.0%\nTOTAL   1      100.0%"), r.out());
             assertTrue(r.out().contains("java     1      LISTEN=1"), r.out());
         }
+    }
+
+    @Test
+    void jsonHasEveryColumnOfEverySocket() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 3, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            int port = server.getLocalPort();
+            Run r = run("connections", "--port=" + port, "--format=json");
+            assertEquals(0, r.exitCode(), r.err());
+            String user = System.getProperty("user.name");
+            String listener = "{\n    \"protocol\": \"tcp\",\n    \"recvQ\": 0,\n    \"sendQ\": 3,\n"
+                    + "    \"localAddress\": \"127.0.0.1\",\n    \"localPort\": " + port + ",\n"
+                    + "    \"remoteAddress\": \"0.0.0.0\",\n    \"remotePort\": 0,\n    \"state\": \"LISTEN\",\n"
+                    + "    \"pid\": " + PID + ",\n    \"process\": \"java\",\n    \"user\": \"" + user + "\"\n  }";
+            assertTrue(r.out().startsWith("[\n  " + listener + ",\n  {"), r.out());
+            assertTrue(r.out().endsWith("}\n]\n"), r.out());
+            assertEquals(3, r.out().split("\"protocol\"", -1).length - 1, "listener and both ends:\n" + r.out());
+            assertEquals(3, r.out().split("\"sendQ\": 0", -1).length, "the two connections' send queues");
+            assertTrue(client.isConnected() && accepted.isConnected());
+        }
+    }
+
+    @Test
+    void csvHasAHeaderAndOneLinePerSocket() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 7, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            Run r = run("connections", "--port=" + port, "--format=csv");
+            assertEquals(0, r.exitCode(), r.err());
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user\r\n"
+                    + "tcp,0,7,127.0.0.1," + port + ",0.0.0.0,0,LISTEN," + PID + ",java," + System.getProperty("user.name")
+                    + "\r\n", r.out());
+            Run empty = run("connections", "--port=" + port, "--protocol=udp", "--format=csv");
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user\r\n",
+                    empty.out());
+        }
+    }
+
+    @Test
+    void csvFieldsAreQuotedAsRfc4180Says() {
+        assertEquals("java", ConnectionsCommand.csvField("java"));
+        assertEquals("\"a,b\"", ConnectionsCommand.csvField("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", ConnectionsCommand.csvField("say \"hi\""));
+        assertEquals("\"two\nlines\"", ConnectionsCommand.csvField("two\nlines"));
+        assertEquals("\"cr\r\"", ConnectionsCommand.csvField("cr\r"));
+        assertEquals("", ConnectionsCommand.csvField(""));
+    }
+
+    @Test
+    void formatIsCheckedAndOnlyTheTableTakesStatsOrWatch() {
+        Run bad = run("connections", "--format=xml");
+        assertEquals(2, bad.exitCode());
+        assertEquals("--format: expecting table, json or csv (found \"xml\")", bad.err().strip());
+        Run stats = run("connections", "--format=json", "--stats");
+        assertEquals(2, stats.exitCode());
+        assertEquals("--stats: only with --format=table (found --format=json)", stats.err().strip());
+        Run watch = run("connections", "--format=csv", "--watch=5");
+        assertEquals(2, watch.exitCode());
+        assertEquals("--watch: only with --format=table (found --format=csv)", watch.err().strip());
     }
 
     @Test

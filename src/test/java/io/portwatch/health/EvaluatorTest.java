@@ -275,6 +275,7 @@ class EvaluatorTest {
         expected.put(ListeningReason.OTHER_OWNER, Health.YELLOW);
         expected.put(ListeningReason.OTHER_ADDRESS, Health.YELLOW);
         expected.put(ListeningReason.OWNER_NOT_VISIBLE, Health.YELLOW);
+        expected.put(ListeningReason.NOT_ACCEPTING, Health.YELLOW);
         expected.put(ListeningReason.NOT_LISTENING, Health.RED);
         expected.put(ConnectionReason.COUNT_AS_EXPECTED, Health.GREEN);
         expected.put(ConnectionReason.TOO_FEW, Health.YELLOW);

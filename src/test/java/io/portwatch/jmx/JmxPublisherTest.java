@@ -215,6 +215,31 @@ class JmxPublisherTest {
     }
 
     @Test
+    void queueAttributesComeFromTheResultsAndTheHostCounters() throws Exception {
+        MonitorState plain = typical();
+        Evaluation e = plain.evaluation().orElseThrow();
+        io.portwatch.health.ListeningResult ssh = e.listening().get(0);
+        io.portwatch.health.ConnectionResult db = e.connections().get(0);
+        Evaluation withQueues = new Evaluation(e.testedAt(), List.of(new io.portwatch.health.ListeningResult(ssh.row(),
+                io.portwatch.health.ListeningReason.NOT_ACCEPTING, "full", ssh.testedAt(), ssh.matched(),
+                ssh.netstatWatcherKey(), 2, 1), e.listening().get(1)),
+                List.of(new io.portwatch.health.ConnectionResult(db.row(), db.reasonCode(), db.reason(), db.testedAt(),
+                        db.matched(), db.byState(), db.netstatWatcherKey(), 1448, 7)),
+                e.processes(), e.host(), e.unexpected(), new io.portwatch.scan.ListenCounters(3, 5));
+        monitor.swapOnly(plain.withScan(States.AT, Duration.ofMillis(1), false, withQueues));
+        publisher.register();
+
+        assertEquals(2, get("portwatch:type=ListeningPort,name=ssh-22", "AcceptQueue"));
+        assertEquals(1, get("portwatch:type=ListeningPort,name=ssh-22", "Backlog"));
+        assertEquals(1, get("portwatch:type=ListeningPort,name=ssh-22", "Health"));
+        assertEquals(-1, get("portwatch:type=ListeningPort,name=web-80", "AcceptQueue"), "nothing listens");
+        assertEquals(1448L, get("portwatch:type=TcpConnection,name=db", "SendQueueBytes"));
+        assertEquals(7L, get("portwatch:type=TcpConnection,name=db", "ReceiveQueueBytes"));
+        assertEquals(3L, get("portwatch:type=Agent", "ListenOverflows"));
+        assertEquals(5L, get("portwatch:type=Agent", "ListenDrops"));
+    }
+
+    @Test
     void tcpConnectionAttributesComeFromItsResult() throws Exception {
         monitor.swapOnly(typical());
         publisher.register();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
+import io.portwatch.config.ListeningRow;
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
@@ -50,12 +51,46 @@ class PortwatchCollectorTest {
     }
 
     @Test
+    void everyRowInForceHasOneRowInfoWithItsCommentCappedAndItsFile() {
+        String longComment = "x".repeat(PortwatchCollector.MAX_COMMENT + 50);
+        ListeningRow commented = new ListeningRow("web", Protocol.TCP, Optional.empty(), PortRange.parse("80"),
+                NamePattern.ANY, longComment, NamePattern.ANY, Severity.CRITICAL, new Source("web.csv", 9));
+        MonitorState state = MonitorState.initial("web01", "1", "linux", Duration.ofSeconds(15), States.STARTED)
+                .withDefinitions(new Definitions(List.of(States.SSH, commented, States.OTHER_HOST),
+                        List.of(States.POOL)), false);
+        List<TextFormat.Sample> samples = TextFormat.parseText(render(state, false, null)).get("portwatch_row_info")
+                .samples();
+        assertEquals(Set.of(
+                Map.of("id", "ssh", "kind", "listening", "comment", "", "source", "monitoredListeningPorts.csv"),
+                Map.of("id", "web", "kind", "listening", "comment", "x".repeat(PortwatchCollector.MAX_COMMENT),
+                        "source", "web.csv"),
+                Map.of("id", "pool", "kind", "connection", "comment", "", "source", "monitoredTcpConnects.csv")),
+                samples.stream().map(TextFormat.Sample::labels).collect(Collectors.toSet()),
+                "one per row, db-listener is for another host");
+        assertEquals(3, samples.size());
+        samples.forEach(s -> assertEquals(1.0, s.value()));
+    }
+
+    @Test
+    void queueMetricsComeFromTheResultsAndTheHostCounters() {
+        Map<String, TextFormat.Family> families = TextFormat.parseText(render(States.scanned(), false, null));
+        assertEquals(0, value(families, "portwatch_listening_port_accept_queue", Map.of("id", "ssh")));
+        assertEquals(128, value(families, "portwatch_listening_port_backlog", Map.of("id", "ssh")));
+        assertEquals(1, families.get("portwatch_listening_port_backlog").samples().size(), "admin has no listener");
+        assertEquals(1448, value(families, "portwatch_connection_send_queue_bytes", Map.of("id", "pool")));
+        assertEquals(0, value(families, "portwatch_connection_receive_queue_bytes", Map.of("id", "pool")));
+        assertEquals(3, value(families, "portwatch_listen_overflows_total", Map.of()));
+        assertEquals(7, value(families, "portwatch_listen_drops_total", Map.of()));
+    }
+
+    @Test
     void beforeTheFirstScanOnlyAgentMetricsAreServed() {
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(States.initial(), false, null));
         assertEquals(Set.of("portwatch_scan_interval_seconds", "portwatch_scans_total", "portwatch_scan_failures_total",
                 "portwatch_scan_overruns_total", "portwatch_history_events_total",
                 "portwatch_history_write_failures_total", "portwatch_results_stale", "portwatch_definitions",
-                "portwatch_config_errors", "portwatch_config_reloads_total", "portwatch_build_info"), families.keySet());
+                "portwatch_config_errors", "portwatch_config_reloads_total", "portwatch_build_info", "portwatch_row_info"),
+                families.keySet());
         assertEquals(0, families.get("portwatch_scans_total").samples().get(0).value());
     }
 

@@ -52,7 +52,7 @@ class ReasonLabelTest {
     /** Every value the label may take, written out: a new case must be added here and in the README. */
     static final Map<String, Set<String>> FIXED = Map.of(
             "listening", Set.of("listening", "owned by another process", "bound to another address",
-                    "owner not visible", "not listening"),
+                    "owner not visible", "not accepting", "not listening"),
             "connection", Set.of("established count as expected", "fewer established than minCount",
                     "more established than maxCount", "only transitional states", "established by another process",
                     "established, owner not visible", "only CLOSE_WAIT", "no matching connection",
@@ -156,8 +156,10 @@ class ReasonLabelTest {
             if (random.nextInt(3) == 0) {
                 boolean udp = random.nextInt(4) == 0;
                 InetAddress any = local.getAddress().length == 4 ? Addresses.anyIPv4() : Addresses.anyIPv6();
+                int backlog = random.nextInt(3);
+                int queue = random.nextInt(4) == 0 ? backlog + 1 : random.nextInt(backlog + 1); // full, or not
                 sockets.add(new SocketEntry(udp ? Protocol.UDP : Protocol.TCP, local, port, any, 0,
-                        udp ? SocketState.UNCONN : SocketState.LISTEN, i + 1, 0, pid));
+                        udp ? SocketState.UNCONN : SocketState.LISTEN, i + 1, 0, pid, queue, backlog));
             } else {
                 SocketState state = random.nextBoolean() ? SocketState.ESTABLISHED : STATES[random.nextInt(STATES.length)];
                 InetAddress remote = Addresses.parseLiteral(REMOTES[random.nextInt(REMOTES.length)]);

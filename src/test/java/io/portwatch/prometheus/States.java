@@ -17,6 +17,7 @@ import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.health.UnexpectedListener;
 import io.portwatch.scan.Addresses;
+import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -71,12 +72,12 @@ final class States {
     static MonitorState scanned() {
         SocketEntry sshListen = tcp("0.0.0.0", 22, "0.0.0.0", 0, SocketState.LISTEN, 812);
         ListeningResult ssh = new ListeningResult(SSH, ListeningReason.LISTENING, "tcp 0.0.0.0:22 is listening, owned by sshd (pid 812)",
-                SCANNED, List.of(sshListen), "tcpListenOnweb01Forsshd:22");
+                SCANNED, List.of(sshListen), "tcpListenOnweb01Forsshd:22", 0, 128);
         ListeningResult admin = new ListeningResult(ADMIN, ListeningReason.NOT_LISTENING, "nothing listens on tcp port 8000-8010",
                 SCANNED, List.of(), "tcpListenOnweb01Forjava:8000-8010");
         ConnectionResult pool = new ConnectionResult(POOL, ConnectionReason.TOO_MANY, "12 ESTABLISHED, at most 10 expected",
                 SCANNED, List.of(), Map.of(SocketState.ESTABLISHED, 12, SocketState.CLOSE_WAIT, 1),
-                "tcpConnectOnweb01ForjavaTo10.0.0.5:5432");
+                "tcpConnectOnweb01ForjavaTo10.0.0.5:5432", 1448, 0);
 
         SocketCounts java4242 = counts(Protocol.TCP, SocketState.ESTABLISHED, 10, Protocol.TCP, SocketState.CLOSE_WAIT, 1);
         SocketCounts java4243 = counts(Protocol.TCP, SocketState.ESTABLISHED, 2, Protocol.UDP, SocketState.UNCONN, 1);
@@ -93,7 +94,7 @@ final class States {
                 new SocketEntry(Protocol.TCP, Addresses.parseLiteral("::"), 6379, Addresses.anyIPv6(), 0,
                         SocketState.LISTEN, 77, 0, 999), "redis-server");
         Evaluation evaluation = new Evaluation(SCANNED, List.of(ssh, admin), List.of(pool), processes, host,
-                List.of(unexpected));
+                List.of(unexpected), new ListenCounters(3, 7));
 
         MonitorState s = initial();
         s = s.withScanFailure(Duration.ofMillis(3), false, "cannot read /proc/net/tcp");

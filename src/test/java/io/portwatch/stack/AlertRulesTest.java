@@ -32,7 +32,7 @@ class AlertRulesTest {
             "PortwatchListeningPortDegraded", "PortwatchConnectionDegraded",
             "PortwatchUnexpectedListener",
             "PortwatchTargetDown", "PortwatchScanStale", "PortwatchScansFailing", "PortwatchDefinitionsInvalid",
-            "PortwatchCloseWaitLeak");
+            "PortwatchCloseWaitLeak", "PortwatchListenerNotAccepting", "PortwatchListenOverflows");
 
     private static final Pattern ALERT = Pattern.compile("(?m)^\\s+- alert: (\\S+)$");
 
@@ -116,8 +116,13 @@ class AlertRulesTest {
         for (String name : List.of("PortwatchListeningPortDown", "PortwatchConnectionDown",
                 "PortwatchListeningPortDegraded", "PortwatchConnectionDegraded")) {
             String expr = exprOf(name, rules.get(name));
-            assertTrue(expr.matches("portwatch_(listening_port|connection)_health == [12]"), name + ": " + expr);
+            assertTrue(expr.matches("portwatch_(listening_port|connection)_health == [12]( unless on \\(job, instance, id\\)"
+                    + " portwatch_row_reason_info\\{[^}]*\\})?"), name + ": " + expr);
         }
+        // "not accepting" is a YELLOW of its own: the health series filtered by the reason, its labels kept
+        assertEquals("portwatch_listening_port_health == 1 and on (job, instance, id)"
+                + " portwatch_row_reason_info{kind=\"listening\",reason=\"not accepting\"}",
+                exprOf("PortwatchListenerNotAccepting", rules.get("PortwatchListenerNotAccepting")));
         String alertmanager = Commands.read(ALERTMANAGER);
         assertTrue(alertmanager.contains("source_matchers: ['alertname=\"PortwatchTargetDown\"']")
                 && alertmanager.contains("equal: ['instance']"), "inhibition of a host's alerts while its target is down");

@@ -54,7 +54,14 @@ class DashboardsTest {
             entry("portwatch_definitions", Set.of("kind")),
             entry("portwatch_config_errors", Set.of()),
             entry("portwatch_config_reloads_total", Set.of("result")),
-            entry("portwatch_build_info", Set.of("version", "host")));
+            entry("portwatch_build_info", Set.of("version", "host")),
+            entry("portwatch_listening_port_accept_queue", Set.of("id")),
+            entry("portwatch_listening_port_backlog", Set.of("id")),
+            entry("portwatch_listen_overflows_total", Set.of()),
+            entry("portwatch_listen_drops_total", Set.of()),
+            entry("portwatch_connection_send_queue_bytes", Set.of("id")),
+            entry("portwatch_connection_receive_queue_bytes", Set.of("id")),
+            entry("portwatch_row_info", Set.of("id", "kind", "comment", "source")));
 
     /** Labels Prometheus adds to every scraped series. */
     static final Set<String> TARGET_LABELS = Set.of("job", "instance");

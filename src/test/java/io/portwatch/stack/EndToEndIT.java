@@ -18,6 +18,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,10 @@ import java.util.regex.Pattern;
  * The whole stack on loopback: {@code portwatch run} watching a listener this test owns, a real
  * Prometheus (Debian's) scraping it with the shipped alert rules (their {@code for:} windows
  * shortened), and a real Alertmanager. Closing the listener must raise the listening-port-down
- * alert in Alertmanager with the right labels; reopening it must resolve the alert. In the same
- * run every dashboard query must return data, and name only metrics the endpoint serves.
+ * alert in Alertmanager with the right labels; reopening it must resolve the alert. A listener with
+ * {@code listen(1)} that does not accept while clients connect must raise PortwatchListenerNotAccepting, and
+ * accepting them must resolve it. In the same run every dashboard query must return data, and name only
+ * metrics the endpoint serves.
  */
 class EndToEndIT {
 
@@ -94,12 +97,25 @@ class EndToEndIT {
         ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Socket halfClosed = new Socket(InetAddress.getLoopbackAddress(), peer.getLocalPort());
         peer.accept().close();
+        // a saturated listener: backlog 1, never accepting while 6 clients connect (2 fit its queue)
+        ServerSocket stuck = new ServerSocket();
+        stuck.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        List<SocketChannel> stuckClients = new ArrayList<>();
+        List<Socket> stuckAccepted = new ArrayList<>();
 
         try {
+            for (int i = 0; i < 6; i++) {
+                SocketChannel c = SocketChannel.open();
+                stuckClients.add(c);
+                c.configureBlocking(false);
+                c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), stuck.getLocalPort()));
+            }
             Path defs = Files.createDirectories(dir.resolve("defs"));
             Files.writeString(defs.resolve("monitoredListeningPorts.csv"),
                     "id,ipProtocol,localIP,localPort,procName,comment,severity\n"
-                            + "e2e-listener,tcp,127.0.0.1," + watchedPort + ",java,the test's listener,critical\n");
+                            + "e2e-listener,tcp,127.0.0.1," + watchedPort + ",java,the test's listener,critical\n"
+                            + "e2e-stuck,tcp,127.0.0.1," + stuck.getLocalPort() + ",java,a listener that does not accept,"
+                            + "warning\n");
             Files.writeString(defs.resolve("monitoredTcpConnects.csv"),
                     "id,remoteIP,remoteName,remotePort,procName,comment\n"
                             + "e2e-connection,127.0.0.1,," + watchedPort + ",java,the test's client\n");
@@ -144,7 +160,30 @@ class EndToEndIT {
             // the reason label is the case's fixed text (DESIGN §4), not the full reason with the port
             assertTrue(description.endsWith("Reason: not listening"), description);
 
+            // the saturated listener: not accepting, with its queue and backlog in the alert
+            Map<?, ?> notAccepting = awaitAlert(alertmanagerPort, "PortwatchListenerNotAccepting", true);
+            Map<?, ?> stuckLabels = Json.object(notAccepting.get("labels"), "labels");
+            assertEquals("e2e-stuck", stuckLabels.get("id"));
+            assertEquals("warning", stuckLabels.get("severity"));
+            String stuckDescription = String.valueOf(Json.object(notAccepting.get("annotations"), "annotations")
+                    .get("description"));
+            assertTrue(stuckDescription.contains("accept queue 2 of backlog 1"), stuckDescription);
+
             checkDashboards(prometheusPort, instance, served);
+
+            // it accepts everything (also the clients whose SYN was dropped and who retry): the alert resolves
+            stuck.setSoTimeout(100);
+            Instant drainUntil = Instant.now().plus(LIMIT);
+            while (Instant.now().isBefore(drainUntil)) {
+                try {
+                    stuckAccepted.add(stuck.accept());
+                } catch (java.net.SocketTimeoutException e) {
+                    if (stuckAccepted.size() >= stuckClients.size()) {
+                        break;
+                    }
+                }
+            }
+            awaitAlert(alertmanagerPort, "PortwatchListenerNotAccepting", false);
 
             ServerSocket reopened = new ServerSocket();
             reopened.setReuseAddress(true);
@@ -160,6 +199,13 @@ class EndToEndIT {
             accepted.close();
             halfClosed.close();
             peer.close();
+            stuck.close();
+            for (SocketChannel c : stuckClients) {
+                c.close();
+            }
+            for (Socket a : stuckAccepted) {
+                a.close();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
@@ -34,6 +35,10 @@ import java.util.Objects;
  *   <li>each owning process from {@code /proc/PID} ({@link ProcessReader}). A process that exits before
  *       it is read leaves its sockets without owner.</li>
  * </ol>
+ * Each socket carries its receive and send queues from the tables; a TCP listener's backlog, which the tables do
+ * not show, comes from {@code ss} ({@link ListenBacklogs}, only for the live {@code /proc}, once per new
+ * listener), and the host's {@code ListenOverflows}/{@code ListenDrops} from {@code /proc/net/netstat}
+ * ({@link NetstatCounters}).
  * The {@code proc} root and passwd file can be given, for tests on a fixture tree and for a host's
  * {@code /proc} mounted elsewhere (a container watching its host). Not thread-safe: one scan at a time.
  */
@@ -47,6 +52,8 @@ public final class LinuxSocketSource implements SocketSource {
     private final SocketOwners owners;
     private final ProcessReader processes;
     private int lastSocketCount = 64;
+    /** Listener backlogs from {@code ss}, only for the live {@code /proc} ({@code ss} sees this host, not a tree). */
+    private final ListenBacklogs backlogs;
 
     /** Reads {@code /proc} and {@code /etc/passwd}. */
     public LinuxSocketSource() {
@@ -68,6 +75,7 @@ public final class LinuxSocketSource implements SocketSource {
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
+        this.backlogs = procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;
     }
 
     @Override
@@ -81,6 +89,9 @@ public final class LinuxSocketSource implements SocketSource {
         readTable("udp", Protocol.UDP, false, rows);
         readTable("udp6", Protocol.UDP, false, rows);
         int count = rows.size();
+        if (backlogs != null) {
+            backlogs.fill(rows);
+        }
 
         LongIntMap inodes = new LongIntMap(count);
         for (int i = 0; i < count; i++) {
@@ -119,7 +130,8 @@ public final class LinuxSocketSource implements SocketSource {
             processInfos.put(info.pid(), info);
         }
         lastSocketCount = count;
-        return new Snapshot(takenAt, Duration.ofNanos(System.nanoTime() - start), sockets, processInfos);
+        ListenCounters listen = NetstatCounters.read(procRoot.resolve("net").resolve("netstat"));
+        return new Snapshot(takenAt, Duration.ofNanos(System.nanoTime() - start), sockets, processInfos, listen);
     }
 
     /** What the owner lookup of the last scan did (processes walked, links read), for tests and the benchmark. */

@@ -20,8 +20,14 @@ import java.util.Arrays;
  * </pre>
  * Addresses are hex: an IPv4 address is one 32-bit word and an IPv6 address four 32-bit words, each
  * word printed in the host's byte order ({@code 0100007F} is 127.0.0.1 on little-endian x86). Ports
- * are big-endian hex ({@code 1F90} is 8080), {@code st} is a hex state code, {@code uid} and
- * {@code inode} are decimal. Columns after {@code inode} are ignored.
+ * are big-endian hex ({@code 1F90} is 8080), {@code st} is a hex state code, {@code tx_queue} and
+ * {@code rx_queue} are hex, {@code uid} and {@code inode} are decimal. Columns after {@code inode} are ignored.
+ *
+ * <p>The queues: {@code rx_queue} is the bytes received and not yet read, and for a TCP LISTEN socket the
+ * connections waiting in its accept queue ({@code sk_ack_backlog}); {@code tx_queue} is the bytes not yet
+ * acknowledged (TCP) or sent (UDP). For a LISTEN socket {@code tx_queue} is not its backlog (the kernel prints
+ * {@code write_seq - snd_una} there, always 0; {@code ss} takes the backlog from netlink), so a LISTEN row's
+ * send queue is left unknown here and {@link ListenBacklogs} fills it in.
  *
  * <p>A large host has hundreds of thousands of lines (30 MB of text at 200k sockets), so the table is
  * parsed byte by byte in one reused buffer: no {@code String} per line, no regular expressions, no
@@ -33,6 +39,8 @@ final class ProcNetParser {
     private static final int BUFFER_BYTES = 1 << 18;
     /** A socket line is under 200 bytes; a longer one is not a socket table. */
     private static final int MAX_LINE_BYTES = 1 << 16;
+    /** {@code TCP_LISTEN} of the kernel's {@code st} column. */
+    static final int TCP_LISTEN = 0x0A;
 
     private final boolean littleEndian;
     private final int maxLineBytes;
@@ -152,6 +160,14 @@ final class ProcNetParser {
             throw c.bad("st", "a hex state code");
         }
         c.next("tx_queue:rx_queue");
+        if (c.end - c.start != 17 || line[c.start + 8] != ':') {
+            throw c.bad("tx_queue:rx_queue", "two queues of 8 hex digits separated by a colon");
+        }
+        long txQueue = hex(line, c.start, c.start + 8);
+        long rxQueue = hex(line, c.start + 9, c.end);
+        if (txQueue < 0 || rxQueue < 0) {
+            throw c.bad("tx_queue:rx_queue", "two queues of 8 hex digits separated by a colon");
+        }
         c.next("tr:tm->when");
         c.next("retrnsmt");
         c.next("uid");
@@ -167,7 +183,15 @@ final class ProcNetParser {
         }
         // uid_t is unsigned 32-bit; the rare uid beyond int (4294967295 = "no uid") is reported as unknown
         int uidValue = uid > Integer.MAX_VALUE ? -1 : (int) uid;
-        out.add(protocol, localAddress, localPort, remoteAddress, remotePort, (int) code, uidValue, inode);
+        // a LISTEN line's tx_queue is not its backlog: unknown until ListenBacklogs tells
+        int sendQueue = protocol == Protocol.TCP && code == TCP_LISTEN ? SocketEntry.UNKNOWN_QUEUE : clamp(txQueue);
+        out.add(protocol, localAddress, localPort, remoteAddress, remotePort, (int) code, uidValue, inode,
+                clamp(rxQueue), sendQueue);
+    }
+
+    /** A queue of up to 32 bits as an int: the rare value beyond int is capped. */
+    private static int clamp(long queue) {
+        return (int) Math.min(queue, Integer.MAX_VALUE);
     }
 
     /** The address part of {@code HEXADDR:PORT}: 8 hex digits (IPv4) or 32 (IPv6), words in host order. */

@@ -23,6 +23,9 @@ final class SocketRows {
     private byte[] stateCodes;
     private int[] uids;
     private long[] inodes;
+    /** Recv-Q and Send-Q as {@link SocketEntry} has them, {@link SocketEntry#UNKNOWN_QUEUE} when unknown. */
+    private int[] receiveQueues;
+    private int[] sendQueues;
 
     SocketRows(int expected) {
         int capacity = Math.max(16, expected);
@@ -33,10 +36,18 @@ final class SocketRows {
         stateCodes = new byte[capacity];
         uids = new int[capacity];
         inodes = new long[capacity];
+        receiveQueues = new int[capacity];
+        sendQueues = new int[capacity];
     }
 
     void add(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
              int stateCode, int uid, long inode) {
+        add(protocol, localAddress, localPort, remoteAddress, remotePort, stateCode, uid, inode,
+                SocketEntry.UNKNOWN_QUEUE, SocketEntry.UNKNOWN_QUEUE);
+    }
+
+    void add(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+             int stateCode, int uid, long inode, int receiveQueue, int sendQueue) {
         if (size == inodes.length) {
             grow();
         }
@@ -47,6 +58,8 @@ final class SocketRows {
         stateCodes[size] = (byte) stateCode;
         uids[size] = uid;
         inodes[size] = inode;
+        receiveQueues[size] = receiveQueue;
+        sendQueues[size] = sendQueue;
         size++;
     }
 
@@ -58,12 +71,26 @@ final class SocketRows {
         return inodes[row];
     }
 
+    /** True for a TCP LISTEN row. */
+    boolean isTcpListener(int row) {
+        return protocols[row] == Protocol.TCP && (stateCodes[row] & 0xFF) == ProcNetParser.TCP_LISTEN;
+    }
+
+    /** Sets a row's send queue (a listener's backlog, which the socket table does not tell). */
+    void sendQueue(int row, int sendQueue) {
+        sendQueues[row] = sendQueue;
+    }
+
+    int sendQueue(int row) {
+        return sendQueues[row];
+    }
+
     /** The socket of one row, owned by {@code pid}. */
     SocketEntry entry(int row, int pid) {
         Protocol protocol = protocols[row];
         return new SocketEntry(protocol, localAddresses[row], ports[row] >>> 16, remoteAddresses[row],
                 ports[row] & 0xFFFF, SocketState.fromLinuxCode(protocol, stateCodes[row] & 0xFF), inodes[row], uids[row],
-                pid);
+                pid, receiveQueues[row], sendQueues[row]);
     }
 
     private void grow() {
@@ -75,5 +102,7 @@ final class SocketRows {
         stateCodes = Arrays.copyOf(stateCodes, capacity);
         uids = Arrays.copyOf(uids, capacity);
         inodes = Arrays.copyOf(inodes, capacity);
+        receiveQueues = Arrays.copyOf(receiveQueues, capacity);
+        sendQueues = Arrays.copyOf(sendQueues, capacity);
     }
 }

@@ -79,8 +79,12 @@ final class MacSockets {
         if (state == null) {
             state = remotePort == 0 && Addresses.isWildcard(remote) ? SocketState.UNCONN : SocketState.ESTABLISHED;
         }
+        // as ss shows them: a TCP listener's completed connections not yet accepted and its backlog, else bytes
+        boolean listener = protocol == Protocol.TCP && state == SocketState.LISTEN;
+        int receive = Math.max(0, listener ? si.soi_qlen : si.soi_rcv.sbi_cc);
+        int send = Math.max(0, listener ? si.soi_qlimit : si.soi_snd.sbi_cc);
         return new SocketEntry(protocol, local, localPort, remote, remotePort, state, si.soi_so,
-                si.soi_stat.vst_uid, pid);
+                si.soi_stat.vst_uid, pid, receive, send);
     }
 
     /**

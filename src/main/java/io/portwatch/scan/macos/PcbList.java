@@ -32,10 +32,13 @@ import java.util.Map;
  * xinpcb_n  (XSO_INPCB  0x10): 16 u16 inp_fport, 18 u16 inp_lport (network order), 28 u64 inp_gencnt,
  *                              44 u8 inp_vflag, 48 inp_dependfaddr[16], 64 inp_dependladdr[16]
  * xsocket_n (XSO_SOCKET 0x01): 8 u64 xso_so (the handle libproc calls soi_so), 36 xso_protocol,
- *                              64 so_uid
+ *                              44 short so_qlen, 48 short so_qlimit, 64 so_uid
  * xtcpcb_n  (XSO_TCPCB  0x20): 36 t_state (TCPS_*)
- * XSO_RCVBUF 0x02, XSO_SNDBUF 0x04, XSO_STATS 0x08: present, not read
+ * xsockbuf_n (XSO_RCVBUF 0x02, XSO_SNDBUF 0x04): 8 u32 sb_cc (bytes in the buffer)
+ * XSO_STATS 0x08: present, not read
  * </pre>
+ * Queues as {@code ss} shows them: a TCP listener's {@code so_qlen} (completed connections not yet accepted)
+ * and {@code so_qlimit} (its backlog), else the receive and send buffers' {@code sb_cc}.
  */
 final class PcbList {
 
@@ -52,6 +55,7 @@ final class PcbList {
     private static final int INPCB_MIN = 80;
     private static final int SOCKET_MIN = 68;
     private static final int TCPCB_MIN = 40;
+    private static final int SOCKBUF_MIN = 12;
 
     private PcbList() {
     }
@@ -78,6 +82,8 @@ final class PcbList {
         int inpcb = -1;
         int socket = -1;
         int tcpcb = -1;
+        int rcvbuf = -1;
+        int sndbuf = -1;
         for (int at = roundUp8(b.getInt(0)); at + 8 <= length; ) {
             int len = b.getInt(at);
             int kind = b.getInt(at + 4);
@@ -93,6 +99,10 @@ final class PcbList {
                 socket = at;
             } else if (kind == XSO_TCPCB && len >= TCPCB_MIN) {
                 tcpcb = at;
+            } else if (kind == XSO_RCVBUF && len >= SOCKBUF_MIN) {
+                rcvbuf = at;
+            } else if (kind == XSO_SNDBUF && len >= SOCKBUF_MIN) {
+                sndbuf = at;
             }
             seen |= kind;
             at += roundUp8(len);
@@ -103,10 +113,10 @@ final class PcbList {
             if (inpcb >= 0 && socket >= 0 && (protocol == Protocol.UDP || tcpcb >= 0)) {
                 SocketEntry e = entry(b, inpcb, socket, tcpcb, protocol, generation);
                 if (e != null) {
-                    out.add(e);
+                    out.add(queues(e, b, socket, rcvbuf, sndbuf));
                 }
             }
-            inpcb = socket = tcpcb = -1;
+            inpcb = socket = tcpcb = rcvbuf = sndbuf = -1;
         }
         return out;
     }
@@ -154,6 +164,15 @@ final class PcbList {
         }
         return new SocketEntry(protocol, local, localPort, remote, remotePort, state, b.getLong(socket + 8),
                 b.getInt(socket + 64), SocketEntry.UNKNOWN_PID);
+    }
+
+    /** The entry with its queues: a listener's accept queue and backlog, else the buffers' byte counts. */
+    private static SocketEntry queues(SocketEntry e, ByteBuffer b, int socket, int rcvbuf, int sndbuf) {
+        if (e.protocol() == Protocol.TCP && e.state() == SocketState.LISTEN) {
+            return e.withQueues(Math.max(0, b.getShort(socket + 44)), Math.max(0, b.getShort(socket + 48)));
+        }
+        return e.withQueues(rcvbuf < 0 ? SocketEntry.UNKNOWN_QUEUE : Math.max(0, b.getInt(rcvbuf + 8)),
+                sndbuf < 0 ? SocketEntry.UNKNOWN_QUEUE : Math.max(0, b.getInt(sndbuf + 8)));
     }
 
     private static byte[] bytes(ByteBuffer b, int at) {

@@ -2,6 +2,7 @@ package io.portwatch.scan.linux;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,19 +48,19 @@ class ProcNetParserTest {
 
         assertEquals(8, tcp.size());
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 40799, Addresses.anyIPv4(), 0, SocketState.LISTEN,
-                7439, 0, -1), tcp.get(0));
+                7439, 0, -1).withQueues(0, SocketEntry.UNKNOWN_QUEUE), tcp.get(0));
         assertEquals(new SocketEntry(Protocol.TCP, Addresses.anyIPv4(), 43753, Addresses.anyIPv4(), 0,
-                SocketState.LISTEN, 7440, 0, -1), tcp.get(1));
+                SocketState.LISTEN, 7440, 0, -1).withQueues(0, SocketEntry.UNKNOWN_QUEUE), tcp.get(1));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 50602, LOOPBACK4, 40799, SocketState.ESTABLISHED,
-                7443, 0, -1), tcp.get(5));
+                7443, 0, -1).withQueues(0, 0), tcp.get(5));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 40799, LOOPBACK4, 50602, SocketState.ESTABLISHED,
-                7444, 0, -1), tcp.get(3));
+                7444, 0, -1).withQueues(0, 0), tcp.get(3));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 40799, LOOPBACK4, 50612, SocketState.CLOSE_WAIT,
-                7448, 0, -1), tcp.get(4));
+                7448, 0, -1).withQueues(1, 0), tcp.get(4));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 50606, LOOPBACK4, 40799, SocketState.TIME_WAIT,
-                0, 0, -1), tcp.get(6));
+                0, 0, -1).withQueues(0, 0), tcp.get(6));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 50612, LOOPBACK4, 40799, SocketState.FIN_WAIT2,
-                0, 0, -1), tcp.get(7));
+                0, 0, -1).withQueues(0, 0), tcp.get(7));
     }
 
     @Test
@@ -77,15 +78,15 @@ class ProcNetParserTest {
 
         assertEquals(10, tcp6.size());
         assertEquals(new SocketEntry(Protocol.TCP, Addresses.anyIPv6(), 40995, Addresses.anyIPv6(), 0,
-                SocketState.LISTEN, 7449, 0, -1), tcp6.get(0));
+                SocketState.LISTEN, 7449, 0, -1).withQueues(0, SocketEntry.UNKNOWN_QUEUE), tcp6.get(0));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK6, 34159, Addresses.anyIPv6(), 0,
-                SocketState.LISTEN, 7450, 0, -1), tcp6.get(1));
+                SocketState.LISTEN, 7450, 0, -1).withQueues(0, SocketEntry.UNKNOWN_QUEUE), tcp6.get(1));
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK6, 55692, LOOPBACK6, 34159, SocketState.ESTABLISHED,
-                7452, 0, -1), tcp6.get(8));
+                7452, 0, -1).withQueues(0, 0), tcp6.get(8));
         // ::ffff:127.0.0.1 on both ends is stored as 127.0.0.1
         SocketEntry mapped = tcp6.get(7);
         assertEquals(new SocketEntry(Protocol.TCP, LOOPBACK4, 39036, LOOPBACK4, 40995, SocketState.ESTABLISHED,
-                7454, 0, -1), mapped);
+                7454, 0, -1).withQueues(0, 0), mapped);
         assertInstanceOf(Inet4Address.class, mapped.localAddress());
         assertInstanceOf(Inet4Address.class, mapped.remoteAddress());
         assertInstanceOf(Inet6Address.class, tcp6.get(0).localAddress());
@@ -97,13 +98,63 @@ class ProcNetParserTest {
         List<SocketEntry> udp6 = fixture("udp6", Protocol.UDP);
 
         assertEquals(List.of(
-                new SocketEntry(Protocol.UDP, LOOPBACK4, 57023, Addresses.anyIPv4(), 0, SocketState.UNCONN, 7441, 0, -1),
-                new SocketEntry(Protocol.UDP, LOOPBACK4, 47786, LOOPBACK4, 57023, SocketState.ESTABLISHED, 7442, 0, -1)),
+                new SocketEntry(Protocol.UDP, LOOPBACK4, 57023, Addresses.anyIPv4(), 0, SocketState.UNCONN, 7441, 0, -1)
+                        .withQueues(0, 0),
+                new SocketEntry(Protocol.UDP, LOOPBACK4, 47786, LOOPBACK4, 57023, SocketState.ESTABLISHED, 7442, 0, -1)
+                        .withQueues(0, 0)),
                 udp);
         assertEquals(List.of(
                 new SocketEntry(Protocol.UDP, Addresses.anyIPv6(), 55901, Addresses.anyIPv6(), 0, SocketState.UNCONN,
-                        7451, 0, -1)),
+                        7451, 0, -1).withQueues(0, 0)),
                 udp6);
+    }
+
+    @Test
+    void capturedFullListenerHasTwoWaitingConnectionsAndItsBacklogComesFromSs() throws IOException {
+        List<SocketEntry> tcp = fixture("tcp-full-listener", Protocol.TCP);
+        SocketEntry listener = tcp.get(1);
+        assertEquals(38095, listener.localPort());
+        assertEquals(SocketState.LISTEN, listener.state());
+        assertEquals(2, listener.receiveQueue(), "rx_queue of a LISTEN line: its accept queue");
+        assertEquals(SocketEntry.UNKNOWN_QUEUE, listener.sendQueue(), "tx_queue of a LISTEN line is not its backlog");
+        assertEquals(1, tcp.get(6).sendQueue(), "a SYN_SENT client's SYN");
+        assertEquals(SocketState.SYN_SENT, tcp.get(6).state());
+
+        // the backlog from the ss output captured with it
+        SocketRows rows = new SocketRows(8);
+        try (InputStream in = ProcNetParserTest.class.getResourceAsStream("ProcNetParserTest/tcp-full-listener");
+             InputStream ss = ProcNetParserTest.class.getResourceAsStream("ListenBacklogsTest/ss-Hltne.txt")) {
+            parser.parse(Protocol.TCP, in, rows);
+            String listed = new String(ss.readAllBytes(), StandardCharsets.UTF_8);
+            new ListenBacklogs(() -> listed).fill(rows);
+        }
+        SocketEntry filled = rows.entry(1, SocketEntry.UNKNOWN_PID);
+        assertEquals(1, filled.sendQueue());
+        assertTrue(filled.acceptQueueFull(), "2 waiting > backlog 1");
+        assertEquals(128, rows.entry(0, SocketEntry.UNKNOWN_PID).sendQueue());
+        assertFalse(rows.entry(0, SocketEntry.UNKNOWN_PID).acceptQueueFull());
+    }
+
+    @Test
+    void malformedQueuesAreRejectedByColumn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parser.parseLine(Protocol.TCP,
+                "   0: 0100007F:1F90 00000000:0000 0A 0000000G:00000000 00:00000000 00000000  1000        0 12345"));
+        assertTrue(e.getMessage().startsWith("tx_queue:rx_queue: expecting two queues of 8 hex digits"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parser.parseLine(Protocol.TCP,
+                "   0: 0100007F:1F90 00000000:0000 0A 00000000-00000000 00:00000000 00000000  1000        0 12345"));
+        assertTrue(e.getMessage().startsWith("tx_queue:rx_queue: expecting"), e.getMessage());
+    }
+
+    @Test
+    void queuesOfEstablishedAndUdpLinesAreBytes() {
+        SocketEntry tcp = parser.parseLine(Protocol.TCP,
+                "   0: 0100007F:1F90 0100007F:C350 01 000005A8:00010000 00:00000000 00000000  1000        0 12345");
+        assertEquals(1448, tcp.sendQueue());
+        assertEquals(65536, tcp.receiveQueue());
+        SocketEntry udp = parser.parseLine(Protocol.UDP,
+                "   0: 0100007F:1F90 00000000:0000 07 00000000:FFFFFFFF 00:00000000 00000000  1000        0 12345");
+        assertEquals(0, udp.sendQueue());
+        assertEquals(Integer.MAX_VALUE, udp.receiveQueue(), "beyond int: capped");
     }
 
     // ---------------------------------------------------------------- addresses and ports

@@ -16,6 +16,7 @@ import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -32,6 +33,27 @@ class MacSocketsTest {
         assertEquals("tcp 127.0.0.1:8080 -> 0.0.0.0:0 LISTEN pid 321", e.toString());
         assertEquals(0x1122334455667788L, e.inode());
         assertEquals(501, e.uid());
+    }
+
+    @Test
+    void aListenerHasItsAcceptQueueAndBacklogAndAConnectionItsBufferBytes() {
+        byte[] listen = fixture("tcp4-listen.fields");
+        java.nio.ByteBuffer l = java.nio.ByteBuffer.wrap(listen).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        l.putShort(194, (short) 3); // soi_qlen
+        l.putShort(198, (short) 2); // soi_qlimit
+        l.putInt(208, 999); // soi_rcv.sbi_cc: not what a listener shows
+        SocketEntry listener = MacSockets.decode(memory(listen), listen.length, 321);
+        assertEquals(3, listener.receiveQueue());
+        assertEquals(2, listener.sendQueue());
+        assertTrue(listener.acceptQueueFull());
+
+        byte[] connection = fixture("tcp6-established.fields");
+        java.nio.ByteBuffer c = java.nio.ByteBuffer.wrap(connection).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        c.putInt(208, 100); // soi_rcv.sbi_cc
+        c.putInt(232, 1448); // soi_snd.sbi_cc
+        SocketEntry established = MacSockets.decode(memory(connection), connection.length, 42);
+        assertEquals(100, established.receiveQueue());
+        assertEquals(1448, established.sendQueue());
     }
 
     @Test

@@ -54,6 +54,26 @@ class PcbListTest {
     }
 
     @Test
+    void aListenerHasItsAcceptQueueAndBacklogAndAConnectionItsBufferBytes() throws IOException {
+        byte[] bytes = MacSocketsTest.fixture(PcbListTest.class, "pcblist-tcp.fields");
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int socket = 24 + 104; // the first pcb's xsocket_n, after its xinpcb_n
+        b.putShort(socket + 44, (short) 6); // so_qlen
+        b.putShort(socket + 48, (short) 5); // so_qlimit
+        b.putInt(socket + 104 + 8, 777); // its xsockbuf_n (receive) sb_cc: not what a listener shows
+        List<SocketEntry> sockets = PcbList.decode(MacSocketsTest.memory(bytes), bytes.length, Protocol.TCP);
+        assertEquals(6, sockets.get(0).receiveQueue());
+        assertEquals(5, sockets.get(0).sendQueue());
+        assertTrue(sockets.get(0).acceptQueueFull());
+
+        List<SocketEntry> plain = decode("pcblist-tcp.fields", Protocol.TCP);
+        assertEquals(0, plain.get(0).receiveQueue());
+        assertEquals(0, plain.get(0).sendQueue());
+        assertEquals(0, plain.get(1).receiveQueue(), "sb_cc of the connection's receive buffer");
+        assertEquals(0, plain.get(1).sendQueue());
+    }
+
+    @Test
     void ownersSeenThroughLibprocAreJoinedByHandle() throws IOException {
         List<SocketEntry> listed = decode("pcblist-tcp.fields", Protocol.TCP);
         byte[] fdinfo = MacSocketsTest.fixture("tcp6-established.fields");
