@@ -106,13 +106,13 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     }
 
     /** For testing only: {@code modules} reads the loaded modules of a process (null: this host's). */
-    HistoryLog(Settings settings, Clock clock, ProcessModules modules) {
+    public HistoryLog(Settings settings, Clock clock, ProcessModules modules) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.modules = modules;
         String dir = settings.get(SettingKey.HISTORY_DIR);
         this.directory = dir == null || dir.isBlank() ? null : Path.of(dir.trim());
         this.rotation = rotation(settings);
-        RotatingCsvFile.Policy policy = new RotatingCsvFile.Policy(
+        RotationPolicy policy = new RotationPolicy(
                 rotation.contains(Rotation.SIZE) ? settings.getBytes(SettingKey.HISTORY_MAX_SIZE) : 0,
                 rotation.contains(Rotation.DAILY), settings.getInt(SettingKey.HISTORY_KEEP));
         Problems problems = new Problems();

@@ -7,19 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock a test moves by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(String start) {
+    public MutableClock(String start) {
         this.now = Instant.parse(start);
     }
 
-    void set(String instant) {
+    public void set(String instant) {
         now = Instant.parse(instant);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 

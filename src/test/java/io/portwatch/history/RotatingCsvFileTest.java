@@ -57,7 +57,7 @@ class RotatingCsvFileTest {
     }
 
     private RotatingCsvFile log(long maxSize, boolean daily, int keep) {
-        return new RotatingCsvFile(dir, "log", COLUMNS, new RotatingCsvFile.Policy(maxSize, daily, keep), clock, problems);
+        return new RotatingCsvFile(dir, "log", COLUMNS, new RotationPolicy(maxSize, daily, keep), clock, problems);
     }
 
     private String row(int n) {
@@ -276,7 +276,7 @@ class RotatingCsvFileTest {
     void anUnusableDirectoryCountsTheRowsAsFailedAndThrowsNothing() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
         RotatingCsvFile log = new RotatingCsvFile(notADirectory.resolve("history"), "log", COLUMNS,
-                new RotatingCsvFile.Policy(0, true, 5), clock, problems);
+                new RotationPolicy(0, true, 5), clock, problems);
         log.start(true);
         assertEquals(0, log.append(rows(0, 3)));
         log.rotateNow();

@@ -14,32 +14,32 @@ import java.util.List;
 import java.util.Map;
 
 /** Hand-built sockets, processes and snapshots for the history tests. */
-final class Snapshots {
+public final class Snapshots {
 
     private Snapshots() {
     }
 
-    static SocketEntry tcp(String local, int localPort, String remote, int remotePort, SocketState state, long inode, int pid) {
+    public static SocketEntry tcp(String local, int localPort, String remote, int remotePort, SocketState state, long inode, int pid) {
         return new SocketEntry(Protocol.TCP, Addresses.parseLiteral(local), localPort, Addresses.parseLiteral(remote),
                 remotePort, state, inode, 0, pid);
     }
 
-    static SocketEntry udp(String local, int localPort, long inode, int pid) {
+    public static SocketEntry udp(String local, int localPort, long inode, int pid) {
         return new SocketEntry(Protocol.UDP, Addresses.parseLiteral(local), localPort, Addresses.anyIPv4(), 0,
                 SocketState.UNCONN, inode, 0, pid);
     }
 
-    static SocketEntry listen(String local, int port, long inode, int pid) {
+    public static SocketEntry listen(String local, int port, long inode, int pid) {
         return tcp(local, port, "0.0.0.0", 0, SocketState.LISTEN, inode, pid);
     }
 
-    static ProcessInfo process(int pid, String name, String user, String exePath) {
+    public static ProcessInfo process(int pid, String name, String user, String exePath) {
         return new ProcessInfo(pid, name, exePath.substring(exePath.lastIndexOf('/') + 1), user, exePath,
                 exePath + " --serve", Instant.parse("2026-11-20T06:00:00Z").plusSeconds(pid));
     }
 
     /** A snapshot of these sockets, owned by these processes. */
-    static Snapshot snapshot(Instant at, List<SocketEntry> sockets, ProcessInfo... owners) {
+    public static Snapshot snapshot(Instant at, List<SocketEntry> sockets, ProcessInfo... owners) {
         Map<Integer, ProcessInfo> byPid = new HashMap<>();
         for (ProcessInfo p : owners) {
             byPid.put(p.pid(), p);
@@ -47,7 +47,7 @@ final class Snapshots {
         return new Snapshot(at, Duration.ofMillis(3), sockets, byPid);
     }
 
-    static Snapshot snapshot(String at, List<SocketEntry> sockets, ProcessInfo... owners) {
+    public static Snapshot snapshot(String at, List<SocketEntry> sockets, ProcessInfo... owners) {
         return snapshot(Instant.parse(at), sockets, owners);
     }
 }

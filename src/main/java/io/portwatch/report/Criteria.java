@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
@@ -111,17 +111,17 @@ public final class Criteria {
     List<Hit> check(ReportRow r, String module) {
         List<Hit> hits = new ArrayList<>(1);
         for (PortRange p : ports) {
-            if (p.contains(r.localPort) || r.remotePort != 0 && p.contains(r.remotePort)) {
+            if (p.contains(r.localPort()) || r.remotePort() != 0 && p.contains(r.remotePort())) {
                 hits.add(new Hit("port " + p, "port " + p));
             }
         }
         for (NamePattern p : processes) {
-            if (!r.process.isEmpty() && p.matches(r.process)) {
+            if (!r.process().isEmpty() && p.matches(r.process())) {
                 hits.add(new Hit("process " + p, "process " + p));
             }
         }
         for (NamePattern u : users) {
-            if (!r.user.isEmpty() && u.matches(r.user)) {
+            if (!r.user().isEmpty() && u.matches(r.user())) {
                 hits.add(new Hit("user " + u, "user " + u));
             }
         }
@@ -134,18 +134,18 @@ public final class Criteria {
             }
         }
         if (!remotes.isEmpty() && r.hasRemote()) {
-            byte[] remote = Cidr.bytes(r.remoteAddress);
+            byte[] remote = Cidr.bytes(r.remoteAddress());
             for (Cidr c : remotes) {
                 if (remote != null && c.contains(remote)) {
                     hits.add(new Hit("remote " + c, "remote " + c));
                 }
             }
         }
-        if (!r.exePath.isEmpty() && !r.process.isEmpty()) {
+        if (!r.exePath().isEmpty() && !r.process().isEmpty()) {
             for (Map.Entry<NamePattern, List<PathGlob>> e : expectedPaths.entrySet()) {
-                if (e.getKey().matches(r.process) && e.getValue().stream().noneMatch(g -> g.matches(r.exePath))) {
+                if (e.getKey().matches(r.process()) && e.getValue().stream().noneMatch(g -> g.matches(r.exePath()))) {
                     hits.add(new Hit(expectation(e.getKey(), e.getValue()),
-                            r.process + " runs from " + r.exePath + ", expected " + joinGlobs(e.getValue())));
+                            r.process() + " runs from " + r.exePath() + ", expected " + joinGlobs(e.getValue())));
                 }
             }
         }

@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import io.portwatch.scan.Addresses;
 

@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import static io.portwatch.history.Snapshots.listen;
 import static io.portwatch.history.Snapshots.process;
@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.config.SettingKey;
+import io.portwatch.history.ConnectionsLog;
+import io.portwatch.history.HistoryFiles;
+import io.portwatch.history.HistoryLog;
+import io.portwatch.history.MutableClock;
 import io.portwatch.config.Settings;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketState;
@@ -29,13 +33,13 @@ class ReportBuilderTest {
 
     @Test
     void everyFileKindIsRecognisedByItsHeader() {
-        assertEquals(Optional.of(ReportBuilder.InputKind.EVENTS), ReportBuilder.kind(HistoryFiles.EVENT_COLUMNS));
-        assertEquals(Optional.of(ReportBuilder.InputKind.SNAPSHOT), ReportBuilder.kind(HistoryFiles.SNAPSHOT_COLUMNS));
-        assertEquals(Optional.of(ReportBuilder.InputKind.PROCESSES), ReportBuilder.kind(HistoryFiles.PROCESS_COLUMNS));
-        assertEquals(Optional.of(ReportBuilder.InputKind.CONNECTIONS_LOG), ReportBuilder.kind(ConnectionsLog.COLUMNS));
-        assertEquals(Optional.of(ReportBuilder.InputKind.CONNECTIONS_LOG), ReportBuilder.kind(List.of("timestamp", "PROTOCOL",
+        assertEquals(Optional.of(InputKind.EVENTS), InputKind.of(HistoryFiles.EVENT_COLUMNS));
+        assertEquals(Optional.of(InputKind.SNAPSHOT), InputKind.of(HistoryFiles.SNAPSHOT_COLUMNS));
+        assertEquals(Optional.of(InputKind.PROCESSES), InputKind.of(HistoryFiles.PROCESS_COLUMNS));
+        assertEquals(Optional.of(InputKind.CONNECTIONS_LOG), InputKind.of(ConnectionsLog.COLUMNS));
+        assertEquals(Optional.of(InputKind.CONNECTIONS_LOG), InputKind.of(List.of("timestamp", "PROTOCOL",
                 "LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "ProcessName", "PID")));
-        assertEquals(Optional.empty(), ReportBuilder.kind(List.of("a", "b")));
+        assertEquals(Optional.empty(), InputKind.of(List.of("a", "b")));
     }
 
     @Test
@@ -52,7 +56,7 @@ class ReportBuilderTest {
         }
         ReportBuilder builder = new ReportBuilder(Criteria.builder().add("module", "libpcap*").build(), 10);
         builder.readAll(List.of(dir.resolve("portwatch-events.csv"), dir.resolve("portwatch-snapshot.csv"),
-                dir.resolve("portwatch-processes.csv")), ReportBuilder.Progress.NONE);
+                dir.resolve("portwatch-processes.csv")), Progress.NONE);
         Report r = builder.build(0, null);
         assertEquals(Map.of("open", 1L, "close", 1L, "unlisten", 1L, "initial", 1L, "process", 2L), r.rowsByKind());
         assertEquals(2, r.connections(), "the initial listener and the open connection");
@@ -80,7 +84,7 @@ class ReportBuilderTest {
                 + "2026-11-22T11:59:59.999Z,open,tcp,10.0.0.5,5,10.0.0.9,6,ESTABLISHED,,42,capture,root,/usr/bin/capture\n"
                 + "2026-11-22T12:00:00.000Z,open,tcp,10.0.0.5,7,10.0.0.9,8,ESTABLISHED,,42,web,www,/usr/bin/web\n");
         ReportBuilder builder = new ReportBuilder(Criteria.builder().add("module", "libpcap.so*").build(), 10);
-        builder.readAll(List.of(events, processes), ReportBuilder.Progress.NONE);
+        builder.readAll(List.of(events, processes), Progress.NONE);
         Report r = builder.build(0, null);
         assertEquals(List.of("e.csv:3", "e.csv:4"), r.flagged().stream().map(Report.Flagged::source)
                 .collect(java.util.stream.Collectors.toList()));
@@ -89,14 +93,14 @@ class ReportBuilderTest {
 
     @Test
     void timesInAnyIsoFormAreNormalisedAndOthersAreLeftOutAndSaidSo() throws IOException {
-        assertEquals("2026-11-22T10:15:30.123Z", ReportBuilder.normalizeTime("2026-11-22T10:15:30.123Z"));
-        assertEquals("2026-11-22T10:15:30.000Z", ReportBuilder.normalizeTime("2026-11-22T10:15:30Z"));
-        assertEquals("2026-11-22T09:15:30.500Z", ReportBuilder.normalizeTime("2026-11-22T10:15:30.5+01:00"));
-        assertEquals("", ReportBuilder.normalizeTime("1/2/2024 10:00:00 AM"));
+        assertEquals("2026-11-22T10:15:30.123Z", HistoryReader.normalizeTime("2026-11-22T10:15:30.123Z"));
+        assertEquals("2026-11-22T10:15:30.000Z", HistoryReader.normalizeTime("2026-11-22T10:15:30Z"));
+        assertEquals("2026-11-22T09:15:30.500Z", HistoryReader.normalizeTime("2026-11-22T10:15:30.5+01:00"));
+        assertEquals("", HistoryReader.normalizeTime("1/2/2024 10:00:00 AM"));
         Path log = Files.writeString(dir.resolve("ps.csv"), String.join(",", ConnectionsLog.COLUMNS) + "\n"
                 + "1/2/2024 10:00:00 AM,TCP,0.0.0.0,80,0.0.0.0,0,LISTENING,System,4\n");
         ReportBuilder builder = new ReportBuilder(Criteria.NONE, 10);
-        builder.readAll(List.of(log), ReportBuilder.Progress.NONE);
+        builder.readAll(List.of(log), Progress.NONE);
         Report r = builder.build(0, null);
         assertEquals(1, r.connections());
         assertEquals(0, r.byHour().stream().mapToLong(Long::longValue).sum());
@@ -135,21 +139,21 @@ class ReportBuilderTest {
     void criteriaMatchAddressBlocksPathGlobsAndExpectedPaths() {
         Criteria c = Criteria.builder().add("remote", "10.0.0.0/8, 2001:db8::/32").add("expect-path", "java=/usr/lib/jvm/*")
                 .add("expect-path", "java=/opt/jdk*/bin/java").add("port", "6000-6010").build();
-        ReportRow r = new ReportRow();
+        ReportRowBuilder r = new ReportRowBuilder();
         r.remoteAddress = "10.200.1.1";
         r.remotePort = 443;
-        assertEquals(List.of(new Criteria.Hit("remote 10.0.0.0/8", "remote 10.0.0.0/8")), c.check(r, null));
+        assertEquals(List.of(new Criteria.Hit("remote 10.0.0.0/8", "remote 10.0.0.0/8")), c.check(r.build(), null));
         r.remoteAddress = "2001:db8:1::5";
-        assertEquals(List.of(new Criteria.Hit("remote 2001:db8::/32", "remote 2001:db8::/32")), c.check(r, null));
+        assertEquals(List.of(new Criteria.Hit("remote 2001:db8::/32", "remote 2001:db8::/32")), c.check(r.build(), null));
         r.remoteAddress = "11.0.0.1";
         r.localPort = 6005;
         r.process = "java";
         r.exePath = "/opt/jdk-17/bin/java";
-        assertEquals(List.of(new Criteria.Hit("port 6000-6010", "port 6000-6010")), c.check(r, null));
+        assertEquals(List.of(new Criteria.Hit("port 6000-6010", "port 6000-6010")), c.check(r.build(), null));
         r.exePath = "/home/eve/java";
         assertEquals(List.of(new Criteria.Hit("port 6000-6010", "port 6000-6010"),
                 new Criteria.Hit("java outside /usr/lib/jvm/* or /opt/jdk*/bin/java",
-                        "java runs from /home/eve/java, expected /usr/lib/jvm/* or /opt/jdk*/bin/java")), c.check(r, null));
+                        "java runs from /home/eve/java, expected /usr/lib/jvm/* or /opt/jdk*/bin/java")), c.check(r.build(), null));
         assertTrue(new PathGlob("libpcap.so*").matches("/usr/lib/x86_64-linux-gnu/libpcap.so.1.10.3"));
         assertFalse(new PathGlob("/usr/lib/libpcap*").matches("/usr/lib64/libpcap.so"));
         assertTrue(Cidr.parse("192.0.2.7").contains(Cidr.bytes("192.0.2.7")));

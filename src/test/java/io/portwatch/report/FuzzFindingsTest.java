@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.config.Glob;
+import io.portwatch.history.HistoryFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +65,7 @@ class FuzzFindingsTest {
         IOException e = assertThrows(IOException.class, () -> ReportBuilder.kind(file));
         assertTrue(e.getMessage().startsWith(file + ": cannot read it as CSV: "), e.getMessage());
         IOException again = assertThrows(IOException.class,
-                () -> new ReportBuilder(Criteria.NONE, 10).readAll(List.of(file), ReportBuilder.Progress.NONE));
+                () -> new ReportBuilder(Criteria.NONE, 10).readAll(List.of(file), Progress.NONE));
         assertEquals(e.getMessage(), again.getMessage());
     }
 
@@ -75,14 +76,14 @@ class FuzzFindingsTest {
      */
     @Test
     void onlyATimeReallyInTheWrittenFormIsTakenAsItIs() {
-        assertEquals("2026-11-20T08:05:00.000Z", ReportBuilder.normalizeTime("2026-11-20T08:05:00.000Z"));
-        assertEquals("2024-02-29T23:59:59.999Z", ReportBuilder.normalizeTime(" 2024-02-29T23:59:59.999Z "));
-        assertEquals("2026-11-20T08:05:00.000Z", ReportBuilder.normalizeTime("2026-11-20T08:05:00Z"));
-        assertEquals("2026-11-20T07:05:00.000Z", ReportBuilder.normalizeTime("2026-11-20T08:05:00+01:00"));
+        assertEquals("2026-11-20T08:05:00.000Z", HistoryReader.normalizeTime("2026-11-20T08:05:00.000Z"));
+        assertEquals("2024-02-29T23:59:59.999Z", HistoryReader.normalizeTime(" 2024-02-29T23:59:59.999Z "));
+        assertEquals("2026-11-20T08:05:00.000Z", HistoryReader.normalizeTime("2026-11-20T08:05:00Z"));
+        assertEquals("2026-11-20T07:05:00.000Z", HistoryReader.normalizeTime("2026-11-20T08:05:00+01:00"));
         for (String bad : List.of("2026-11-20TXX:05:00.000Z", "2026-11-20T25:05:00.000Z", "2026-11-20T\u0661\u0662:05:00.000Z",
                 "2026-02-30T08:05:00.000Z", "2026-13-01T08:05:00.000Z", "2026-11-20T08:65:00.000Z", "2026-11-20T08:05:00.0a0Z",
                 "2026/11/20T08:05:00.000Z")) {
-            assertEquals("", ReportBuilder.normalizeTime(bad), bad);
+            assertEquals("", HistoryReader.normalizeTime(bad), bad);
         }
     }
 
@@ -93,7 +94,7 @@ class FuzzFindingsTest {
                 + "2026-11-20TXX:00:00.000Z,tcp,0.0.0.0,80,0.0.0.0,0,LISTEN,900,nginx,www-data,/usr/sbin/nginx\n"
                 + "2026-11-20T08:00:00.000Z,tcp,0.0.0.0,443,0.0.0.0,0,LISTEN,900,nginx,www-data,/usr/sbin/nginx\n");
         ReportBuilder builder = new ReportBuilder(Criteria.NONE, 10);
-        builder.readAll(List.of(file), ReportBuilder.Progress.NONE);
+        builder.readAll(List.of(file), Progress.NONE);
         Report r = builder.build(0, null);
 
         assertEquals(3, r.connections());

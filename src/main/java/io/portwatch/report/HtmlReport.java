@@ -1,5 +1,8 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,85 +12,35 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A {@link Report} as one self-contained HTML page: inline CSS, inline SVG charts (usage by hour,
+ * Renders a {@link Report} as one self-contained HTML page: inline CSS, inline SVG charts (usage by hour,
  * top processes, top remote addresses), tables with the flagged rows highlighted, and a small inline
  * script (sortable tables, a filter on the flagged rows). Nothing is loaded from anywhere: a Content
  * Security Policy forbids it, and allows only this page's own script (by its hash), so text from the
- * logs (process names, command lines) can never run as script; it is escaped besides.
+ * logs (process names, command lines) can never run as script; it is escaped besides. The style and the script
+ * are {@code report.css} and {@code report.js} beside this class.
  */
 public final class HtmlReport {
 
     /** Processes and remote addresses in the bar charts. */
     static final int CHART_ENTRIES = 10;
 
-    private static final String SCRIPT = String.join("\n",
-            "(function () {",
-            "  'use strict';",
-            "  function cellValue(row, i) {",
-            "    var c = row.cells[i];",
-            "    return c ? (c.getAttribute('data-v') || c.textContent) : '';",
-            "  }",
-            "  function sortBy(table, i, th) {",
-            "    var body = table.tBodies[0];",
-            "    var rows = Array.prototype.slice.call(body.rows);",
-            "    var numeric = rows.every(function (r) { var v = cellValue(r, i); return v === '' || !isNaN(Number(v)); });",
-            "    var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;",
-            "    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute('aria-sort'); });",
-            "    th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');",
-            "    rows.sort(function (a, b) {",
-            "      var x = cellValue(a, i), y = cellValue(b, i);",
-            "      if (numeric) { return dir * (Number(x) - Number(y)); }",
-            "      return dir * x.localeCompare(y);",
-            "    });",
-            "    rows.forEach(function (r) { body.appendChild(r); });",
-            "  }",
-            "  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {",
-            "    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {",
-            "      th.tabIndex = 0;",
-            "      th.addEventListener('click', function () { sortBy(table, i, th); });",
-            "      th.addEventListener('keydown', function (e) { if (e.key === 'Enter') { sortBy(table, i, th); } });",
-            "    });",
-            "  });",
-            "  var filter = document.getElementById('flag-filter');",
-            "  if (filter) {",
-            "    filter.addEventListener('input', function () {",
-            "      var q = filter.value.toLowerCase();",
-            "      Array.prototype.forEach.call(document.querySelectorAll('#flagged tbody tr'), function (r) {",
-            "        r.hidden = q !== '' && r.textContent.toLowerCase().indexOf(q) < 0;",
-            "      });",
-            "    });",
-            "  }",
-            "  document.documentElement.setAttribute('data-report-ready', 'yes');",
-            "})();");
+    private static final String SCRIPT = resource("report.js");
 
-    private static final String STYLE = String.join("\n",
-            ":root { --ink: #1d2733; --muted: #5b6b7c; --line: #d8dee6; --bar: #3d7ab8; --flag: #c62828; --flagbg: #fdecea; }",
-            "* { box-sizing: border-box; }",
-            "body { margin: 0; padding: 24px 32px; font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--ink); }",
-            "h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8px; }",
-            "p.sub { color: var(--muted); margin: 0 0 16px; }",
-            ".cards { display: flex; flex-wrap: wrap; gap: 12px; }",
-            ".card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 16px; min-width: 150px; }",
-            ".card b { display: block; font-size: 20px; } .card span { color: var(--muted); }",
-            ".card.alert { border-color: var(--flag); background: var(--flagbg); } .card.alert b { color: var(--flag); }",
-            ".grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 32px; }",
-            "svg { width: 100%; height: auto; display: block; }",
-            "svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }",
-            "svg .bar { fill: var(--bar); } svg .bar.flagged { fill: var(--flag); } svg .axis { stroke: var(--line); }",
-            "table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }",
-            "th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }",
-            "th { cursor: pointer; user-select: none; background: #f4f6f9; white-space: nowrap; }",
-            "th[aria-sort=ascending]::after { content: ' \\25B2'; } th[aria-sort=descending]::after { content: ' \\25BC'; }",
-            "td.num { text-align: right; font-variant-numeric: tabular-nums; }",
-            "tr.flagged td { background: var(--flagbg); } tr.flagged td:first-child { border-left: 4px solid var(--flag); }",
-            "td.why { color: var(--flag); }",
-            "input#flag-filter { padding: 4px 8px; margin: 0 0 8px; width: 320px; max-width: 100%; }",
-            "ul { margin: 4px 0; } .muted { color: var(--muted); }",
-            ".scroll { overflow-x: auto; } #flagged td, #flagged th { font-size: 13px; } #flagged td:first-child { white-space: nowrap; }",
-            "table.compact { width: auto; min-width: 280px; }",
-            "code { font-size: 12px; }");
+    private static final String STYLE = resource("report.css");
 
     private HtmlReport() {
+    }
+
+    /** A text file beside this class in the jar, without its last line feed. */
+    private static String resource(String name) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the portwatch jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + " from the portwatch jar", e);
+        }
     }
 
     /** The page. */

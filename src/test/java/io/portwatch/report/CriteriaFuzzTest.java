@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,23 +78,24 @@ class CriteriaFuzzTest {
             return;
         }
 
-        ReportRow row = new ReportRow();
-        row.process = field(fields, 0, "sshd");
-        row.user = field(fields, 1, "root");
-        row.exePath = field(fields, 2, "/usr/local/sbin/sshd");
-        row.remoteAddress = field(fields, 3, "10.1.2.3");
+        ReportRowBuilder r = new ReportRowBuilder();
+        r.process = field(fields, 0, "sshd");
+        r.user = field(fields, 1, "root");
+        r.exePath = field(fields, 2, "/usr/local/sbin/sshd");
+        r.remoteAddress = field(fields, 3, "10.1.2.3");
         String module = field(fields, 4, "/usr/lib/x86_64-linux-gnu/libpcap.so.1.10.3");
-        row.remotePort = ReportBuilder.parseInt(field(fields, 5, "22"), 0);
-        row.localPort = 40000;
-        row.time = "2026-11-20T08:05:00.000Z";
+        r.remotePort = HistoryReader.parseInt(field(fields, 5, "22"), 0);
+        r.localPort = 40000;
+        r.time = "2026-11-20T08:05:00.000Z";
+        ReportRow row = r.build();
 
         List<String> described = criteria.describe();
         assertTrue(described.size() >= (criteria.isEmpty() ? 0 : 1), "every criterion is described");
-        criteria.check(row, criteria.matchModule(List.of(module, row.exePath)));
-        criteria.flagsPort(row.remotePort);
-        criteria.flagsProcess(row.process);
-        criteria.flagsUser(row.user);
-        criteria.flagsRemote(row.remoteAddress);
+        criteria.check(row, criteria.matchModule(List.of(module, row.exePath())));
+        criteria.flagsPort(row.remotePort());
+        criteria.flagsProcess(row.process());
+        criteria.flagsUser(row.user());
+        criteria.flagsRemote(row.remoteAddress());
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.portwatch.history;
+package io.portwatch.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +74,7 @@ class ReportBuilderFuzzTest {
         }
         ReportBuilder builder = new ReportBuilder(criteria, maxFlagged);
         try {
-            builder.readAll(files, ReportBuilder.Progress.NONE);
+            builder.readAll(files, Progress.NONE);
         } catch (IOException e) {
             assertTrue(files.stream().anyMatch(f -> e.getMessage() != null && e.getMessage().contains(f.toString())),
                     () -> "a file that cannot be read is named in the message, found: " + e.getMessage());
