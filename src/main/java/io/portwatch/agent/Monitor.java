@@ -12,6 +12,8 @@ import io.portwatch.health.StateListener;
 import io.portwatch.scan.NameCache;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketSource;
+import io.portwatch.support.DaemonThreads;
+import io.portwatch.support.Errors;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -78,11 +80,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader);
         this.clock = clock;
         this.interval = interval;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portwatch-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portwatch-scan"));
         MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), interval, clock.instant());
         DefinitionsWatcher.Check first = watcher.check(true, true);
         Definitions d = first.definitions();
@@ -183,7 +181,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
             snapshot = source.scan();
         } catch (Exception | LinkageError e) {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            String why = Errors.text(e);
             if (!s.stale()) {
                 LOG.log(Level.WARNING, "portwatch: scan failed, keeping the last results (stale): " + why);
             }

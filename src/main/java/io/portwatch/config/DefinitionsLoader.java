@@ -2,6 +2,7 @@ package io.portwatch.config;
 
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
+import io.portwatch.support.Errors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -326,7 +327,7 @@ public final class DefinitionsLoader {
     }
 
     private static String describe(Exception e) {
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return Errors.text(e);
     }
 
     /** Strict UTF-8 (a BOM is left for the CSV reader to skip); null after adding a problem naming the line. */

@@ -5,6 +5,7 @@ import io.portwatch.config.Settings;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.support.Errors;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -329,7 +330,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
                 if (!failing) {
                     failing = true;
                     LOG.log(Level.WARNING, "portwatch: cannot " + action + " history file " + file + ": "
-                            + RotatingCsvFile.describe(cause) + "; rows are lost and counted until it works again");
+                            + Errors.text(cause) + "; rows are lost and counted until it works again");
                 }
             }
         }

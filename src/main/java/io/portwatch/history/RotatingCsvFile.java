@@ -1,5 +1,7 @@
 package io.portwatch.history;
 
+import io.portwatch.support.Errors;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,7 +193,7 @@ final class RotatingCsvFile implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (!rotateProblemNoted) {
                 rotateProblemNoted = true;
-                problems.note("cannot rotate " + path + " (" + reason + "): " + describe(e) + "; writing on to it");
+                problems.note("cannot rotate " + path + " (" + reason + "): " + Errors.text(e) + "; writing on to it");
             }
             return false;
         }
@@ -215,7 +217,7 @@ final class RotatingCsvFile implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (!pruneProblemNoted) {
                 pruneProblemNoted = true;
-                problems.note("cannot delete old rotated files of " + path + ": " + describe(e));
+                problems.note("cannot delete old rotated files of " + path + ": " + Errors.text(e));
             }
         }
     }
@@ -245,9 +247,6 @@ final class RotatingCsvFile implements AutoCloseable {
         }
     }
 
-    static String describe(Exception e) {
-        return e == null ? "unknown error" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 
     /** Whole rows waiting for one write. */
     private static final class Chunk {

@@ -1,6 +1,7 @@
 package io.portwatch.report;
 
 import io.portwatch.history.HistoryFiles;
+import io.portwatch.scan.Addresses;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -195,7 +196,7 @@ public final class ReportBuilder {
     }
 
     private static String address(String address, int port) {
-        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+        return Addresses.format(address, port);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.portwatch.report;
 
 import io.portwatch.scan.Addresses;
+import io.portwatch.support.DaemonThreads;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -59,11 +60,8 @@ public final class ReverseDns implements ReportBuilder.Names {
         if (todo.isEmpty()) {
             return out;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, todo.size()), r -> {
-            Thread t = new Thread(r, "portwatch-rdns");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, todo.size()),
+                DaemonThreads.named("portwatch-rdns"));
         try {
             Map<String, Future<String>> pending = new HashMap<>();
             for (String a : todo) {
