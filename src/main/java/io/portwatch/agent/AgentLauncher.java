@@ -28,7 +28,7 @@ final class AgentLauncher {
                 return;
             }
             DaemonThreads.start("portwatch-start", () -> startQuietly(arguments));
-        } catch (Throwable t) { // DESIGN §5: premain never throws
+        } catch (Throwable t) { // docs/design.md §5: premain never throws
             LOG.log(Level.WARNING, "portwatch: not started: " + t);
         }
     }

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 
 /**
  * Loads the two definitions files of a directory, {@value #LISTENING_FILE} and {@value #CONNECTIONS_FILE},
- * in the NetstatWatcher format plus portwatch's optional columns (DESIGN.md §2).
+ * in the NetstatWatcher format plus portwatch's optional columns (docs/design.md §2).
  *
  * <p>Problems are reported as {@code file:line: column: message (found "value")}, with the bare file
  * name and the physical 1-based line (comment and blank lines counted); line 0 means the file (or

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The one published "current state" (DESIGN §1): swapped atomically after each scan, read by every
+ * The one published "current state" (docs/design.md §1): swapped atomically after each scan, read by every
  * exporter without waiting. Immutable.
  *
  * @param host             this host's name
@@ -50,7 +50,7 @@ public record MonitorState(String host, String version, String source, Duration 
     }
 
     /**
-     * True when the last scan failed or did not happen, so the results are from an older scan (DESIGN §3:
+     * True when the last scan failed or did not happen, so the results are from an older scan (docs/design.md §3:
      * stale, not RED).
      */
     public boolean stale() {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Definitions files are untrusted input (DESIGN.md §2, §5): only regular files are read, at most
+ * Definitions files are untrusted input (docs/design.md §2, §5): only regular files are read, at most
  * 16 MiB, fields within NetstatWatcher's limits, at most 100 problems kept, and no message grows with
  * the input. Real files, FIFOs, sockets and symbolic links in a temporary directory.
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-/** DESIGN §3 on hand-built snapshots: every row of both health tables. */
+/** docs/design.md §3 on hand-built snapshots: every row of both health tables. */
 class EvaluatorTest {
 
     private static final EvaluationOptions OPTIONS = EvaluationOptions.forHost("web01");

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The grouped connection evaluation ({@link ConnectionTable}, {@link SocketGroup}, {@link PidTallies})
- * gives exactly what a plain walk over every socket gives (DESIGN §3, written out here the simple
+ * gives exactly what a plain walk over every socket gives (docs/design.md §3, written out here the simple
  * way), on random snapshots and rows that use every field.
  */
 class GroupedEvaluationTest {
@@ -118,7 +118,7 @@ class GroupedEvaluationTest {
         }
     }
 
-    /** What DESIGN §3 says for a connection row, by a walk over every socket. */
+    /** What docs/design.md §3 says for a connection row, by a walk over every socket. */
     private static Expected walk(ConnectionRow row, Snapshot snapshot, ResolvedNames names) {
         Set<InetAddress> remotes = new java.util.HashSet<>();
         row.remoteIP().ifPresent(remotes::add);

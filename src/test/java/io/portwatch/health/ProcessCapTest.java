@@ -26,7 +26,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code processes.max}: at most that many process names, the rest summed as {@code other} (DESIGN §4). */
+/** {@code processes.max}: at most that many process names, the rest summed as {@code other} (docs/design.md §4). */
 class ProcessCapTest {
 
     /** pid → (name, sockets): a has 3, b 5, c 5, d 1, e 2; plus 1 socket whose owner cannot be seen. */

@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code reason} label of {@code portwatch_row_reason_info} takes its values from a closed set
- * (DESIGN §4): evaluated on random snapshots and rows, the collector emits nothing else, reaches every
+ * (docs/design.md §4): evaluated on random snapshots and rows, the collector emits nothing else, reaches every
  * value, and a restart (every pid changed) makes no new series.
  */
 class ReasonLabelTest {
