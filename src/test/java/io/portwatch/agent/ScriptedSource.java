@@ -9,27 +9,39 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A socket source whose next answer the test decides: no sockets, a failure, a delay, or a wait at a gate. */
+/**
+ * A socket source whose next answer the test decides: no sockets, a failure, something done during the scan (a
+ * ticker stepped: the scan "takes" that long), or a wait at a gate. It tells who waits for it when a scan has begun,
+ * and counts the most scans ever running at once.
+ */
 final class ScriptedSource implements SocketSource {
     volatile IOException failure;
-    volatile Duration delay = Duration.ZERO;
+    volatile Runnable during = () -> { };
     volatile CountDownLatch gate;
     final AtomicInteger scans = new AtomicInteger();
+    final Semaphore begun = new Semaphore(0);
+    private final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
 
     @Override
     public Snapshot scan() throws IOException {
         scans.incrementAndGet();
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        begun.release();
         try {
             CountDownLatch g = gate;
             if (g != null) {
                 g.await(10, TimeUnit.SECONDS);
             }
-            Thread.sleep(delay.toMillis());
+            during.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            running.decrementAndGet();
         }
         if (failure != null) {
             throw failure;
