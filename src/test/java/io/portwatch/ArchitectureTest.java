@@ -32,9 +32,10 @@ class ArchitectureTest {
             "cli", "agent");
 
     @Test
-    void configScanAndHealthKnowNothingOfTheExportersCommandsOrAgent() throws IOException {
+    void configScanHealthAndStateKnowNothingOfTheExportersCommandsOrAgent() throws IOException {
         Map<String, Set<String>> uses = uses();
-        for (String core : List.of("config", "scan", "health")) {
+        assertTrue(!uses.get("health").contains("state"), "the evaluation knows nothing of the published state");
+        for (String core : List.of("config", "scan", "health", "state")) {
             Set<String> wrong = new TreeSet<>(uses.get(core));
             wrong.retainAll(ABOVE_THE_CORE);
             assertEquals(Set.of(), wrong, core + " uses " + wrong + ": " + uses.get(core));

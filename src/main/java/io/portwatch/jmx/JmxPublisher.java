@@ -1,10 +1,10 @@
 package io.portwatch.jmx;
 
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.RowResult;
-import io.portwatch.health.StateListener;
+import io.portwatch.state.StateListener;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;

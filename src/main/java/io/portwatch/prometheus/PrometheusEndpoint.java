@@ -1,6 +1,6 @@
 package io.portwatch.prometheus;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.http.EndpointOptions;
 import io.portwatch.http.EndpointServer;
 

@@ -5,7 +5,7 @@ import io.portwatch.config.DefinitionsFileResult;
 import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.RowResult;
 import io.portwatch.scan.NameCache;
 import org.junit.jupiter.api.AfterEach;

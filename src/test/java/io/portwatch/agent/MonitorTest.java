@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.NameCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

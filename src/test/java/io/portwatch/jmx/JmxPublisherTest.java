@@ -5,7 +5,7 @@ import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;

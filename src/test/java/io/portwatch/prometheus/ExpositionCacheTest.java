@@ -1,6 +1,6 @@
 package io.portwatch.prometheus;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;

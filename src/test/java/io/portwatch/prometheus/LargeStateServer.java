@@ -9,7 +9,7 @@ import io.portwatch.config.Severity;
 import io.portwatch.config.Source;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;

@@ -17,7 +17,7 @@ import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.UnexpectedListener;
 import io.portwatch.scan.Addresses;

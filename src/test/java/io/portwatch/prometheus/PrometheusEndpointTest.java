@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.portwatch.config.SettingKey;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;

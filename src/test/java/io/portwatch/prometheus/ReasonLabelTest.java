@@ -16,7 +16,7 @@ import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
 import io.portwatch.health.ListeningReason;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ReasonCode;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;

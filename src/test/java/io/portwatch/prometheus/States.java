@@ -12,7 +12,7 @@ import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.health.UnexpectedListener;

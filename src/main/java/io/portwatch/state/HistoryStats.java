@@ -1,4 +1,4 @@
-package io.portwatch.health;
+package io.portwatch.state;
 
 /**
  * What the activity log has done so far (issue: history), as the agent MBean and metrics show it.

@@ -1,6 +1,8 @@
-package io.portwatch.health;
+package io.portwatch.state;
 
 import io.portwatch.config.Definitions;
+import io.portwatch.health.Evaluation;
+import io.portwatch.health.Health;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.portwatch.health;
+package io.portwatch.state;
 
 /**
  * What an operator may ask of the running monitor (the Agent MBean's operations). Requests coalesce:

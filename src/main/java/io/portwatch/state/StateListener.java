@@ -1,4 +1,4 @@
-package io.portwatch.health;
+package io.portwatch.state;
 
 /** Told of every newly published state, on the scan thread; must be quick and must not throw. */
 @FunctionalInterface
