@@ -11,6 +11,8 @@ import io.portwatch.scan.NameCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.FakeSource;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ class MonitorTest {
         clock.advance(Duration.ofSeconds(1));
     }
 
-    private Monitor monitor(ScriptedSource source, Duration interval) {
+    private Monitor monitor(FakeSource source, Duration interval) {
         monitor = new Monitor(source, names, EvaluationOptions.forHost("test"), defs, interval, "test", clock, ticker,
                 DefinitionsWatcher.READ_DEADLINE, io.portwatch.config.DefinitionsLoader::loadFile);
         return monitor;
@@ -62,7 +64,7 @@ class MonitorTest {
     @Test
     void brokenFileKeepsTheLastGoodDefinitionsAndSaysSo() throws IOException {
         write("a,tcp,,22,sshd,\n");
-        Monitor m = monitor(new ScriptedSource(), Duration.ofSeconds(15));
+        Monitor m = monitor(new FakeSource(), Duration.ofSeconds(15));
         m.cycle();
         assertEquals(1, m.state().definitions().listening().size());
         assertEquals(Health.RED, m.state().worst());
@@ -86,7 +88,7 @@ class MonitorTest {
     @Test
     void reloadDefinitionsOperationReadsBothFilesAgainUnchangedAndScans() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         m.cycle();
         assertEquals(0, m.state().reloadsOk(), "an unchanged file is not read again by a cycle");
@@ -102,7 +104,7 @@ class MonitorTest {
     @Test
     void scanNowCallsWhileOneIsPendingQueueNothing() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         source.gate = new CountDownLatch(1);
         m.scanNow(); // runs, and waits at the gate
@@ -124,7 +126,7 @@ class MonitorTest {
     @Test
     void failedScanKeepsTheLastResultsMarkedStaleAndCountsIt() throws IOException {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         m.cycle();
         Instant lastGood = m.state().lastScanAt().orElseThrow();
@@ -145,7 +147,7 @@ class MonitorTest {
     @Test
     void scanLongerThanTheIntervalIsCountedAsOverrun() throws IOException {
         write("");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         source.during = () -> ticker.advance(Duration.ofMillis(60));
         Monitor m = monitor(source, Duration.ofMillis(20));
         m.cycle();
@@ -159,7 +161,7 @@ class MonitorTest {
     @Test
     void readersNeverWaitForAScanAndScansNeverOverlap() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofMillis(50));
         Semaphore published = new Semaphore(0);
         m.addListener((previous, next) -> published.release());

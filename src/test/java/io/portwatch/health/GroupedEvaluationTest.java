@@ -14,6 +14,7 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.SnapshotBuilder;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -73,7 +74,7 @@ class GroupedEvaluationTest {
 
     @Test
     void aRowMatchingManySocketsSeesThemAllInAReadOnlyList() {
-        Fixtures.SnapshotBuilder b = new Fixtures.SnapshotBuilder().process(10, "java").process(11, "nginx");
+        SnapshotBuilder b = new SnapshotBuilder().process(10, "java").process(11, "nginx");
         for (int i = 0; i < 5000; i++) {
             b.tcp("10.0.0.5", 30000 + i, i % 2 == 0 ? "10.0.0.9" : "10.0.0.8", 5432, SocketState.ESTABLISHED, 10 + i % 2);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class RotatingCsvFileTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock("2026-11-22T10:00:00Z");
+    private final TestClock clock = new TestClock("2026-11-22T10:00:00Z");
     private final Recorder problems = new Recorder();
 
     /** What the file reported. */

@@ -1,9 +1,9 @@
 package io.portwatch.report;
 
-import static io.portwatch.history.Snapshots.listen;
-import static io.portwatch.history.Snapshots.process;
-import static io.portwatch.history.Snapshots.snapshot;
-import static io.portwatch.history.Snapshots.tcp;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.process;
+import static io.portwatch.testing.SnapshotBuilder.snapshot;
+import static io.portwatch.testing.Sockets.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +12,12 @@ import io.portwatch.config.SettingKey;
 import io.portwatch.history.ConnectionsLog;
 import io.portwatch.history.HistoryFiles;
 import io.portwatch.history.HistoryLog;
-import io.portwatch.history.MutableClock;
 import io.portwatch.config.Settings;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class ReportBuilderTest {
         ProcessInfo nginx = process(100, "nginx", "www-data", "/usr/sbin/nginx");
         ProcessInfo curl = process(200, "curl", "alice", "/usr/bin/curl");
         Settings settings = Settings.defaults().with(SettingKey.HISTORY_DIR, dir.toString(), "test");
-        try (HistoryLog log = new HistoryLog(settings, new MutableClock("2026-11-22T10:00:00Z"),
+        try (HistoryLog log = new HistoryLog(settings, new TestClock("2026-11-22T10:00:00Z"),
                 pid -> List.of("/usr/lib/libpcap.so.1"))) {
             log.accept(snapshot("2026-11-22T10:00:00Z", List.of(listen("0.0.0.0", 80, 11, 100)), nginx));
             log.accept(snapshot("2026-11-22T11:00:00Z", List.of(listen("0.0.0.0", 80, 11, 100),

@@ -4,10 +4,10 @@ import io.portwatch.scan.SocketSources.Factory;
 import io.portwatch.scan.SocketSources.Platform;
 import io.portwatch.scan.SocketSources.UnsupportedPlatformException;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.FakeSource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -227,24 +227,6 @@ class SocketSourcesTest {
                 }
                 return c;
             }
-        }
-    }
-
-    private static final class FakeSource implements SocketSource {
-        private final String name;
-
-        FakeSource(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Snapshot scan() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 }

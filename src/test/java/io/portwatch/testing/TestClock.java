@@ -1,4 +1,4 @@
-package io.portwatch.agent;
+package io.portwatch.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class TestClock extends Clock {
+/** A UTC clock the test moves by hand. */
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public TestClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public TestClock(String isoInstant) {
+        this(Instant.parse(isoInstant));
+    }
+
+    public void set(String isoInstant) {
+        now = Instant.parse(isoInstant);
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
