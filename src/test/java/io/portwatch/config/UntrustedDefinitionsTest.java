@@ -153,9 +153,9 @@ class UntrustedDefinitionsTest {
     void sizeIsDecidedByReadingNotByTheSizeTheFileSystemReports() throws IOException {
         CountingZeros zeros = new CountingZeros(); // endless, as /dev/zero, whose size reads as 0
 
-        assertNull(DefinitionsLoader.readAtMost(zeros, 1000));
+        assertNull(DefinitionsBytes.readAtMost(zeros, 1000));
         assertEquals(1001, zeros.read, "reads one byte past the limit, never further");
-        assertEquals(3, DefinitionsLoader.readAtMost(new java.io.ByteArrayInputStream(new byte[3]), 3).length);
+        assertEquals(3, DefinitionsBytes.readAtMost(new java.io.ByteArrayInputStream(new byte[3]), 3).length);
     }
 
     @Test
