@@ -2,10 +2,7 @@ package io.portwatch.health;
 
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
-import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
-import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Resolution;
@@ -15,6 +12,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
 import io.portwatch.testing.SnapshotBuilder;
+import io.portwatch.testing.Rows;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -214,9 +212,9 @@ class GroupedEvaluationTest {
         };
         int min = random.nextInt(4);
         OptionalInt max = random.nextBoolean() ? OptionalInt.empty() : OptionalInt.of(min + random.nextInt(3));
-        return new ConnectionRow("r" + i, remoteIP, remoteName, remotePort, localPort,
-                NamePattern.of(PATTERNS[random.nextInt(PATTERNS.length)]), "", NamePattern.ANY, min, max,
-                Severity.CRITICAL, new Source("random.csv", i + 2));
+        return Rows.connection("r" + i).remoteIP(remoteIP).remoteName(remoteName).remotePort(remotePort)
+                .localPort(localPort).proc(PATTERNS[random.nextInt(PATTERNS.length)]).min(min).max(max)
+                .source("random.csv", i + 2).build();
     }
 
     private static InetAddress address(String literal) throws UnknownHostException {

@@ -56,6 +56,26 @@ public final class Rows {
             return this;
         }
 
+        public Listening protocol(Protocol p) {
+            protocol = p;
+            return this;
+        }
+
+        public Listening localIP(Optional<InetAddress> address) {
+            localIP = address;
+            return this;
+        }
+
+        public Listening port(PortRange ports) {
+            localPort = ports;
+            return this;
+        }
+
+        public Listening proc(NamePattern pattern) {
+            procName = pattern;
+            return this;
+        }
+
         public Listening localIP(String literal) {
             localIP = address(literal);
             return this;
@@ -128,6 +148,31 @@ public final class Rows {
 
         public Connection remoteIP(InetAddress address) {
             remoteIP = Optional.of(address);
+            return this;
+        }
+
+        public Connection remoteIP(Optional<InetAddress> address) {
+            remoteIP = address;
+            return this;
+        }
+
+        public Connection remotePort(PortRange ports) {
+            remotePort = ports;
+            return this;
+        }
+
+        public Connection localPort(PortRange ports) {
+            localPort = ports;
+            return this;
+        }
+
+        public Connection proc(NamePattern pattern) {
+            procName = pattern;
+            return this;
+        }
+
+        public Connection max(OptionalInt count) {
+            maxCount = count;
             return this;
         }
 
