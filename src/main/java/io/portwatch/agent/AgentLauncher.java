@@ -3,6 +3,7 @@ package io.portwatch.agent;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
+import io.portwatch.support.DaemonThreads;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,10 +27,8 @@ final class AgentLauncher {
                 LOG.log(Level.INFO, "portwatch: disabled by the system property portwatch.enabled=false");
                 return;
             }
-            Thread starter = new Thread(() -> startQuietly(arguments), "portwatch-start");
-            starter.setDaemon(true);
-            starter.start();
-        } catch (Throwable t) { // DESIGN §5: premain never throws
+            DaemonThreads.start("portwatch-start", () -> startQuietly(arguments));
+        } catch (Throwable t) { // docs/design.md §5: premain never throws
             LOG.log(Level.WARNING, "portwatch: not started: " + t);
         }
     }

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps the definitions in force, file by file, and decides when each definitions file is read again
- * (DESIGN.md §2, §5). Called on the scan thread once a cycle; never waits longer than the read deadline.
+ * (docs/design.md §2, §5). Called on the scan thread once a cycle; never waits longer than the read deadline.
  *
  * <ul>
  *   <li><b>Each file alone.</b> The listening and the connections file are decided independently: a

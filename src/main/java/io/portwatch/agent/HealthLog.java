@@ -4,9 +4,9 @@ import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.RowResult;
-import io.portwatch.health.StateListener;
+import io.portwatch.state.StateListener;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -5,26 +5,26 @@ import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
-import io.portwatch.health.HistoryStats;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
-import io.portwatch.health.StateListener;
+import io.portwatch.state.HistoryStats;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
+import io.portwatch.state.StateListener;
 import io.portwatch.scan.NameCache;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketSource;
+import io.portwatch.support.DaemonThreads;
+import io.portwatch.support.Errors;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -54,11 +54,18 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     private final EvaluationOptions options;
     private final DefinitionsWatcher watcher;
     private final Clock clock;
+    private final Ticker ticker;
     private final Duration interval;
-    private final ScheduledExecutorService executor;
     private final AtomicReference<MonitorState> state = new AtomicReference<>();
-    private final AtomicBoolean cycleRequested = new AtomicBoolean();
     private final AtomicBoolean reloadRequested = new AtomicBoolean();
+    /** Guards the fields below; the scan thread waits on it. */
+    private final Object lock = new Object();
+    private Thread thread;
+    private boolean periodic;
+    private boolean cycleRequested;
+    private boolean running;
+    private boolean closed;
+    private final List<CompletableFuture<Void>> drained = new ArrayList<>();
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
     private volatile Supplier<HistoryStats> history = () -> HistoryStats.OFF;
@@ -72,17 +79,19 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     /** For testing: how long a cycle waits for a definitions read, and what reads a file. */
     Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions, Duration interval,
             String version, Clock clock, Duration readDeadline, DefinitionsWatcher.Loader loader) {
+        this(source, names, options, definitions, interval, version, clock, Ticker.SYSTEM, readDeadline, loader);
+    }
+
+    /** For testing: also the ticker that times cycles and schedules them. */
+    Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions, Duration interval,
+            String version, Clock clock, Ticker ticker, Duration readDeadline, DefinitionsWatcher.Loader loader) {
         this.source = source;
+        this.ticker = ticker;
         this.names = names;
         this.options = options;
         this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader);
         this.clock = clock;
         this.interval = interval;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portwatch-scan");
-            t.setDaemon(true);
-            return t;
-        });
         MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), interval, clock.instant());
         DefinitionsWatcher.Check first = watcher.check(true, true);
         Definitions d = first.definitions();
@@ -94,7 +103,11 @@ public final class Monitor implements MonitorControl, AutoCloseable {
 
     /** Starts scanning now and every interval after. */
     public void start() {
-        executor.scheduleAtFixedRate(this::cycle, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (lock) {
+            periodic = true;
+            ensureThread();
+            lock.notifyAll();
+        }
     }
 
     /** The last published state; never blocks. */
@@ -130,23 +143,71 @@ public final class Monitor implements MonitorControl, AutoCloseable {
 
     /** Queues one cycle unless one is queued already (then the queued one serves this request too). */
     private void requestCycle() {
-        if (!cycleRequested.compareAndSet(false, true)) {
-            return;
+        synchronized (lock) {
+            if (closed || cycleRequested) {
+                return;
+            }
+            cycleRequested = true;
+            ensureThread();
+            lock.notifyAll();
         }
+    }
+
+    /** Starts the scan thread on first need (held: lock). */
+    private void ensureThread() {
+        if (thread == null && !closed) {
+            thread = DaemonThreads.start("portwatch-scan", this::loop);
+        }
+    }
+
+    /**
+     * The scan thread: a requested cycle at once, and with {@link #start()} one every interval on a fixed grid. A cycle
+     * is never run beside another; one that overruns makes the next start as soon as it ends.
+     */
+    private void loop() {
+        long next = ticker.nanoTime();
         try {
-            executor.execute(() -> {
-                cycleRequested.set(false);
-                cycle();
-            });
-        } catch (RejectedExecutionException e) { // closed
-            cycleRequested.set(false);
+            while (true) {
+                boolean due;
+                synchronized (lock) {
+                    while (!closed && !cycleRequested && !(periodic && ticker.nanoTime() - next >= 0)) {
+                        ticker.await(lock, next, periodic);
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    due = periodic && ticker.nanoTime() - next >= 0;
+                    cycleRequested = false;
+                    running = true;
+                }
+                try {
+                    cycle();
+                } finally {
+                    synchronized (lock) {
+                        running = false;
+                        if (!cycleRequested) {
+                            drained.forEach(f -> f.complete(null));
+                            drained.clear();
+                        }
+                    }
+                }
+                if (due) {
+                    next += interval.toNanos();
+                    long now = ticker.nanoTime();
+                    if (now - next > 0) {
+                        next = now; // overran: the next cycle starts now, and the grid moves with it
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
         }
     }
 
     /** One scan cycle; public for tests that drive the monitor without its thread. */
     public void cycle() {
         try {
-            long t0 = System.nanoTime();
+            long t0 = ticker.nanoTime();
             MonitorState current = state.get();
             DefinitionsWatcher.Check check = null;
             try {
@@ -159,7 +220,7 @@ public final class Monitor implements MonitorControl, AutoCloseable {
                         check.reloadsFailed());
             }
             if (check != null && !check.skipScan().isEmpty()) {
-                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                Duration took = Duration.ofNanos(ticker.nanoTime() - t0);
                 publish(current.withScanFailure(took, overran(took), check.skipScan()));
                 return;
             }
@@ -170,27 +231,35 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         }
     }
 
-    /** For testing: a task that runs once every cycle queued before it has run. */
-    Future<?> afterQueuedCycles() {
-        return executor.submit(() -> { });
+    /** For testing: completes once every cycle requested before it has run. */
+    Future<Void> afterQueuedCycles() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (!cycleRequested && !running) {
+                f.complete(null);
+            } else {
+                drained.add(f);
+            }
+        }
+        return f;
     }
 
     private MonitorState scanAndEvaluate(MonitorState s) {
         Instant start = clock.instant();
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanoTime();
         Snapshot snapshot;
         try {
             snapshot = source.scan();
         } catch (Exception | LinkageError e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            Duration took = Duration.ofNanos(ticker.nanoTime() - t0);
+            String why = Errors.text(e);
             if (!s.stale()) {
                 LOG.log(Level.WARNING, "portwatch: scan failed, keeping the last results (stale): " + why);
             }
             return s.withScanFailure(took, overran(took), why);
         }
         Evaluation evaluation = Evaluator.evaluate(s.definitions(), snapshot, names.current(), options);
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        Duration took = Duration.ofNanos(ticker.nanoTime() - t0);
         if (s.stale()) {
             LOG.log(Level.INFO, "portwatch: scanning again after failure");
         }
@@ -221,12 +290,20 @@ public final class Monitor implements MonitorControl, AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            t = thread;
+            lock.notifyAll();
+        }
         watcher.close();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * The {@code -javaagent} and dynamic-attach entry points. Both return at once: portwatch starts on
- * its own daemon thread, and nothing it does can throw into the host or stop it (DESIGN §5).
+ * its own daemon thread, and nothing it does can throw into the host or stop it (docs/design.md §5).
  */
 public final class PortwatchAgent {
 

@@ -4,7 +4,7 @@ import io.portwatch.config.BuildInfo;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.health.EvaluationOptions;
-import io.portwatch.health.HistoryStats;
+import io.portwatch.state.HistoryStats;
 import io.portwatch.history.HistoryLog;
 import io.portwatch.http.EndpointOptions;
 import io.portwatch.jmx.JmxPublisher;

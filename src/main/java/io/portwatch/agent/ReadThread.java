@@ -1,5 +1,7 @@
 package io.portwatch.agent;
 
+import io.portwatch.support.DaemonThreads;
+
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +25,8 @@ final class ReadThread implements AutoCloseable {
     private final AtomicReference<Instant> busySince = new AtomicReference<>();
 
     ReadThread(String name) {
-        pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named(name));
         pool.allowCoreThreadTimeOut(true);
     }
 

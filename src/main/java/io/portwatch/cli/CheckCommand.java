@@ -1,5 +1,7 @@
 package io.portwatch.cli;
 
+import io.portwatch.text.Json;
+import io.portwatch.text.TextTable;
 import io.portwatch.config.DefinitionsLoadResult;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;

@@ -1,5 +1,7 @@
 package io.portwatch.cli;
 
+import io.portwatch.text.Json;
+import io.portwatch.text.TextTable;
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;

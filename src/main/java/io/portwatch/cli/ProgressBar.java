@@ -1,6 +1,6 @@
 package io.portwatch.cli;
 
-import io.portwatch.history.ReportBuilder;
+import io.portwatch.report.Progress;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * A one-line progress bar on stderr for inputs that take more than a second: nothing is drawn during
  * the first second, then at most ten redraws a second, and the line is cleared at the end.
  */
-final class ProgressBar implements ReportBuilder.Progress {
+final class ProgressBar implements Progress {
 
     private static final long DELAY = 1_000_000_000L;
     private static final long REDRAW = 100_000_000L;

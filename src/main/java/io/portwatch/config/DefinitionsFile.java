@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The two definitions files (DESIGN.md §2): their names, the word for their rows, and their columns
+ * The two definitions files (docs/design.md §2): their names, the word for their rows, and their columns
  * (the NetstatWatcher ones first, then portwatch's optional ones).
  */
 public enum DefinitionsFile {

@@ -2,32 +2,22 @@ package io.portwatch.config;
 
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
+import io.portwatch.support.Errors;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -35,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * Loads the two definitions files of a directory, {@value #LISTENING_FILE} and {@value #CONNECTIONS_FILE},
- * in the NetstatWatcher format plus portwatch's optional columns (DESIGN.md §2).
+ * in the NetstatWatcher format plus portwatch's optional columns (docs/design.md §2).
  *
  * <p>Problems are reported as {@code file:line: column: message (found "value")}, with the bare file
  * name and the physical 1-based line (comment and blank lines counted); line 0 means the file (or
@@ -97,8 +87,6 @@ public final class DefinitionsLoader {
     private static final Pattern NOT_ID_CHAR = Pattern.compile("[^a-z0-9._-]");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}");
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
-    /** How many characters of a too-long value its problem shows. */
-    private static final int TOO_LONG_SHOWN = 32;
     /** How many file names a "several files" problem lists. */
     private static final int NAMES_SHOWN = 10;
 
@@ -165,7 +153,7 @@ public final class DefinitionsLoader {
         if (!fileName.equals(file.fileName())) {
             notes.add("using " + fileName + " for " + file.fileName());
         }
-        byte[] bytes = read(path, fileName, problems);
+        byte[] bytes = DefinitionsBytes.read(path, fileName, problems);
         if (bytes == null) {
             return notRead(file, fileName, problems, notes);
         }
@@ -174,7 +162,7 @@ public final class DefinitionsLoader {
             return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.EMPTY, Definitions.EMPTY,
                     List.of(), 0, notes);
         }
-        String text = decodeUtf8(fileName, bytes, problems);
+        String text = DefinitionsBytes.decodeUtf8(fileName, bytes, problems);
         bytes = null; // the text is all that is needed from here on
         if (text == null) {
             return notRead(file, fileName, problems, notes);
@@ -236,140 +224,13 @@ public final class DefinitionsLoader {
                 problems.kept(), problems.count(), notes);
     }
 
-    private static DefinitionProblem tooLarge(String fileName) {
+    static DefinitionProblem tooLarge(String fileName) {
         return new DefinitionProblem(new Source(fileName, 0), "",
                 "file larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB, not read");
     }
 
-    /**
-     * The bytes of a regular file, at most {@link #MAX_FILE_BYTES}; null after adding a problem. Anything
-     * but a regular file (after following symbolic links) is never opened.
-     */
-    private static byte[] read(Path path, String fileName, Problems problems) {
-        Source source = new Source(fileName, 0);
-        try {
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                if (!Files.isSymbolicLink(path)) {
-                    throw e;
-                }
-                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
-                        + " a missing file: " + Files.readSymbolicLink(path) + ")"));
-                return null;
-            }
-            if (!attributes.isRegularFile()) {
-                String type = fileType(path, attributes);
-                String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
-                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
-                return null;
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                byte[] bytes = readAtMost(in, MAX_FILE_BYTES);
-                if (bytes == null) {
-                    problems.add(tooLarge(fileName));
-                }
-                return bytes;
-            }
-        } catch (IOException | RuntimeException e) {
-            problems.add(new DefinitionProblem(source, "", "cannot read file: " + describe(e)));
-            return null;
-        }
-    }
-
-    /**
-     * All bytes of the stream when there are at most {@code max}; null when there are more (the
-     * stream is then read {@code max + 1} bytes far, never further).
-     */
-    static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] bytes = in.readNBytes(max);
-        return bytes.length == max && in.read() >= 0 ? null : bytes;
-    }
-
-    /** What a file that is not a regular file is: {@code a FIFO}, {@code a character device}, .... */
-    private static String fileType(Path path, BasicFileAttributes attributes) {
-        if (attributes.isDirectory()) {
-            return "a directory";
-        }
-        try {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode");
-            switch (mode & 0170000) {
-                case 0010000:
-                    return "a FIFO";
-                case 0020000:
-                    return "a character device";
-                case 0060000:
-                    return "a block device";
-                case 0140000:
-                    return "a socket";
-                default:
-                    break;
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            // no "unix" attribute view on this platform: say no more than the basic attributes do
-        }
-        return "a special file";
-    }
-
-    private static String target(Path link) {
-        try {
-            return link.toRealPath().toString();
-        } catch (IOException | RuntimeException e) {
-            try {
-                return Files.readSymbolicLink(link).toString();
-            } catch (IOException | RuntimeException e2) {
-                return "?";
-            }
-        }
-    }
-
     private static String describe(Exception e) {
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** Strict UTF-8 (a BOM is left for the CSV reader to skip); null after adding a problem naming the line. */
-    static String decodeUtf8(String fileName, byte[] bytes, Problems problems) {
-        boolean utf16le = bytes.length >= 2 && bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE;
-        boolean utf16be = bytes.length >= 2 && bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF;
-        if (utf16le || utf16be) {
-            problems.add(new DefinitionProblem(new Source(fileName, 1), "",
-                    "expecting UTF-8 text, save the file as UTF-8 (found a UTF-16 byte order mark)"));
-            return null;
-        }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(8192); // only checks: the text is decoded once, below
-        CoderResult result;
-        do {
-            out.clear();
-            result = decoder.decode(in, out, true);
-        } while (result.isOverflow());
-        if (!result.isError()) {
-            out.clear();
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int at = in.position();
-            problems.add(new DefinitionProblem(new Source(fileName, lineAt(bytes, at)), "",
-                    String.format(Locale.ROOT, "expecting UTF-8 text, save the file as UTF-8 (found byte 0x%02X)",
-                            bytes[at] & 0xFF)));
-            return null;
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** The 1-based line of a byte offset, counting CRLF, LF and CR as line ends. */
-    private static long lineAt(byte[] bytes, int offset) {
-        long line = 1;
-        for (int i = 0; i < offset; i++) {
-            if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
-                line++;
-            }
-        }
-        return line;
+        return Errors.text(e);
     }
 
     private static DefinitionsFileResult parse(DefinitionsFile file, String fileName, String text, List<String> notes) {
@@ -601,89 +462,5 @@ public final class DefinitionsLoader {
     /** Lower case, every character outside {@code [a-z0-9._-]} replaced by {@code _}. */
     static String derivedId(String raw) {
         return NOT_ID_CHAR.matcher(raw.toLowerCase(Locale.ROOT)).replaceAll("_");
-    }
-
-    /**
-     * The fields of one data row by column name, collecting the row's problems. A value longer than
-     * its column allows is a problem, is never parsed, and reads as "".
-     */
-    private static final class Fields {
-        final Source source;
-        private final Map<String, Integer> columns;
-        private final List<String> values;
-        private final Problems problems;
-        private final Set<String> tooLong = new HashSet<>();
-        boolean failed;
-
-        Fields(Source source, Map<String, Integer> columns, List<String> values, Problems problems) {
-            this.source = source;
-            this.columns = columns;
-            this.values = values;
-            this.problems = problems;
-            columns.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> checkLength(e.getKey()));
-        }
-
-        private void checkLength(String column) {
-            String value = values.get(columns.get(column));
-            int max = DefinitionsFile.Columns.maxLength(column);
-            if (value.length() <= max) {
-                return; // never more characters than UTF-16 units
-            }
-            int length = value.codePointCount(0, value.length());
-            if (length > max) {
-                tooLong.add(column);
-                problem(column, "expecting at most " + max + " characters (found " + length + " characters: \""
-                        + value.substring(0, value.offsetByCodePoints(0, TOO_LONG_SHOWN)) + "...\")");
-            }
-        }
-
-        boolean has(String column) {
-            return columns.containsKey(column);
-        }
-
-        /** The stripped value, "" when the column is absent or its value too long. */
-        String raw(String column) {
-            Integer i = columns.get(column);
-            return i == null || tooLong.contains(column) ? "" : values.get(i);
-        }
-
-        /** The parsed value, or null after recording the parser's message as a problem of this column. */
-        <T> T parse(String column, Function<String, T> parser) {
-            if (tooLong.contains(column)) {
-                return null; // reported already
-            }
-            try {
-                return parser.apply(raw(column));
-            } catch (IllegalArgumentException e) {
-                problem(column, e.getMessage());
-                return null;
-            }
-        }
-
-        void problem(String column, String message) {
-            problems.add(new DefinitionProblem(source, column, message));
-            failed = true;
-        }
-    }
-
-    /** The first {@value #MAX_PROBLEMS} problems of a file, and the count of all. */
-    static final class Problems {
-        private final List<DefinitionProblem> kept = new ArrayList<>();
-        private long count;
-
-        void add(DefinitionProblem problem) {
-            count++;
-            if (kept.size() < MAX_PROBLEMS) {
-                kept.add(problem);
-            }
-        }
-
-        List<DefinitionProblem> kept() {
-            return kept;
-        }
-
-        long count() {
-            return count;
-        }
     }
 }

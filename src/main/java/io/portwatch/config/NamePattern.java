@@ -41,7 +41,7 @@ public final class NamePattern {
         return name != null && Glob.matches(glob, stripExe(name).toLowerCase(Locale.ROOT));
     }
 
-    /** True when the owner's short name or its executable's base name matches (DESIGN §2 procName). */
+    /** True when the owner's short name or its executable's base name matches (docs/design.md §2 procName). */
     public boolean matchesOwner(ProcessInfo owner) {
         return isAny() || matches(owner.name()) || !owner.exeName().isEmpty() && matches(owner.exeName());
     }

@@ -1,5 +1,7 @@
 package io.portwatch.config;
 
+import io.portwatch.support.Errors;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -112,8 +114,7 @@ public final class Settings {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            problems.add("config: cannot read " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            problems.add("config: cannot read " + file + ": " + Errors.text(e));
             return out;
         }
         for (String name : new java.util.TreeSet<>(properties.stringPropertyNames())) {

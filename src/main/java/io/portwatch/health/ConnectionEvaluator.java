@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * DESIGN §3, connection rows. A row adds up the owner tallies of the socket groups it asks for
+ * docs/design.md §3, connection rows. A row adds up the owner tallies of the socket groups it asks for
  * ({@link ConnectionTable}); it walks sockets one by one only when it restricts both ports.
  */
 final class ConnectionEvaluator {
@@ -196,7 +196,7 @@ final class ConnectionEvaluator {
                 .computeIfAbsent(pid, p -> pattern.matchesOwner(snapshot.processes().get(p)));
     }
 
-    /** A row's matched sockets counted by state: its own (DESIGN §3) and the others'. */
+    /** A row's matched sockets counted by state: its own (docs/design.md §3) and the others'. */
     private final class Tally {
 
         private final NamePattern procName;

@@ -1,6 +1,6 @@
 package io.portwatch.health;
 
-/** Why a connection row has its health (DESIGN §3): one constant per case of the table. */
+/** Why a connection row has its health (docs/design.md §3): one constant per case of the table. */
 public enum ConnectionReason implements ReasonCode {
 
     /** The expected process's ESTABLISHED count is within {@code minCount} and {@code maxCount}. */

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DESIGN §3 as a pure function: (definitions, snapshot, resolved names, options) → {@link Evaluation}.
+ * docs/design.md §3 as a pure function: (definitions, snapshot, resolved names, options) → {@link Evaluation}.
  * No I/O, no clock, no name lookups; the same inputs always give the same result.
  */
 public final class Evaluator {

@@ -1,6 +1,6 @@
 package io.portwatch.health;
 
-/** Three-state health of a row (DESIGN §3); the code is what metrics and MBeans carry. */
+/** Three-state health of a row (docs/design.md §3); the code is what metrics and MBeans carry. */
 public enum Health {
     GREEN(0),
     YELLOW(1),

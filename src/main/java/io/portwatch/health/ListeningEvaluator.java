@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** DESIGN §3, listening-port rows. */
+/** docs/design.md §3, listening-port rows. */
 final class ListeningEvaluator {
 
     private final Snapshot snapshot;

@@ -1,6 +1,6 @@
 package io.portwatch.health;
 
-/** Why a listening-port row has its health (DESIGN §3): one constant per case of the table. */
+/** Why a listening-port row has its health (docs/design.md §3): one constant per case of the table. */
 public enum ListeningReason implements ReasonCode {
 
     /** A socket listens on the port and address, owned by the expected process. */

@@ -104,7 +104,7 @@ public final class ConnectionsLog {
      * @throws IOException when it cannot be read, or its first record is not CSV (an unterminated quote): the
      *                     message names the file
      */
-    static Optional<List<String>> header(Path file) throws IOException {
+    public static Optional<List<String>> header(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
              CSVParser parser = CSVParser.builder().setReader(reader).setFormat(Csv.READ).get()) {

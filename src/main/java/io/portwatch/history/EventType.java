@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * What happened to a socket between two scans, as written in the {@code event} column.
- * A listener (a TCP socket in LISTEN, a bound unconnected UDP socket, as DESIGN §3 defines it) appearing
+ * A listener (a TCP socket in LISTEN, a bound unconnected UDP socket, as docs/design.md §3 defines it) appearing
  * or disappearing is {@link #LISTEN} / {@link #UNLISTEN}; any other socket is {@link #OPEN} / {@link #CLOSE}.
  */
 public enum EventType {

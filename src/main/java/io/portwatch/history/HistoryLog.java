@@ -5,6 +5,7 @@ import io.portwatch.config.Settings;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.support.Errors;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -106,13 +107,13 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     }
 
     /** For testing only: {@code modules} reads the loaded modules of a process (null: this host's). */
-    HistoryLog(Settings settings, Clock clock, ProcessModules modules) {
+    public HistoryLog(Settings settings, Clock clock, ProcessModules modules) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.modules = modules;
         String dir = settings.get(SettingKey.HISTORY_DIR);
         this.directory = dir == null || dir.isBlank() ? null : Path.of(dir.trim());
         this.rotation = rotation(settings);
-        RotatingCsvFile.Policy policy = new RotatingCsvFile.Policy(
+        RotationPolicy policy = new RotationPolicy(
                 rotation.contains(Rotation.SIZE) ? settings.getBytes(SettingKey.HISTORY_MAX_SIZE) : 0,
                 rotation.contains(Rotation.DAILY), settings.getInt(SettingKey.HISTORY_KEEP));
         Problems problems = new Problems();
@@ -329,7 +330,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
                 if (!failing) {
                     failing = true;
                     LOG.log(Level.WARNING, "portwatch: cannot " + action + " history file " + file + ": "
-                            + RotatingCsvFile.describe(cause) + "; rows are lost and counted until it works again");
+                            + Errors.text(cause) + "; rows are lost and counted until it works again");
                 }
             }
         }

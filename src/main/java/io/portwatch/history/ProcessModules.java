@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The code a process has loaded: the seam between the process file and the OS. */
 @FunctionalInterface
-interface ProcessModules {
+public interface ProcessModules {
 
     /** Distinct paths of the shared objects and jars the process has loaded, sorted; empty when they cannot be read. */
     List<String> of(int pid);

@@ -1,41 +1,28 @@
 package io.portwatch.history;
 
+import io.portwatch.support.Errors;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * One CSV log file with a header, appended to in whole lines and rotated by size, by UTC day, or on
- * request. Thread-safe: writes and rotations are serialised, so a row lands whole in exactly one file.
+ * One CSV log file that rotates: writes rows through a {@link CsvAppendFile} (crash-safe, whole lines) and sets the
+ * file aside where its {@link RotationPolicy} says, naming and pruning the rotated files through {@link RotatedFiles}.
+ * Thread-safe: writes and rotations are serialised, so a row lands whole in exactly one file.
  *
  * <ul>
  *   <li>The header is written when the file is created, and only then. An existing file whose first
  *       line is another header is set aside (rotated) rather than appended to.</li>
- *   <li>Rows are written with plain {@code write} calls of whole lines (up to 64 KiB of them at a time,
- *       no user-space buffer left behind), so a crash of the JVM loses nothing already appended and
- *       never leaves half a row. A write that fails (disk full) is undone by truncating the file to
- *       its size before the write; a file found ending in half a line (a crash of the host) is cut
- *       back to its last whole line when opened.</li>
- *   <li>A rotation renames the file to {@code NAME-yyyyMMdd'T'HHmmss'Z'[-N].csv}, stamped with the
- *       time of its first row (N counts files started in the same second), starts a new file with the
+ *   <li>A rotation renames the file, stamped with the time of its first row, starts a new file with the
  *       header, and deletes the oldest rotated files beyond {@code keep}. A file with no rows is never
  *       rotated. When the rename fails the rows keep going to the current file: nothing is lost.</li>
  * </ul>
@@ -55,35 +42,16 @@ final class RotatingCsvFile implements AutoCloseable {
         void note(String message);
     }
 
-    /**
-     * @param maxSize rotate before a row would make the file larger than this many bytes; 0 = never
-     * @param daily   rotate at the first write of a new UTC day
-     * @param keep    rotated files kept (the oldest beyond are deleted)
-     */
-    record Policy(long maxSize, boolean daily, int keep) {
-        Policy {
-            if (maxSize < 0 || keep < 0) {
-                throw new IllegalArgumentException("maxSize and keep must not be negative");
-            }
-        }
-    }
-
+    /** Rows are written up to this many bytes at a time. */
     private static final int CHUNK = 64 * 1024;
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final Path dir;
-    private final String baseName;
     private final Path path;
-    private final byte[] header;
-    private final Policy policy;
+    private final RotationPolicy policy;
     private final Clock clock;
     private final Problems problems;
-    private final Pattern rotatedName;
+    private final CsvAppendFile file;
+    private final RotatedFiles rotatedFiles;
 
-    private FileChannel channel;
-    private long size;
-    /** When the file's first row was written (or read from it), null while it has none. */
-    private Instant firstRowAt;
     private long generation;
     private boolean closed;
     private boolean rotateAtOpen;
@@ -91,16 +59,13 @@ final class RotatingCsvFile implements AutoCloseable {
     private boolean pruneProblemNoted;
     private Exception lastOpenFailure;
 
-    RotatingCsvFile(Path dir, String baseName, List<String> columns, Policy policy, Clock clock, Problems problems) {
-        this.dir = dir;
-        this.baseName = baseName;
+    RotatingCsvFile(Path dir, String baseName, List<String> columns, RotationPolicy policy, Clock clock, Problems problems) {
         this.path = dir.resolve(baseName + HistoryFiles.EXTENSION);
-        this.header = Csv.header(columns).getBytes(StandardCharsets.UTF_8);
         this.policy = policy;
         this.clock = clock;
         this.problems = problems;
-        this.rotatedName = Pattern.compile(Pattern.quote(baseName) + "-(\\d{8}T\\d{6}Z)(?:-(\\d+))?"
-                + Pattern.quote(HistoryFiles.EXTENSION));
+        this.file = new CsvAppendFile(path, Csv.header(columns).getBytes(StandardCharsets.UTF_8), problems::note);
+        this.rotatedFiles = new RotatedFiles(dir, baseName);
     }
 
     /** The live file. */
@@ -129,7 +94,7 @@ final class RotatingCsvFile implements AutoCloseable {
         }
         if (rotateAtOpen) {
             rotateAtOpen = false;
-            if (hasRows(size)) {
+            if (file.hasRows(file.size())) {
                 rotate("start");
             }
         }
@@ -156,17 +121,17 @@ final class RotatingCsvFile implements AutoCloseable {
                 break;
             }
             byte[] row = rows.get(i).getBytes(StandardCharsets.UTF_8);
-            long at = size + chunk.length;
-            if (mayRotate && hasRows(at) && rotationDue(today, at, row.length)) {
+            long at = file.size() + chunk.length;
+            if (mayRotate && file.hasRows(at) && policy.due(file.firstRowAt(), today, at + row.length)) {
                 written += flush(chunk);
-                boolean newDay = policy.daily() && firstRowAt != null && !today.equals(day(firstRowAt));
-                if (channel != null && !rotate(newDay ? "daily" : "size")) {
+                boolean newDay = policy.newDay(file.firstRowAt(), today);
+                if (file.isOpen() && !rotate(newDay ? "daily" : "size")) {
                     mayRotate = false;
                 }
                 continue;
             }
-            if (!hasRows(at)) {
-                firstRowAt = clock.instant();
+            if (!file.hasRows(at)) {
+                file.firstRowAt(clock.instant());
             }
             chunk.add(row);
             i++;
@@ -183,15 +148,15 @@ final class RotatingCsvFile implements AutoCloseable {
 
     /** Does the daily rotation now if it is due, without waiting for the next row. */
     synchronized void rotateIfNewDay() {
-        if (!closed && policy.daily() && openForWrite() && hasRows(size) && firstRowAt != null
-                && !LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).equals(day(firstRowAt))) {
+        if (!closed && openForWrite() && file.hasRows(file.size())
+                && policy.newDay(file.firstRowAt(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC))) {
             rotate("daily");
         }
     }
 
     /** Rotates now if the file has rows (an operator's or a test's request). */
     synchronized void rotateNow() {
-        if (!closed && openForWrite() && hasRows(size)) {
+        if (!closed && openForWrite() && file.hasRows(file.size())) {
             rotate("request");
         }
     }
@@ -199,288 +164,89 @@ final class RotatingCsvFile implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        closeChannel(true);
+        file.close(true);
     }
 
-    private boolean hasRows(long fileSize) {
-        return fileSize > header.length;
-    }
-
-    private boolean rotationDue(LocalDate today, long at, int rowLength) {
-        if (policy.daily() && firstRowAt != null && !today.equals(day(firstRowAt))) {
-            return true;
-        }
-        return policy.maxSize() > 0 && at + rowLength > policy.maxSize();
-    }
-
-    private static LocalDate day(Instant t) {
-        return t == null ? null : LocalDate.ofInstant(t, ZoneOffset.UTC);
-    }
-
-    /** Writes the chunk whole; on failure undoes the partial write and reports the rows as lost. */
+    /** Writes the chunk whole; on failure (undone by the file) reports the rows as lost. */
     private int flush(Chunk chunk) {
         if (chunk.rows == 0) {
             return 0;
         }
         int rows = chunk.rows;
-        long before = size;
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(chunk.bytes, 0, chunk.length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            size += chunk.length;
+            file.append(chunk.bytes, chunk.length);
             return rows;
         } catch (IOException | RuntimeException e) {
             problems.writeFailed(path, "write", e, rows);
-            undo(before);
             return 0;
         } finally {
             chunk.clear();
         }
     }
 
-    private void undo(long before) {
-        try {
-            channel.truncate(before);
-            channel.position(before);
-            size = before;
-            if (!hasRows(size)) {
-                firstRowAt = null;
-            }
-        } catch (IOException | RuntimeException e) {
-            closeChannel(false); // reopening repairs a torn end
-        }
-    }
-
     /** Sets the file aside and starts a new one; false when it could not be renamed (rows go on to it). */
     private boolean rotate(String reason) {
-        Instant stamp = firstRowAt != null ? firstRowAt : clock.instant();
-        closeChannel(true);
-        Path target;
+        Instant stamp = file.firstRowAt() != null ? file.firstRowAt() : clock.instant();
+        file.close(true);
         try {
-            target = rotatedPath(stamp);
-            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(path, rotatedFiles.next(stamp), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             if (!rotateProblemNoted) {
                 rotateProblemNoted = true;
-                problems.note("cannot rotate " + path + " (" + reason + "): " + describe(e) + "; writing on to it");
+                problems.note("cannot rotate " + path + " (" + reason + "): " + Errors.text(e) + "; writing on to it");
             }
             return false;
         }
         rotateProblemNoted = false;
         generation++;
-        firstRowAt = null;
+        file.firstRowAt(null);
         prune();
         ensureOpen();
         return true;
     }
 
-    /** {@code NAME-STAMP.csv}, or {@code NAME-STAMP-N.csv} with N above every file of that stamp. */
-    private Path rotatedPath(Instant stamp) throws IOException {
-        String text = STAMP.format(stamp);
-        int next = 0;
-        for (Rotated r : rotatedFiles()) {
-            if (r.stamp.equals(text)) {
-                next = Math.max(next, r.sequence + 1);
-            }
-        }
-        return dir.resolve(baseName + "-" + text + (next == 0 ? "" : "-" + next) + HistoryFiles.EXTENSION);
-    }
-
-    private record Rotated(Path path, String stamp, int sequence) {
-    }
-
     /** Rotated files of this log, oldest first. */
     List<Path> rotated() throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Rotated r : rotatedFiles()) {
-            out.add(r.path);
-        }
-        return out;
-    }
-
-    private List<Rotated> rotatedFiles() throws IOException {
-        List<Rotated> out = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, baseName + "-*" + HistoryFiles.EXTENSION)) {
-            for (Path p : files) {
-                Matcher m = rotatedName.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    out.add(new Rotated(p, m.group(1), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))));
-                }
-            }
-        }
-        out.sort(Comparator.comparing(Rotated::stamp).thenComparingInt(Rotated::sequence));
-        return out;
+        return rotatedFiles.list();
     }
 
     private void prune() {
         try {
-            List<Rotated> all = rotatedFiles();
-            for (int i = 0; i < all.size() - policy.keep(); i++) {
-                Files.deleteIfExists(all.get(i).path);
-            }
+            rotatedFiles.prune(policy.keep());
             pruneProblemNoted = false;
         } catch (IOException | RuntimeException e) {
             if (!pruneProblemNoted) {
                 pruneProblemNoted = true;
-                problems.note("cannot delete old rotated files of " + path + ": " + describe(e));
+                problems.note("cannot delete old rotated files of " + path + ": " + Errors.text(e));
             }
         }
     }
 
     private boolean ensureOpen() {
-        if (channel != null) {
+        if (file.isOpen()) {
             return true;
         }
         if (closed) {
             return false;
         }
-        FileChannel ch = null;
         try {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            long sz = repairTail(ch);
-            if (sz > 0 && !startsWithHeader(ch)) {
-                ch.close();
-                ch = null;
-                Instant stamp = Files.getLastModifiedTime(path).toInstant();
-                Path aside = rotatedPath(stamp);
+            if (file.open() == CsvAppendFile.Opened.OTHER_HEADER) {
+                Path aside = rotatedFiles.next(Files.getLastModifiedTime(path).toInstant());
                 Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
                 generation++;
                 problems.note(path + " has another header; set it aside as " + aside.getFileName());
-                ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                sz = ch.size();
+                if (file.open() != CsvAppendFile.Opened.OPEN) {
+                    throw new IOException(path + " has another header again");
+                }
             }
-            firstRowAt = null;
-            if (sz == 0) {
-                writeHeader(ch);
-                sz = header.length;
-            } else if (hasRows(sz)) {
-                firstRowAt = firstRowTime(ch);
-            }
-            ch.position(sz);
-            channel = ch;
-            size = sz;
             lastOpenFailure = null;
             return true;
         } catch (IOException | RuntimeException e) {
             lastOpenFailure = e;
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-            }
             return false;
         }
     }
 
-    private void writeHeader(FileChannel ch) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(header);
-        try {
-            while (b.hasRemaining()) {
-                ch.write(b, b.position());
-            }
-        } catch (IOException e) {
-            ch.truncate(0);
-            throw e;
-        }
-    }
-
-    /** Cuts a last line without its line feed (a crash mid-write); returns the size after. */
-    private long repairTail(FileChannel ch) throws IOException {
-        long sz = ch.size();
-        if (sz == 0 || readByte(ch, sz - 1) == '\n') {
-            return sz;
-        }
-        long end = sz;
-        ByteBuffer buffer = ByteBuffer.allocate(8192);
-        long keep = 0;
-        search:
-        while (end > 0) {
-            long start = Math.max(0, end - buffer.capacity());
-            buffer.clear().limit((int) (end - start));
-            readFully(ch, buffer, start);
-            for (int i = (int) (end - start) - 1; i >= 0; i--) {
-                if (buffer.get(i) == '\n') {
-                    keep = start + i + 1;
-                    break search;
-                }
-            }
-            end = start;
-        }
-        ch.truncate(keep);
-        problems.note(path + " ended in half a line (" + (sz - keep) + " bytes, an interrupted write); cut it off");
-        return keep;
-    }
-
-    private boolean startsWithHeader(FileChannel ch) throws IOException {
-        if (ch.size() < header.length) {
-            return false;
-        }
-        ByteBuffer b = ByteBuffer.allocate(header.length);
-        readFully(ch, b, 0);
-        return Arrays.equals(b.array(), header);
-    }
-
-    /** The time in the first field of the first row, or the file's modification time. */
-    private Instant firstRowTime(FileChannel ch) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(64, ch.size() - header.length));
-        readFully(ch, b, header.length);
-        String start = new String(b.array(), 0, b.limit(), StandardCharsets.UTF_8);
-        int comma = start.indexOf(',');
-        if (comma > 0) {
-            try {
-                return Instant.parse(start.substring(0, comma));
-            } catch (DateTimeParseException e) {
-                // not one of our times: fall back on the file's own
-            }
-        }
-        return Files.getLastModifiedTime(path).toInstant();
-    }
-
-    private static byte readByte(FileChannel ch, long at) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(1);
-        readFully(ch, b, at);
-        return b.get(0);
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-        long pos = at;
-        while (b.hasRemaining()) {
-            int n = ch.read(b, pos);
-            if (n < 0) {
-                throw new IOException("file shrank while reading it");
-            }
-            pos += n;
-        }
-        b.flip();
-    }
-
-    private void closeChannel(boolean sync) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            if (sync) {
-                channel.force(false);
-            }
-        } catch (IOException | RuntimeException e) {
-            // closing anyway; what was written is in the OS
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing more to do
-        }
-        channel = null;
-    }
-
-    static String describe(Exception e) {
-        return e == null ? "unknown error" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 
     /** Whole rows waiting for one write. */
     private static final class Chunk {

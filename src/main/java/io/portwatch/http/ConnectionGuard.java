@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps an endpoint answering while clients misbehave (DESIGN §5), for each of its network
+ * Keeps an endpoint answering while clients misbehave (docs/design.md §5), for each of its network
  * connections:
  * <ul>
  *   <li><b>a deadline for every request</b>: a connection that has not sent a whole request (headers,

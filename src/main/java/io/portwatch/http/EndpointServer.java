@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One hardened HTTP endpoint: an embedded Jetty server with one connector, serving one handler
  * written for {@code com.sun.net.httpserver} at one path, within {@link HttpLimits} that hold per
- * server (DESIGN §5) — nothing JVM-wide is read or set. Binds to loopback unless told otherwise and
+ * server (docs/design.md §5) — nothing JVM-wide is read or set. Binds to loopback unless told otherwise and
  * refuses a non-loopback address without authentication. Every thread is a daemon named
  * {@code portwatch-<name>-*}.
  */

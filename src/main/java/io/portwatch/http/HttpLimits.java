@@ -6,7 +6,7 @@ import io.portwatch.config.Settings;
 import java.time.Duration;
 
 /**
- * What one endpoint grants a client (DESIGN §5): set per server, never through JVM-wide properties.
+ * What one endpoint grants a client (docs/design.md §5): set per server, never through JVM-wide properties.
  *
  * @param maxConnections open connections at once; when full, the longest-silent connection that is not
  *                       being answered is closed to make room, else the newcomer is ({@code http.maxConnections})

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where Jetty's log lines go: the bundled (relocated) SLF4J API finds this provider and hands every
  * line to {@link System.Logger} under {@code io.portwatch.http.jetty}, so portwatch adds no logging
- * framework to the host JVM (DESIGN §5) and SLF4J prints no "no providers" warning. Jetty's INFO
+ * framework to the host JVM (docs/design.md §5) and SLF4J prints no "no providers" warning. Jetty's INFO
  * lines (version banner, "Started") go out at DEBUG: one line of portwatch's own says that an
  * endpoint started.
  */

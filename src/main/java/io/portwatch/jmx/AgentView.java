@@ -2,8 +2,8 @@ package io.portwatch.jmx;
 
 import io.portwatch.config.Definitions;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
 
 import java.util.function.Supplier;
 

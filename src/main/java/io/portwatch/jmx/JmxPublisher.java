@@ -1,10 +1,10 @@
 package io.portwatch.jmx;
 
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.RowResult;
-import io.portwatch.health.StateListener;
+import io.portwatch.state.StateListener;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -22,7 +22,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * Publishes the monitor's state as MXBeans (DESIGN §4): {@code portwatch:type=Agent}, one
+ * Publishes the monitor's state as MXBeans (docs/design.md §4): {@code portwatch:type=Agent}, one
  * {@code ListeningPort} and one {@code TcpConnection} per evaluated row, one {@code Process} per process
  * name with sockets in the evaluation (which caps the names at {@code processes.max} and sums the rest
  * as {@code other}, so a local user starting many processes cannot make many MBeans). Each published state registers the MBeans of new items, unregisters those of

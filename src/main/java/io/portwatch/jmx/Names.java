@@ -3,7 +3,7 @@ package io.portwatch.jmx;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
-/** The ObjectNames of DESIGN §4. */
+/** The ObjectNames of docs/design.md §4. */
 final class Names {
 
     static final String DOMAIN = "portwatch";

@@ -3,7 +3,7 @@ package io.portwatch.jmx;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 
 import java.util.Collections;

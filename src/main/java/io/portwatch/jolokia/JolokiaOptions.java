@@ -4,7 +4,6 @@ import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.http.EndpointOptions;
 
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -38,25 +37,5 @@ public record JolokiaOptions(EndpointOptions http, int maxBulkRequests) {
     /** Whether requests must carry basic authentication. */
     public boolean authenticated() {
         return http.authenticated();
-    }
-
-    /** The same options with basic authentication ({@code password} plain or a bcrypt hash). */
-    public JolokiaOptions withCredentials(String user, String password) {
-        return new JolokiaOptions(http.withCredentials(user, password), maxBulkRequests);
-    }
-
-    /** The same options served over https with the given PKCS12 keystore. */
-    public JolokiaOptions withHttps(Path keystore, String keystorePassword) {
-        return new JolokiaOptions(http.withKeystore(keystore, keystorePassword), maxBulkRequests);
-    }
-
-    /** The same options on another host. */
-    public JolokiaOptions withHost(String host) {
-        return new JolokiaOptions(http.withHost(host), maxBulkRequests);
-    }
-
-    /** The same options with other HTTP options. */
-    public JolokiaOptions withHttp(EndpointOptions newHttp) {
-        return new JolokiaOptions(newHttp, maxBulkRequests);
     }
 }

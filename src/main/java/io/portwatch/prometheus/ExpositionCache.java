@@ -1,6 +1,6 @@
 package io.portwatch.prometheus;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -7,7 +7,7 @@ import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.health.UnexpectedListener;
@@ -41,12 +41,12 @@ import java.util.Optional;
 /**
  * portwatch's metrics, built at scrape time from the last published {@link MonitorState}: a scrape
  * renders the state it is given ({@link CachedExposition}) and nothing else; it never triggers or waits for
- * a scan (DESIGN §1).
+ * a scan (docs/design.md §1).
  *
  * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the
  * metrics table in README.md's {@code ## Metrics} section documents it ({@code MetricsTableTest} holds them
  * equal). A label value {@code *} means "any" (an empty or {@code *} field
- * of the definitions file). Label values come from bounded sets (DESIGN §4): the {@code reason} label is
+ * of the definitions file). Label values come from bounded sets (docs/design.md §4): the {@code reason} label is
  * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation
  * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids.
  */
@@ -55,7 +55,7 @@ final class PortwatchCollector {
     /** Label value for an empty ("any") field of a definitions row. */
     static final String ANY = "*";
 
-    /** The comment field's limit (DESIGN §2): a longer one (a row not read from a file) is cut there. */
+    /** The comment field's limit (docs/design.md §2): a longer one (a row not read from a file) is cut there. */
     static final int MAX_COMMENT = 1024;
 
     private static final String LAST_SCAN = " (from the last completed scan)";

@@ -1,6 +1,6 @@
 package io.portwatch.prometheus;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.http.EndpointOptions;
 import io.portwatch.http.EndpointServer;
 
@@ -11,11 +11,11 @@ import java.util.function.Supplier;
 /**
  * The Prometheus endpoint: {@code http://HOST:PORT/metrics} (that path only), text format or
  * OpenMetrics as the scraper's {@code Accept} header asks. Every scrape reads the last published
- * state through the supplier and nothing else (DESIGN §1).
+ * state through the supplier and nothing else (docs/design.md §1).
  *
  * <p>Each published state is rendered once per format and served from that cache to every scrape
  * ({@link CachedExposition}), so concurrent scrapers cost one rendering. Manners inside a host JVM
- * (DESIGN §5): served by a hardened {@link EndpointServer} (request deadlines, connection cap, body
+ * (docs/design.md §5): served by a hardened {@link EndpointServer} (request deadlines, connection cap, body
  * limit, basic authentication and TLS configured like Jolokia's), the client library's format writers
  * only (no default registry, which the application may use; no client configuration read from the
  * application's {@code io.prometheus.*} properties; no system property set), and only daemon threads

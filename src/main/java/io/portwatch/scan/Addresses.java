@@ -102,7 +102,12 @@ public final class Addresses {
 
     /** {@code 10.0.0.1:80} or {@code [::1]:80}. */
     public static String format(InetAddress address, int port) {
-        return address instanceof Inet6Address ? "[" + format(address) + "]:" + port : format(address) + ":" + port;
+        return format(format(address), port);
+    }
+
+    /** {@code 10.0.0.1:80}, {@code [::1]:80} for an address as written (one with a colon is IPv6), {@code host:80}. */
+    public static String format(String address, int port) {
+        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
     }
 
     /** Shortens {@code 0:0:0:0:0:0:0:1} to {@code ::1} (RFC 5952: longest run of zero groups). */

@@ -1,5 +1,8 @@
 package io.portwatch.scan;
 
+import io.portwatch.support.DaemonThreads;
+import io.portwatch.support.Errors;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -37,11 +40,7 @@ public final class NameCache implements AutoCloseable {
 
     public NameCache(Lookup lookup, Duration refresh) {
         this.lookup = lookup;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portwatch-dns");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portwatch-dns"));
         long period = Math.max(1, refresh.toSeconds());
         executor.scheduleWithFixedDelay(this::refreshQuietly, period, period, TimeUnit.SECONDS);
     }
@@ -87,7 +86,7 @@ public final class NameCache implements AutoCloseable {
         } catch (UnknownHostException e) {
             return Resolution.failed("unknown host");
         } catch (RuntimeException e) {
-            return Resolution.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Resolution.failed(Errors.text(e));
         }
     }
 

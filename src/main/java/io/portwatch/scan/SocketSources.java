@@ -1,7 +1,6 @@
 package io.portwatch.scan;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.security.CodeSource;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -22,9 +21,6 @@ public final class SocketSources {
 
     /** The setting that overrides the choice. */
     public static final String SETTING = "scan.source";
-
-    /** The Linux source, created by name (it lives in another part of the build). */
-    static final String LINUX_CLASS = "io.portwatch.scan.linux.LinuxSocketSource";
 
     /** What the Windows source needs of JNA: {@code IPHlpAPI.GetExtendedTcpTable} came with 5.9.0. */
     public static final String WINDOWS_MIN_JNA = "5.9.0";
@@ -157,29 +153,20 @@ public final class SocketSources {
 
     private static Map<Platform, Factory> defaultFactories() {
         Map<Platform, Factory> factories = new EnumMap<>(Platform.class);
-        factories.put(Platform.LINUX, SocketSources::linux);
         // lambdas, not method references: a method reference would load its class when the map is
         // built; a lambda names it only in its own body, which runs only when that platform is chosen
         // (SocketSourcesTest checks that choosing Linux loads no Windows, macOS or JNA class)
+        factories.put(Platform.LINUX, () -> linux());
         factories.put(Platform.WINDOWS, () -> io.portwatch.scan.windows.WindowsSocketSource.create());
         factories.put(Platform.MACOS, () -> io.portwatch.scan.macos.MacSocketSource.create());
         return factories;
     }
 
-    /** The Linux source, loaded by name. */
+    /** The Linux source ({@code /proc}); a failure to start is one line. */
     static SocketSource linux() throws UnsupportedPlatformException {
-        Class<?> type;
         try {
-            type = Class.forName(LINUX_CLASS, true, SocketSources.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new UnsupportedPlatformException("the linux socket source (" + LINUX_CLASS
-                    + ") is not in this build of portwatch", e);
-        }
-        try {
-            return (SocketSource) type.getConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            throw cannotStart("the linux socket source", e.getCause());
-        } catch (ReflectiveOperationException | ClassCastException e) {
+            return new io.portwatch.scan.linux.LinuxSocketSource();
+        } catch (RuntimeException | LinkageError e) {
             throw cannotStart("the linux socket source", e);
         }
     }

@@ -52,7 +52,7 @@ public enum SocketState {
         }
     }
 
-    /** True for the states DESIGN §3 calls transitional: opening or closing, neither up nor gone. */
+    /** True for the states docs/design.md §3 calls transitional: opening or closing, neither up nor gone. */
     public boolean isTransitional() {
         switch (this) {
             case SYN_SENT: case SYN_RECV: case NEW_SYN_RECV: case FIN_WAIT1: case FIN_WAIT2:

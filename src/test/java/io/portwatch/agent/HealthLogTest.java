@@ -8,7 +8,7 @@ import io.portwatch.config.Source;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.scan.Protocol;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import io.portwatch.config.DefinitionsFileResult;
 import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.RowResult;
 import io.portwatch.scan.NameCache;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.FakeSource;
+import io.portwatch.testing.TestClock;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -51,7 +53,7 @@ class MonitorDefinitionsTest {
     private Path defs;
     private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final NameCache names = new NameCache(NameCache.SYSTEM, Duration.ofHours(1));
-    private final ScriptedSource source = new ScriptedSource();
+    private final FakeSource source = new FakeSource();
     private final AtomicInteger listeningReads = new AtomicInteger();
     /** When set, listening reads open this FIFO directly, as if the file had been swapped for it between type check and open. */
     private volatile Path openFifo;

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.NameCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.FakeSource;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** The scan loop: reloads, failures, overruns, and readers that never wait. Driven through {@link Monitor#cycle()}. */
@@ -41,6 +44,8 @@ class MonitorTest {
     }
 
     private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    /** The monitor's time for cycles and their schedule: it moves only when the test says. */
+    private final TestTicker ticker = new TestTicker();
 
     /** Writes the listening file, modified now by the test's clock, and lets a second pass: it is settled. */
     private void write(String listeningRows) throws IOException {
@@ -50,15 +55,16 @@ class MonitorTest {
         clock.advance(Duration.ofSeconds(1));
     }
 
-    private Monitor monitor(ScriptedSource source, Duration interval) {
-        monitor = new Monitor(source, names, EvaluationOptions.forHost("test"), defs, interval, "test", clock);
+    private Monitor monitor(FakeSource source, Duration interval) {
+        monitor = new Monitor(source, names, EvaluationOptions.forHost("test"), defs, interval, "test", clock, ticker,
+                DefinitionsWatcher.READ_DEADLINE, io.portwatch.config.DefinitionsLoader::loadFile);
         return monitor;
     }
 
     @Test
     void brokenFileKeepsTheLastGoodDefinitionsAndSaysSo() throws IOException {
         write("a,tcp,,22,sshd,\n");
-        Monitor m = monitor(new ScriptedSource(), Duration.ofSeconds(15));
+        Monitor m = monitor(new FakeSource(), Duration.ofSeconds(15));
         m.cycle();
         assertEquals(1, m.state().definitions().listening().size());
         assertEquals(Health.RED, m.state().worst());
@@ -82,7 +88,7 @@ class MonitorTest {
     @Test
     void reloadDefinitionsOperationReadsBothFilesAgainUnchangedAndScans() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         m.cycle();
         assertEquals(0, m.state().reloadsOk(), "an unchanged file is not read again by a cycle");
@@ -98,26 +104,21 @@ class MonitorTest {
     @Test
     void scanNowCallsWhileOneIsPendingQueueNothing() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         source.gate = new CountDownLatch(1);
         m.scanNow(); // runs, and waits at the gate
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (source.scans.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        assertTrue(source.begun.tryAcquire(10, TimeUnit.SECONDS), "the requested scan began");
 
-        long t0 = System.nanoTime();
         for (int i = 0; i < 2000; i++) { // one Jolokia bulk request's worth
             m.scanNow();
             m.reloadDefinitions();
         }
-        long took = System.nanoTime() - t0;
+        assertEquals(1, source.gate.getCount(), "4,000 calls returned while the scan was still held at its gate");
         Future<?> drained = m.afterQueuedCycles();
         source.gate.countDown();
         drained.get(10, TimeUnit.SECONDS);
 
-        assertTrue(took < TimeUnit.SECONDS.toNanos(2), "4,000 calls returned at once: " + took / 1_000_000 + " ms");
         assertEquals(2, source.scans.get(), "the scan running, and one more for all 4,000 calls");
         assertEquals(2, m.state().reloadsOk(), "the one queued cycle read both files again");
     }
@@ -125,7 +126,7 @@ class MonitorTest {
     @Test
     void failedScanKeepsTheLastResultsMarkedStaleAndCountsIt() throws IOException {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofSeconds(15));
         m.cycle();
         Instant lastGood = m.state().lastScanAt().orElseThrow();
@@ -146,35 +147,47 @@ class MonitorTest {
     @Test
     void scanLongerThanTheIntervalIsCountedAsOverrun() throws IOException {
         write("");
-        ScriptedSource source = new ScriptedSource();
-        source.delay = Duration.ofMillis(60);
+        FakeSource source = new FakeSource();
+        source.during = () -> ticker.advance(Duration.ofMillis(60));
         Monitor m = monitor(source, Duration.ofMillis(20));
         m.cycle();
         assertEquals(1, m.state().overruns());
+        assertEquals(Duration.ofMillis(60), m.state().lastScanDuration());
+        source.during = () -> ticker.advance(Duration.ofMillis(20));
+        m.cycle();
+        assertEquals(1, m.state().overruns(), "a scan as long as the interval is not an overrun");
     }
 
     @Test
     void readersNeverWaitForAScanAndScansNeverOverlap() throws Exception {
         write("a,tcp,,22,sshd,\n");
-        ScriptedSource source = new ScriptedSource();
+        FakeSource source = new FakeSource();
         Monitor m = monitor(source, Duration.ofMillis(50));
+        Semaphore published = new Semaphore(0);
+        m.addListener((previous, next) -> published.release());
         source.gate = new CountDownLatch(1); // the first scan blocks until the test opens the gate
         m.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (source.scans.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        long t0 = System.nanoTime();
+        assertTrue(source.begun.tryAcquire(10, TimeUnit.SECONDS), "the first scan began at start");
+
         MonitorState during = m.state();
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "state() returned at once");
+        assertEquals(1, source.gate.getCount(), "state() answered while the scan was held: it did not wait for it");
         assertEquals(0, during.scans(), "no scan finished yet");
-        Thread.sleep(200); // several intervals pass while the scan is blocked
-        assertEquals(1, source.scans.get(), "the next scan waits: never two at once");
+
+        ticker.advance(Duration.ofMillis(200)); // four intervals pass while the scan is held
+        assertFalse(source.begun.tryAcquire(), "no second scan began beside the held one");
         source.gate.countDown();
-        while (m.state().scans() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(m.state().scans() >= 2);
-        assertTrue(m.state().overruns() >= 1, "the blocked scan overran the interval");
+        assertTrue(published.tryAcquire(10, TimeUnit.SECONDS), "the held scan published");
+        assertEquals(1, m.state().overruns(), "the held scan overran the interval (200 ms of 50)");
+
+        assertTrue(source.begun.tryAcquire(10, TimeUnit.SECONDS), "the overrun makes the next scan start at once");
+        assertTrue(published.tryAcquire(10, TimeUnit.SECONDS));
+        assertEquals(2, m.state().scans());
+        assertFalse(source.begun.tryAcquire(), "and then none until the next interval is due");
+
+        ticker.advance(Duration.ofMillis(50));
+        assertTrue(source.begun.tryAcquire(10, TimeUnit.SECONDS), "the next interval's scan");
+        assertTrue(published.tryAcquire(10, TimeUnit.SECONDS));
+        assertEquals(3, m.state().scans());
+        assertEquals(1, source.mostAtOnce.get(), "never two scans at once");
     }
 }

@@ -9,13 +9,13 @@ import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
-import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketState;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.FakeSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -29,9 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -56,25 +54,6 @@ class ConnectionsLogCommandTest {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser p = CSVParser.builder().setReader(in).setFormat(CSVFormat.DEFAULT).get()) {
             return p.getRecords();
-        }
-    }
-
-    /** Hands out the given snapshots in turn, the last one again and again. */
-    static final class ScriptedSource implements SocketSource {
-        private final Deque<Snapshot> snapshots;
-
-        ScriptedSource(Snapshot... snapshots) {
-            this.snapshots = new ArrayDeque<>(List.of(snapshots));
-        }
-
-        @Override
-        public Snapshot scan() {
-            return snapshots.size() > 1 ? snapshots.poll() : snapshots.peek();
-        }
-
-        @Override
-        public String name() {
-            return "scripted";
         }
     }
 
@@ -114,7 +93,7 @@ class ConnectionsLogCommandTest {
     void fieldsWithCommasAndQuotesAreQuotedAndReadBackWhole() throws IOException {
         Path file = dir.resolve("odd.csv");
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z",
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z",
                 socket("2001:db8::5", 443, "2001:db8::9", 50000, SocketState.ESTABLISHED)));
         assertEquals(0, run(new CommandLine(command), "--log=" + file), err.toString());
         assertEquals(HEADER + "\n2026-11-22T10:00:00.000Z,TCP,2001:db8::5,443,2001:db8::9,50000,ESTABLISHED,"
@@ -130,7 +109,7 @@ class ConnectionsLogCommandTest {
         SocketEntry listener = socket("0.0.0.0", 8080, "0.0.0.0", 0, SocketState.LISTEN);
         SocketEntry conn = socket("10.0.0.5", 8080, "10.0.0.9", 50000, SocketState.ESTABLISHED);
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z", listener),
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z", listener),
                 snapshot("2026-11-22T10:00:01Z", listener), snapshot("2026-11-22T10:00:02Z", listener, conn));
         command.watchScans = 2;
         assertEquals(0, run(new CommandLine(command), "--log=" + file, "--watch=1", "--port=8080"), err.toString());
@@ -148,7 +127,7 @@ class ConnectionsLogCommandTest {
     void aFileWithAnotherHeaderIsNotAppendedTo() throws IOException {
         Path file = Files.writeString(dir.resolve("other.csv"), "a,b\n1,2\n");
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z"));
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z"));
         assertEquals(3, run(new CommandLine(command), "--log=" + file));
         assertEquals("cannot write " + file + ": " + file + ": not a Log-Connections CSV: its header is a,b, expecting "
                 + HEADER + "\n", err.toString());
@@ -161,7 +140,7 @@ class ConnectionsLogCommandTest {
                 + "\"TimeStamp\",\"Protocol\",\"LocalAddress\",\"LocalPort\",\"RemoteAddress\",\"RemotePort\",\"State\","
                 + "\"ProcessName\",\"PID\"\r\n\"1/2/2024 10:00:00 AM\",\"TCP\",\"0.0.0.0\",\"80\",\"0.0.0.0\",\"0\",\"LISTENING\",\"System\",\"4\"");
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z", socket("0.0.0.0", 80, "0.0.0.0", 0,
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z", socket("0.0.0.0", 80, "0.0.0.0", 0,
                 SocketState.LISTEN)));
         assertEquals(0, run(new CommandLine(command), "--log=" + file), err.toString());
         assertTrue(ConnectionsLog.isHeader(List.of(HEADER.split(","))));
@@ -173,7 +152,7 @@ class ConnectionsLogCommandTest {
     void aLogInAMissingDirectoryIsAClearErrorNotAStackTrace() {
         Path file = dir.resolve("no-such-dir").resolve("c.csv");
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z"));
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z"));
         assertEquals(3, run(new CommandLine(command), "--log=" + file));
         assertEquals("cannot write " + file + ": NoSuchFileException " + file + "\n", err.toString());
     }
@@ -181,7 +160,7 @@ class ConnectionsLogCommandTest {
     @Test
     void watchIntervalOutOfRangeIsRefused() {
         ConnectionsCommand command = new ConnectionsCommand();
-        command.source = new ScriptedSource(snapshot("2026-11-22T10:00:00Z"));
+        command.source = new FakeSource(snapshot("2026-11-22T10:00:00Z"));
         assertEquals(2, run(new CommandLine(command), "--watch=0"));
         assertEquals("--watch: expecting 1-86400 seconds (found 0)\n", err.toString());
     }

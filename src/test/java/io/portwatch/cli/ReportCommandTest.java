@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portwatch.report.CsvReport;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -28,12 +29,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code report} over hand-written fixtures ({@code src/test/resources/io/portwatch/history/ReportCommandTest},
+ * {@code report} over hand-written fixtures ({@code src/test/resources/io/portwatch/cli/ReportCommandTest},
  * see its README): the exact statistics and flags, the CSV/JSON forms, and the HTML page in headless Chromium.
  */
 class ReportCommandTest {
 
-    private static final String FIXTURES = "/io/portwatch/history/ReportCommandTest/";
+    private static final String FIXTURES = "/io/portwatch/cli/ReportCommandTest/";
     private static final List<String> INPUTS = List.of("portwatch-snapshot.csv", "portwatch-events.csv",
             "portwatch-processes.csv", "connections.csv");
 
@@ -90,7 +91,7 @@ class ReportCommandTest {
         try (CSVParser p = CSVParser.builder().setReader(new StringReader(out.toString())).setFormat(CSVFormat.DEFAULT).get()) {
             records = p.getRecords();
         }
-        assertEquals(ReportCommand.CSV_COLUMNS, records.get(0).toList());
+        assertEquals(CsvReport.COLUMNS, records.get(0).toList());
         Map<String, String> summary = records.stream().filter(r -> r.get(0).equals("summary"))
                 .collect(Collectors.toMap(r -> r.get(1), r -> r.get(3).isEmpty() ? r.get(2) : r.get(3)));
         assertEquals(Map.of("files", "4", "rows", "23", "connections", "16", "flagged", "8",
@@ -102,7 +103,7 @@ class ReportCommandTest {
         assertEquals(List.of("2026-11-21T02:30:00.000Z", "open", "udp", "10.0.0.5:41001", "8.8.8.8:53", "ESTABLISHED", "3100",
                 "capture", "root", "/usr/local/bin/capture", "module /usr/lib/x86_64-linux-gnu/libpcap.so.1.10.3",
                 "portwatch-events.csv:11"), flagged.get(5).toList().subList(6, 18));
-        records.forEach(r -> assertEquals(ReportCommand.CSV_COLUMNS.size(), r.size(), r.toString()));
+        records.forEach(r -> assertEquals(CsvReport.COLUMNS.size(), r.size(), r.toString()));
     }
 
     @Test

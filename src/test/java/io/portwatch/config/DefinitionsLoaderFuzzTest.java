@@ -23,7 +23,7 @@ import java.util.Set;
  * Fuzzes the definitions parser (issue #11, item 8): {@link DefinitionsLoader#parseListening},
  * {@link DefinitionsLoader#parseConnections} and, over the bytes of a file, {@link DefinitionsLoader#load}.
  *
- * <p>The parser's contract for bad input (DESIGN §2): it returns a {@link DefinitionsLoadResult}, whose problems
+ * <p>The parser's contract for bad input (docs/design.md §2): it returns a {@link DefinitionsLoadResult}, whose problems
  * say what is wrong, each naming the file, at most {@value DefinitionsLoader#MAX_PROBLEMS} of them kept; it never
  * throws. The rows it returns name the file and a line. Any
  * exception, a hang or running out of the small heap CI gives the fuzzing JVM is a finding.

@@ -9,7 +9,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Definitions files read as PowerShell's {@code Import-Csv} reads them (NetstatWatcher did), DESIGN §2. */
+/** Definitions files read as PowerShell's {@code Import-Csv} reads them (NetstatWatcher did), docs/design.md §2. */
 class ImportCsvSemanticsTest {
 
     private static final String L = DefinitionsLoader.LISTENING_FILE;

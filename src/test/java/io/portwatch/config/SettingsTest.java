@@ -90,7 +90,7 @@ class SettingsTest {
         Path missing = dir.resolve("nope.properties");
         SettingsException e = assertThrows(SettingsException.class,
                 () -> Settings.resolve(Map.of("config", missing.toString()), "--", Map.of()));
-        assertEquals(List.of("config: cannot read " + missing + ": NoSuchFileException " + missing), e.problems());
+        assertEquals(List.of("config: cannot read " + missing + ": NoSuchFileException: " + missing), e.problems());
     }
 
     @Test

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Definitions files are untrusted input (DESIGN.md §2, §5): only regular files are read, at most
+ * Definitions files are untrusted input (docs/design.md §2, §5): only regular files are read, at most
  * 16 MiB, fields within NetstatWatcher's limits, at most 100 problems kept, and no message grows with
  * the input. Real files, FIFOs, sockets and symbolic links in a temporary directory.
  */
@@ -153,9 +153,9 @@ class UntrustedDefinitionsTest {
     void sizeIsDecidedByReadingNotByTheSizeTheFileSystemReports() throws IOException {
         CountingZeros zeros = new CountingZeros(); // endless, as /dev/zero, whose size reads as 0
 
-        assertNull(DefinitionsLoader.readAtMost(zeros, 1000));
+        assertNull(DefinitionsBytes.readAtMost(zeros, 1000));
         assertEquals(1001, zeros.read, "reads one byte past the limit, never further");
-        assertEquals(3, DefinitionsLoader.readAtMost(new java.io.ByteArrayInputStream(new byte[3]), 3).length);
+        assertEquals(3, DefinitionsBytes.readAtMost(new java.io.ByteArrayInputStream(new byte[3]), 3).length);
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** DESIGN §3 "listening but not accepting" and the queue sums of rows, on hand-built snapshots. */
+/** docs/design.md §3 "listening but not accepting" and the queue sums of rows, on hand-built snapshots. */
 class AcceptQueueEvaluationTest {
 
     private static final int UNKNOWN = SocketEntry.UNKNOWN_QUEUE;

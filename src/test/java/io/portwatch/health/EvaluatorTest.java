@@ -14,11 +14,12 @@ import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.SnapshotBuilder;
 
 import java.util.List;
 import java.util.Map;
 
-/** DESIGN §3 on hand-built snapshots: every row of both health tables. */
+/** docs/design.md §3 on hand-built snapshots: every row of both health tables. */
 class EvaluatorTest {
 
     private static final EvaluationOptions OPTIONS = EvaluationOptions.forHost("web01");
@@ -34,7 +35,7 @@ class EvaluatorTest {
 
     @Test
     void listenerOwnedByExpectedProcessIsGreen() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "sshd").listen("tcp", "0.0.0.0", 22, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "sshd").listen("tcp", "0.0.0.0", 22, 10).build();
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.GREEN, r.health());
         assertEquals("tcp/22 listening on 0.0.0.0, owned by sshd (pid 10)", r.reason());
@@ -45,7 +46,7 @@ class EvaluatorTest {
 
     @Test
     void nothingListeningIsRed() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "sshd").listen("tcp", "0.0.0.0", 2222, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "sshd").listen("tcp", "0.0.0.0", 2222, 10).build();
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.RED, r.health());
         assertEquals("nothing listens on tcp/22", r.reason());
@@ -54,13 +55,13 @@ class EvaluatorTest {
 
     @Test
     void port80IsNotSatisfiedBy8080() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "nginx").listen("tcp", "0.0.0.0", 8080, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "nginx").listen("tcp", "0.0.0.0", 8080, 10).build();
         assertEquals(Health.RED, evalListen(listen("tcp", "", "80", "nginx"), s).health());
     }
 
     @Test
     void otherOwnerIsYellowAndNamed() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(11, "nginx").listen("tcp", "0.0.0.0", 80, 11).build();
+        Snapshot s = new SnapshotBuilder().process(11, "nginx").listen("tcp", "0.0.0.0", 80, 11).build();
         ListeningResult r = evalListen(listen("tcp", "", "80", "httpd"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/80 is owned by nginx (pid 11), expected httpd", r.reason());
@@ -69,20 +70,20 @@ class EvaluatorTest {
 
     @Test
     void javaDoesNotMatchJavaw() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(11, "javaw").listen("tcp", "0.0.0.0", 80, 11).build();
+        Snapshot s = new SnapshotBuilder().process(11, "javaw").listen("tcp", "0.0.0.0", 80, 11).build();
         assertEquals(Health.YELLOW, evalListen(listen("tcp", "", "80", "java"), s).health());
     }
 
     @Test
     void trailingExeAndCaseAreIgnoredInProcessNames() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(11, "Sqlservr.exe").listen("tcp", "0.0.0.0", 1433, 11).build();
+        Snapshot s = new SnapshotBuilder().process(11, "Sqlservr.exe").listen("tcp", "0.0.0.0", 1433, 11).build();
         assertEquals(Health.GREEN, evalListen(listen("tcp", "", "1433", "sqlservr"), s).health());
         assertEquals(Health.GREEN, evalListen(listen("tcp", "", "1433", "sql*.EXE"), s).health());
     }
 
     @Test
     void unknownOwnerWithProcNameIsYellow() {
-        Snapshot s = new Fixtures.SnapshotBuilder().listen("tcp", "0.0.0.0", 22, -1).build();
+        Snapshot s = new SnapshotBuilder().listen("tcp", "0.0.0.0", 22, -1).build();
         ListeningResult r = evalListen(listen("tcp", "", "22", "sshd"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/22 is listening but its owner cannot be seen (permissions), expected sshd", r.reason());
@@ -92,7 +93,7 @@ class EvaluatorTest {
 
     @Test
     void loopbackListenerWhenExternalAddressExpectedIsYellow() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "java").listen("tcp", "127.0.0.1", 8080, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "java").listen("tcp", "127.0.0.1", 8080, 10).build();
         ListeningResult r = evalListen(listen("tcp", "10.0.0.5", "8080", "java"), s);
         assertEquals(Health.YELLOW, r.health());
         assertEquals("tcp/8080 listens only on 127.0.0.1, expected 10.0.0.5", r.reason());
@@ -101,9 +102,9 @@ class EvaluatorTest {
 
     @Test
     void listenerOnWildcardAddressSatisfiesSpecificIp() {
-        Snapshot v4 = new Fixtures.SnapshotBuilder().process(10, "java").listen("tcp", "0.0.0.0", 8080, 10).build();
+        Snapshot v4 = new SnapshotBuilder().process(10, "java").listen("tcp", "0.0.0.0", 8080, 10).build();
         assertEquals(Health.GREEN, evalListen(listen("tcp", "10.0.0.5", "8080", "java"), v4).health());
-        Snapshot v6 = new Fixtures.SnapshotBuilder().process(10, "java").listen("tcp", "::", 8080, 10).build();
+        Snapshot v6 = new SnapshotBuilder().process(10, "java").listen("tcp", "::", 8080, 10).build();
         assertEquals(Health.GREEN, evalListen(listen("tcp", "10.0.0.5", "8080", "java"), v6).health());
         assertEquals(Health.GREEN, evalListen(listen("tcp", "fe80::1", "8080", "java"), v6).health());
         assertEquals(Health.YELLOW, evalListen(listen("tcp", "fe80::1", "8080", "java"), v4).health(),
@@ -112,29 +113,29 @@ class EvaluatorTest {
 
     @Test
     void ipv4MappedRowAddressEqualsIpv4Socket() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "java").listen("tcp", "10.0.0.5", 8080, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "java").listen("tcp", "10.0.0.5", 8080, 10).build();
         assertEquals(Health.GREEN, evalListen(listen("tcp", "::ffff:10.0.0.5", "8080", "java"), s).health());
     }
 
     @Test
     void udpRowNeedsBoundUdpSocketNotTcp() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "chronyd").listen("tcp", "0.0.0.0", 123, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "chronyd").listen("tcp", "0.0.0.0", 123, 10).build();
         assertEquals(Health.RED, evalListen(listen("udp", "", "123", "chronyd"), s).health());
-        Snapshot u = new Fixtures.SnapshotBuilder().process(10, "chronyd").listen("udp", "0.0.0.0", 123, 10).build();
+        Snapshot u = new SnapshotBuilder().process(10, "chronyd").listen("udp", "0.0.0.0", 123, 10).build();
         assertEquals(Health.GREEN, evalListen(listen("udp", "", "123", "chronyd"), u).health());
     }
 
     @Test
     void portRangeMatchesAnyPortInside() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(10, "java").listen("tcp", "0.0.0.0", 8005, 10).build();
+        Snapshot s = new SnapshotBuilder().process(10, "java").listen("tcp", "0.0.0.0", 8005, 10).build();
         assertEquals(Health.GREEN, evalListen(listen("tcp", "", "8000-8010", "java"), s).health());
         assertEquals(Health.GREEN, evalListen(listen("tcp", "", "1-65535", "java"), s).health());
     }
 
     // ---- connections
 
-    private static Fixtures.SnapshotBuilder db() {
-        return new Fixtures.SnapshotBuilder().process(20, "java").process(21, "python");
+    private static SnapshotBuilder db() {
+        return new SnapshotBuilder().process(20, "java").process(21, "python");
     }
 
     @Test

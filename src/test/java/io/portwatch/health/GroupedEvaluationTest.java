@@ -2,10 +2,7 @@ package io.portwatch.health;
 
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
-import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
-import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Resolution;
@@ -14,6 +11,8 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.SnapshotBuilder;
+import io.portwatch.testing.Rows;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The grouped connection evaluation ({@link ConnectionTable}, {@link SocketGroup}, {@link PidTallies})
- * gives exactly what a plain walk over every socket gives (DESIGN §3, written out here the simple
+ * gives exactly what a plain walk over every socket gives (docs/design.md §3, written out here the simple
  * way), on random snapshots and rows that use every field.
  */
 class GroupedEvaluationTest {
@@ -73,7 +72,7 @@ class GroupedEvaluationTest {
 
     @Test
     void aRowMatchingManySocketsSeesThemAllInAReadOnlyList() {
-        Fixtures.SnapshotBuilder b = new Fixtures.SnapshotBuilder().process(10, "java").process(11, "nginx");
+        SnapshotBuilder b = new SnapshotBuilder().process(10, "java").process(11, "nginx");
         for (int i = 0; i < 5000; i++) {
             b.tcp("10.0.0.5", 30000 + i, i % 2 == 0 ? "10.0.0.9" : "10.0.0.8", 5432, SocketState.ESTABLISHED, 10 + i % 2);
         }
@@ -118,7 +117,7 @@ class GroupedEvaluationTest {
         }
     }
 
-    /** What DESIGN §3 says for a connection row, by a walk over every socket. */
+    /** What docs/design.md §3 says for a connection row, by a walk over every socket. */
     private static Expected walk(ConnectionRow row, Snapshot snapshot, ResolvedNames names) {
         Set<InetAddress> remotes = new java.util.HashSet<>();
         row.remoteIP().ifPresent(remotes::add);
@@ -213,9 +212,9 @@ class GroupedEvaluationTest {
         };
         int min = random.nextInt(4);
         OptionalInt max = random.nextBoolean() ? OptionalInt.empty() : OptionalInt.of(min + random.nextInt(3));
-        return new ConnectionRow("r" + i, remoteIP, remoteName, remotePort, localPort,
-                NamePattern.of(PATTERNS[random.nextInt(PATTERNS.length)]), "", NamePattern.ANY, min, max,
-                Severity.CRITICAL, new Source("random.csv", i + 2));
+        return Rows.connection("r" + i).remoteIP(remoteIP).remoteName(remoteName).remotePort(remotePort)
+                .localPort(localPort).proc(PATTERNS[random.nextInt(PATTERNS.length)]).min(min).max(max)
+                .source("random.csv", i + 2).build();
     }
 
     private static InetAddress address(String literal) throws UnknownHostException {

@@ -14,6 +14,7 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.SnapshotBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +27,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code processes.max}: at most that many process names, the rest summed as {@code other} (DESIGN §4). */
+/** {@code processes.max}: at most that many process names, the rest summed as {@code other} (docs/design.md §4). */
 class ProcessCapTest {
 
     /** pid → (name, sockets): a has 3, b 5, c 5, d 1, e 2; plus 1 socket whose owner cannot be seen. */
     private static Snapshot fiveNames() {
-        Fixtures.SnapshotBuilder b = new Fixtures.SnapshotBuilder()
+        SnapshotBuilder b = new SnapshotBuilder()
                 .process(10, "a").process(11, "b").process(12, "c").process(13, "d").process(14, "e").process(15, "e");
         int[][] socketsByPid = {{10, 3}, {11, 5}, {12, 5}, {13, 1}, {14, 1}, {15, 1}};
         int port = 40000;
@@ -128,7 +129,7 @@ class ProcessCapTest {
 
     @Test
     void processesReallyNamedLikeABucketAreNotTheBucket() {
-        Fixtures.SnapshotBuilder b = new Fixtures.SnapshotBuilder().process(20, "other").process(21, "unknown")
+        SnapshotBuilder b = new SnapshotBuilder().process(20, "other").process(21, "unknown")
                 .process(22, "other_").process(23, "Other").process(24, "others").process(25, "x");
         for (int pid = 20; pid <= 25; pid++) {
             for (int i = 0; i <= 25 - pid; i++) { // x has 1 socket, other 6
@@ -168,7 +169,7 @@ class ProcessCapTest {
 
     @Test
     void anUnexpectedListenerOfAProcessNamedUnknownIsNotAnUnseenOwner() {
-        Snapshot s = new Fixtures.SnapshotBuilder().process(30, "unknown").listen("tcp", "0.0.0.0", 7000, 30)
+        Snapshot s = new SnapshotBuilder().process(30, "unknown").listen("tcp", "0.0.0.0", 7000, 30)
                 .listen("tcp", "0.0.0.0", 7001, SocketEntry.UNKNOWN_PID).build();
         EvaluationOptions warn = new EvaluationOptions("h", true, ListenerIgnoreList.NONE, 200);
         List<UnexpectedListener> unexpected = Evaluator.evaluate(Definitions.EMPTY, s, ResolvedNames.NONE, warn)
@@ -190,7 +191,7 @@ class ProcessCapTest {
 
     @Test
     void manyProcessesGiveAtMostTheCapPlusOther() {
-        Fixtures.SnapshotBuilder b = new Fixtures.SnapshotBuilder();
+        SnapshotBuilder b = new SnapshotBuilder();
         for (int pid = 1000; pid < 1300; pid++) {
             b.process(pid, "p" + pid);
             b.tcp("10.0.0.1", pid, "10.0.0.9", 443, SocketState.ESTABLISHED, pid);

@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * DESIGN §3 decided by real sockets this JVM opens on port 0 and the real {@code /proc}: every
+ * docs/design.md §3 decided by real sockets this JVM opens on port 0 and the real {@code /proc}: every
  * acceptance case of the core issue.
  */
 class RealSocketHealthTest {

@@ -1,10 +1,10 @@
 package io.portwatch.history;
 
-import static io.portwatch.history.Snapshots.listen;
-import static io.portwatch.history.Snapshots.process;
-import static io.portwatch.history.Snapshots.snapshot;
-import static io.portwatch.history.Snapshots.tcp;
-import static io.portwatch.history.Snapshots.udp;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.process;
+import static io.portwatch.testing.SnapshotBuilder.snapshot;
+import static io.portwatch.testing.Sockets.tcp;
+import static io.portwatch.testing.Sockets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

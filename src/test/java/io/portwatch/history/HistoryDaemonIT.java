@@ -57,7 +57,13 @@ class HistoryDaemonIT {
             }
             int p = port;
             await(() -> events(history, p, clientPort).size() >= 6, "the close events");
-            Thread.sleep(2500); // two more scans: nothing else may follow
+            // two more scans, told by a marker listener appearing and then going: nothing else of ours may follow
+            int marker;
+            try (ServerSocket m = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                marker = m.getLocalPort();
+                await(() -> events(history, marker, -1).size() >= 1, "the marker's listen event");
+            }
+            await(() -> events(history, marker, -1).size() >= 2, "the marker's unlisten event");
 
             List<String> described = new ArrayList<>();
             for (CSVRecord r : events(history, port, clientPort)) {

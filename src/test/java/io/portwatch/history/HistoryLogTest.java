@@ -1,9 +1,9 @@
 package io.portwatch.history;
 
-import static io.portwatch.history.Snapshots.listen;
-import static io.portwatch.history.Snapshots.process;
-import static io.portwatch.history.Snapshots.snapshot;
-import static io.portwatch.history.Snapshots.tcp;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.process;
+import static io.portwatch.testing.SnapshotBuilder.snapshot;
+import static io.portwatch.testing.Sockets.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +17,7 @@ import io.portwatch.scan.SocketState;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class HistoryLogTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock("2026-11-22T10:00:00Z");
+    private final TestClock clock = new TestClock("2026-11-22T10:00:00Z");
 
     private Settings settings(String... keyValues) {
         Settings s = Settings.defaults().with(SettingKey.HISTORY_DIR, dir.toString(), "test");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class RotatingCsvFileTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock("2026-11-22T10:00:00Z");
+    private final TestClock clock = new TestClock("2026-11-22T10:00:00Z");
     private final Recorder problems = new Recorder();
 
     /** What the file reported. */
@@ -57,7 +58,7 @@ class RotatingCsvFileTest {
     }
 
     private RotatingCsvFile log(long maxSize, boolean daily, int keep) {
-        return new RotatingCsvFile(dir, "log", COLUMNS, new RotatingCsvFile.Policy(maxSize, daily, keep), clock, problems);
+        return new RotatingCsvFile(dir, "log", COLUMNS, new RotationPolicy(maxSize, daily, keep), clock, problems);
     }
 
     private String row(int n) {
@@ -276,7 +277,7 @@ class RotatingCsvFileTest {
     void anUnusableDirectoryCountsTheRowsAsFailedAndThrowsNothing() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
         RotatingCsvFile log = new RotatingCsvFile(notADirectory.resolve("history"), "log", COLUMNS,
-                new RotatingCsvFile.Policy(0, true, 5), clock, problems);
+                new RotationPolicy(0, true, 5), clock, problems);
         log.start(true);
         assertEquals(0, log.append(rows(0, 3)));
         log.rotateNow();

@@ -92,8 +92,8 @@ class EndpointOptionsTest {
 
     @Test
     void toStringMasksPasswords() {
-        String text = JolokiaOptions.loopback(0).withCredentials("ops", "s3cret").withHttps(Path.of("k.p12"), "kp")
-                .http().toString();
+        String text = JolokiaOptions.loopback(0).http().withCredentials("ops", "s3cret").withKeystore(Path.of("k.p12"), "kp")
+                .toString();
         assertFalse(text.contains("s3cret"), text);
         assertFalse(text.contains("=kp"), text);
         assertTrue(text.contains("user=ops"), text);

@@ -5,7 +5,7 @@ import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
 import io.portwatch.health.Health;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
@@ -161,7 +161,7 @@ class JmxPublisherTest {
         monitor.swapOnly(typical());
         publisher.register();
 
-        // bounded memory (DESIGN §5): 10,000 rows must not carry 10,000 copies of the same descriptions
+        // bounded memory (docs/design.md §5): 10,000 rows must not carry 10,000 copies of the same descriptions
         assertSame(server.getMBeanInfo(new ObjectName("portwatch:type=ListeningPort,name=ssh-22")),
                 server.getMBeanInfo(new ObjectName("portwatch:type=ListeningPort,name=web-80")));
         assertSame(server.getMBeanInfo(new ObjectName("portwatch:type=Process,name=sshd")),

@@ -3,31 +3,27 @@ package io.portwatch.jmx;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
-import io.portwatch.config.NamePattern;
-import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
-import io.portwatch.scan.Addresses;
-import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.Rows;
+import io.portwatch.testing.Sockets;
+import io.portwatch.testing.StateBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -43,26 +39,20 @@ final class States {
     }
 
     static ListeningRow listenRow(String id, int port, String proc) {
-        return new ListeningRow(id, Protocol.TCP, Optional.empty(), PortRange.parse(Integer.toString(port)),
-                NamePattern.of(proc), "the " + id + " port", NamePattern.ANY, Severity.CRITICAL,
-                new Source("monitoredListeningPorts.csv", 2));
+        return Rows.listening(id).port(port).proc(proc).comment("the " + id + " port").build();
     }
 
     static ConnectionRow connectRow(String id, String remoteIP, int port, String proc, int min, Integer max) {
-        return new ConnectionRow(id, Optional.of(Addresses.parseLiteral(remoteIP)), "", PortRange.parse(Integer.toString(port)),
-                PortRange.ANY, NamePattern.of(proc), "", NamePattern.ANY, min,
-                max == null ? OptionalInt.empty() : OptionalInt.of(max), Severity.WARNING,
-                new Source("monitoredTcpConnects.csv", 3));
+        return Rows.connection(id).remoteIP(remoteIP).remotePort(port).proc(proc).min(min).max(max)
+                .severity(Severity.WARNING).source("monitoredTcpConnects.csv", 3).build();
     }
 
     static SocketEntry listener(int port, int pid) {
-        return new SocketEntry(Protocol.TCP, Addresses.parseLiteral("0.0.0.0"), port, Addresses.parseLiteral("0.0.0.0"), 0,
-                SocketState.LISTEN, 1, 0, pid);
+        return Sockets.listen("0.0.0.0", port, 1, pid);
     }
 
     static SocketEntry connection(String remote, int port, SocketState state, int pid) {
-        return new SocketEntry(Protocol.TCP, Addresses.parseLiteral("10.0.0.1"), 40000 + pid,
-                Addresses.parseLiteral(remote), port, state, 2, 0, pid);
+        return Sockets.tcp("10.0.0.1", 40000 + pid, remote, port, state, 2, pid);
     }
 
     static ListeningResult listening(String id, int port, Health health, SocketEntry... matched) {
@@ -97,7 +87,7 @@ final class States {
 
     /** The state before any scan, with no definitions. */
     static MonitorState initial() {
-        return MonitorState.initial("web01", "1.2.3", "test", Duration.ofSeconds(15), STARTED);
+        return new StateBuilder().startedAt(STARTED).build();
     }
 
     /** A state after one successful scan that evaluated these results. */

@@ -283,7 +283,7 @@ class JolokiaEndpointTest {
     @Test
     void nonLoopbackHostWithoutCredentialsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHost("0.0.0.0")));
+                () -> JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withHost("0.0.0.0"))));
         assertEquals("jolokia.host=0.0.0.0 is not a loopback address: Jolokia needs jolokia.user and jolokia.password"
                 + " to listen on it (and jolokia.https=true to keep the password off the wire)", e.getMessage());
     }
@@ -291,7 +291,7 @@ class JolokiaEndpointTest {
     @Test
     void unknownHostIsAnIOExceptionNamingTheSetting() {
         IOException e = assertThrows(IOException.class,
-                () -> JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHost("no-such-host.invalid")));
+                () -> JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withHost("no-such-host.invalid"))));
         assertEquals("jolokia.host: cannot resolve \"no-such-host.invalid\"", e.getMessage());
     }
 

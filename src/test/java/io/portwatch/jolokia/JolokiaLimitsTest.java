@@ -72,8 +72,7 @@ class JolokiaLimitsTest {
 
     @Test
     void aBodyOverTheLimitIs413() throws Exception {
-        JolokiaOptions small = JolokiaOptions.loopback(0);
-        small = small.withHttp(small.http().withLimits(new HttpLimits(100, Duration.ofSeconds(10), 1024)));
+        JolokiaOptions small = TestOptions.loopbackWith(h -> h.withLimits(new HttpLimits(100, Duration.ofSeconds(10), 1024)));
         try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(small)) {
             HttpResponse<String> response = post(endpoint.url(), "{\"type\":\"version\",\"x\":\"" + "x".repeat(2000) + "\"}");
             assertEquals(413, response.statusCode());

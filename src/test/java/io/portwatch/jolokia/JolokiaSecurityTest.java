@@ -51,7 +51,7 @@ class JolokiaSecurityTest {
 
     @Test
     void basicAuthenticationIsRequiredWhenUserAndPasswordAreSet() throws Exception {
-        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(JolokiaOptions.loopback(0).withCredentials("ops", "s3cret"))) {
+        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withCredentials("ops", "s3cret")))) {
             JolokiaClient anonymous = new JolokiaClient(endpoint.url());
             String health = "read/portwatch:type=ListeningPort,name=secure/Health";
 
@@ -69,7 +69,7 @@ class JolokiaSecurityTest {
 
     @Test
     void httpsServesWithTheKeystoresCertificate() throws Exception {
-        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHttps(keystore, PASSWORD))) {
+        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withKeystore(keystore, PASSWORD)))) {
             assertEquals("https", endpoint.url().getScheme());
 
             HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(keystore)).connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,7 +85,7 @@ class JolokiaSecurityTest {
 
     @Test
     void httpsWithBasicAuthentication() throws Exception {
-        JolokiaOptions options = JolokiaOptions.loopback(0).withHttps(keystore, PASSWORD).withCredentials("ops", "s3cret");
+        JolokiaOptions options = TestOptions.loopbackWith(h -> h.withKeystore(keystore, PASSWORD).withCredentials("ops", "s3cret"));
         try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(options)) {
             HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
             JolokiaClient client = new JolokiaClient(endpoint.url(), trusting);
@@ -97,7 +97,7 @@ class JolokiaSecurityTest {
     @Test
     void wrongKeystorePasswordIsAnIOExceptionNamingTheSetting() throws Exception {
         IOException e = assertThrows(IOException.class,
-                () -> JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHttps(keystore, "wrong")));
+                () -> JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withKeystore(keystore, "wrong"))));
         assertTrue(e.getMessage().startsWith("jolokia.keystore: cannot use " + keystore + ": "), e.getMessage());
     }
 
@@ -105,7 +105,7 @@ class JolokiaSecurityTest {
     void missingKeystoreIsAnIOExceptionNamingTheSetting(@TempDir Path dir) {
         Path missing = dir.resolve("missing.p12");
         IOException e = assertThrows(IOException.class,
-                () -> JolokiaEndpoint.start(JolokiaOptions.loopback(0).withHttps(missing, PASSWORD)));
+                () -> JolokiaEndpoint.start(TestOptions.loopbackWith(h -> h.withKeystore(missing, PASSWORD))));
         assertEquals("jolokia.keystore: " + missing + " not found", e.getMessage());
     }
 

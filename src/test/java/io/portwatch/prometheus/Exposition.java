@@ -2,7 +2,7 @@ package io.portwatch.prometheus;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;

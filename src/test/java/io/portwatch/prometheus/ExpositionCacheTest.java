@@ -1,6 +1,6 @@
 package io.portwatch.prometheus;
 
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
@@ -75,9 +75,17 @@ class ExpositionCacheTest {
         }));
         assertTrue(rendering.await(10, TimeUnit.SECONDS));
         AtomicInteger renders = new AtomicInteger();
-        CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(() -> cache.bytes("text", state,
-                () -> count(renders, B)));
-        Thread.sleep(100);
+        CompletableFuture<byte[]> second = new CompletableFuture<>();
+        Thread scrape = new Thread(() -> second.complete(cache.bytes("text", state, () -> count(renders, B))),
+                "portwatch-test-second-scrape");
+        scrape.setDaemon(true);
+        scrape.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (scrape.getState() != Thread.State.WAITING) {
+            assertFalse(second.isDone(), "nothing to serve yet: the second scrape must wait, not answer");
+            assertTrue(System.nanoTime() < deadline, "the second scrape did not come to wait: " + scrape.getState());
+            Thread.onSpinWait();
+        }
         assertFalse(second.isDone(), "nothing to serve yet: it waits");
         release.countDown();
         assertArrayEquals(A, first.get(10, TimeUnit.SECONDS));

@@ -3,13 +3,10 @@ package io.portwatch.prometheus;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
-import io.portwatch.config.NamePattern;
-import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
@@ -17,6 +14,8 @@ import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.Rows;
+import io.portwatch.testing.StateBuilder;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,8 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * A child process for {@link ScrapeMemoryTest}: serves {@code /metrics} for a state of {@code rows}
@@ -64,18 +61,17 @@ public final class LargeStateServer {
         List<ConnectionRow> connections = new ArrayList<>();
         for (int i = 0; i < rows / 2; i++) {
             int port = 1 + i % 60_000;
-            listening.add(new ListeningRow("l" + i, Protocol.TCP, Optional.empty(), new PortRange(port, port),
-                    NamePattern.of("svc-*"), "", NamePattern.ANY, Severity.CRITICAL, new Source("l.csv", i + 2)));
+            listening.add(Rows.listening("l" + i).port(port).proc("svc-*").source("l.csv", i + 2).build());
             int remote = 20_000 + i % 50;
-            connections.add(new ConnectionRow("c" + i, Optional.of(lo), "", new PortRange(remote, remote), PortRange.ANY,
-                    NamePattern.of("svc-*"), "", NamePattern.ANY, 1, OptionalInt.empty(), Severity.WARNING,
-                    new Source("c.csv", i + 2)));
+            connections.add(Rows.connection("c" + i).remoteIP(lo).remotePort(remote).proc("svc-*").severity(Severity.WARNING)
+                    .source("c.csv", i + 2).build());
         }
         Definitions definitions = new Definitions(listening, connections);
         Snapshot snapshot = new Snapshot(Instant.now(), Duration.ofMillis(100), sockets, processes);
-        return MonitorState.initial("big", "test", "synthetic", Duration.ofSeconds(15), Instant.now())
-                .withDefinitions(definitions, false)
-                .withScan(snapshot.takenAt(), snapshot.duration(), false,
-                        Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE, EvaluationOptions.forHost("big")));
+        return new StateBuilder().host("big").version("test").source("synthetic").startedAt(Instant.now())
+                .definitions(listening, connections).took(snapshot.duration())
+                .scanned(snapshot.takenAt(), Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE,
+                        EvaluationOptions.forHost("big")))
+                .build();
     }
 }

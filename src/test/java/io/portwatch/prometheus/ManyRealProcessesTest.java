@@ -11,8 +11,8 @@ import io.portwatch.config.Definitions;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
-import io.portwatch.health.MonitorControl;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorControl;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.jmx.JmxPublisher;
 import io.portwatch.scan.Protocol;
@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A local user starting 300 processes with 300 names (DESIGN §4, §5): real processes, each a
+ * A local user starting 300 processes with 300 names (docs/design.md §4, §5): real processes, each a
  * {@code sleep} run through a symlink of its own name (Linux takes {@code comm} from the name
  * executed), holding one loopback connection it got from bash's {@code /dev/tcp} before the exec.
  * The Process MBeans and the {@code portwatch_process_sockets} series stay within

@@ -17,7 +17,7 @@ import io.portwatch.health.Evaluator;
 import io.portwatch.health.Health;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.linux.LinuxSocketSource;

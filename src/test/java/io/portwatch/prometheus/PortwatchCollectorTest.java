@@ -18,7 +18,7 @@ import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.UnexpectedListener;
 import io.portwatch.scan.Addresses;
@@ -26,12 +26,12 @@ import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.Rows;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -134,9 +134,8 @@ class PortwatchCollectorTest {
 
     @Test
     void anyFieldsAreStarAndRangesAreLowDashHigh() {
-        ConnectionRow anything = new ConnectionRow("anything", Optional.empty(), "", PortRange.ANY,
-                PortRange.parse("8000-8010"), NamePattern.ANY, "", NamePattern.ANY, 0, OptionalInt.empty(),
-                Severity.CRITICAL, new Source("monitoredTcpConnects.csv", 9));
+        ConnectionRow anything = Rows.connection("anything").localPort("8000-8010").min(0)
+                .source("monitoredTcpConnects.csv", 9).build();
         ConnectionResult r = new ConnectionResult(anything, ConnectionReason.COUNT_AS_EXPECTED, "ok", States.SCANNED, List.of(), Map.of(), "k");
         MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(r), List.of(),
                 States.counts(), List.of()));

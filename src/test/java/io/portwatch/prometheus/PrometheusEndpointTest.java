@@ -1,6 +1,7 @@
 package io.portwatch.prometheus;
 
 import static io.portwatch.prometheus.Exposition.OPENMETRICS;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.portwatch.config.SettingKey;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -171,10 +172,14 @@ class PrometheusEndpointTest {
     }
 
     @Test
-    void closeIsIdempotent() throws IOException {
+    void closeReleasesThePortAndASecondCloseDoesNothing() throws IOException {
         PrometheusEndpoint endpoint = PrometheusEndpoint.start(LOOPBACK, 0, States::scanned, false);
+        int port = endpoint.port();
         endpoint.close();
-        endpoint.close();
+        assertDoesNotThrow(endpoint::close);
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName(LOOPBACK))) {
+            assertEquals(port, again.getLocalPort(), "the port is free once the endpoint is closed");
+        }
     }
 
     /** This JVM's TCP listening sockets, as {@code tcp ADDRESS:PORT}. */

@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
-import io.portwatch.config.NamePattern;
 import io.portwatch.config.PortRange;
-import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
 import io.portwatch.health.ListeningReason;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ReasonCode;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
@@ -27,6 +24,7 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.Rows;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -44,7 +42,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code reason} label of {@code portwatch_row_reason_info} takes its values from a closed set
- * (DESIGN §4): evaluated on random snapshots and rows, the collector emits nothing else, reaches every
+ * (docs/design.md §4): evaluated on random snapshots and rows, the collector emits nothing else, reaches every
  * value, and a restart (every pid changed) makes no new series.
  */
 class ReasonLabelTest {
@@ -176,10 +174,9 @@ class ReasonLabelTest {
         List<ConnectionRow> connections = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String local = random.nextInt(3) == 0 ? "" : LOCALS[2 + random.nextInt(3)];
-            listening.add(new ListeningRow("l" + i, random.nextInt(4) == 0 ? Protocol.UDP : Protocol.TCP,
-                    local.isEmpty() ? Optional.empty() : Optional.of(Addresses.parseLiteral(local)), port(random),
-                    NamePattern.of(PATTERNS[random.nextInt(PATTERNS.length)]), "", NamePattern.ANY, Severity.CRITICAL,
-                    new Source("l.csv", i + 2)));
+            listening.add(Rows.listening("l" + i).protocol(random.nextInt(4) == 0 ? Protocol.UDP : Protocol.TCP)
+                    .localIP(local).port(port(random)).proc(PATTERNS[random.nextInt(PATTERNS.length)])
+                    .source("l.csv", i + 2).build());
             String remoteName = random.nextInt(3) == 0 ? new String[] {"db", "gone", "later"}[random.nextInt(3)] : "";
             Optional<InetAddress> remoteIP = random.nextInt(3) == 0 ? Optional.empty()
                     : Optional.of(Addresses.parseLiteral(REMOTES[random.nextInt(REMOTES.length)]));
@@ -188,9 +185,8 @@ class ReasonLabelTest {
             }
             int min = random.nextInt(4);
             OptionalInt max = random.nextBoolean() ? OptionalInt.empty() : OptionalInt.of(min + random.nextInt(2));
-            connections.add(new ConnectionRow("c" + i, remoteIP, remoteName, port(random), PortRange.ANY,
-                    NamePattern.of(PATTERNS[random.nextInt(PATTERNS.length)]), "", NamePattern.ANY, min, max,
-                    Severity.CRITICAL, new Source("c.csv", i + 2)));
+            connections.add(Rows.connection("c" + i).remoteIP(remoteIP).remoteName(remoteName).remotePort(port(random))
+                    .proc(PATTERNS[random.nextInt(PATTERNS.length)]).min(min).max(max).source("c.csv", i + 2).build());
         }
         return new Definitions(listening, connections);
     }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN §5 (bounded memory) under many scrapers: 50 kept-alive connections fetching the 3 MB
+ * docs/design.md §5 (bounded memory) under many scrapers: 50 kept-alive connections fetching the 3 MB
  * uncompressed exposition of 10,000 rows from a JVM with a 64 MB heap. The JDK HTTP server keeps, per
  * connection, a buffer twice the largest single write; one write per response would need 300 MB here.
  */

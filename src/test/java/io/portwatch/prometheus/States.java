@@ -3,16 +3,13 @@ package io.portwatch.prometheus;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
-import io.portwatch.config.NamePattern;
-import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
-import io.portwatch.config.Source;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
-import io.portwatch.health.MonitorState;
+import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.health.UnexpectedListener;
@@ -21,13 +18,12 @@ import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.Rows;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Hand-built states with fixed instants: no OS, no scan. */
 final class States {
@@ -36,23 +32,19 @@ final class States {
     static final Instant SCANNED = Instant.parse("2026-11-22T10:00:00.250Z");
 
     /** Port 22 on any address, owned by sshd: GREEN, critical. */
-    static final ListeningRow SSH = new ListeningRow("ssh", Protocol.TCP, Optional.empty(), PortRange.parse("22"),
-            NamePattern.of("sshd"), "", NamePattern.ANY, Severity.CRITICAL, new Source("monitoredListeningPorts.csv", 2));
+    static final ListeningRow SSH = Rows.listening("ssh").port(22).proc("sshd").build();
 
     /** A port range on one address, owned by java: RED, warning. */
-    static final ListeningRow ADMIN = new ListeningRow("admin", Protocol.TCP,
-            Optional.of(Addresses.parseLiteral("10.1.2.3")), PortRange.parse("8000-8010"), NamePattern.of("java"),
-            "admin consoles", NamePattern.ANY, Severity.WARNING, new Source("monitoredListeningPorts.csv", 3));
+    static final ListeningRow ADMIN = Rows.listening("admin").localIP("10.1.2.3").port("8000-8010").proc("java")
+            .comment("admin consoles").severity(Severity.WARNING).source("monitoredListeningPorts.csv", 3).build();
 
     /** A row for another host: loaded, not in force here. */
-    static final ListeningRow OTHER_HOST = new ListeningRow("db-listener", Protocol.TCP, Optional.empty(),
-            PortRange.parse("5432"), NamePattern.of("postgres"), "", NamePattern.of("db*"), Severity.CRITICAL,
-            new Source("monitoredListeningPorts.csv", 4));
+    static final ListeningRow OTHER_HOST = Rows.listening("db-listener").port(5432).proc("postgres").host("db*")
+            .source("monitoredListeningPorts.csv", 4).build();
 
     /** A connection pool of 1-10 to a database by address, no name, any local port: YELLOW. */
-    static final ConnectionRow POOL = new ConnectionRow("pool", Optional.of(Addresses.parseLiteral("10.0.0.5")), "",
-            PortRange.parse("5432"), PortRange.ANY, NamePattern.of("java"), "", NamePattern.ANY, 1, OptionalInt.of(10),
-            Severity.CRITICAL, new Source("monitoredTcpConnects.csv", 2));
+    static final ConnectionRow POOL = Rows.connection("pool").remoteIP("10.0.0.5").remotePort(5432).proc("java").max(10)
+            .build();
 
     private States() {
     }

@@ -4,10 +4,10 @@ import io.portwatch.scan.SocketSources.Factory;
 import io.portwatch.scan.SocketSources.Platform;
 import io.portwatch.scan.SocketSources.UnsupportedPlatformException;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.FakeSource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,9 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SocketSourcesTest {
-
-    private static final String LINUX_MISSING = "the linux socket source (io.portwatch.scan.linux.LinuxSocketSource)"
-            + " is not in this build of portwatch";
 
     // ---- selection -----------------------------------------------------------------------------
 
@@ -164,14 +161,9 @@ class SocketSourcesTest {
     }
 
     @Test
-    void linuxSourceIsCreatedByNameOrSaysItIsMissing() {
-        // before the Linux source is merged only the "not in this build" message is acceptable
-        try {
-            SocketSource source = SocketSources.create("auto", "Linux");
-            assertEquals("io.portwatch.scan.linux.LinuxSocketSource", source.getClass().getName());
-        } catch (UnsupportedPlatformException e) {
-            assertEquals(LINUX_MISSING, e.getMessage());
-        }
+    void linuxIsTheLinuxSource() throws Exception {
+        SocketSource source = SocketSources.create("auto", "Linux");
+        assertEquals("io.portwatch.scan.linux.LinuxSocketSource", source.getClass().getName());
     }
 
     // ---- nothing of another platform is loaded ---------------------------------------------------
@@ -182,17 +174,8 @@ class SocketSourcesTest {
         Class<?> sources = loader.loadClass(SocketSources.class.getName());
         Method create = sources.getMethod("create", String.class, String.class);
 
-        boolean linuxPresent;
-        try {
-            Object source = create.invoke(null, "auto", "Linux");
-            assertEquals("io.portwatch.scan.linux.LinuxSocketSource", source.getClass().getName());
-            linuxPresent = true;
-        } catch (InvocationTargetException e) {
-            // tolerated: only the Linux class being absent from this branch
-            assertEquals(SocketSources.UnsupportedPlatformException.class.getName(), e.getCause().getClass().getName());
-            assertEquals(LINUX_MISSING, e.getCause().getMessage());
-            linuxPresent = false;
-        }
+        Object source = create.invoke(null, "auto", "Linux");
+        assertEquals("io.portwatch.scan.linux.LinuxSocketSource", source.getClass().getName());
 
         List<String> loaded = loader.requested();
         assertTrue(loaded.contains(SocketSources.class.getName()), "the loader saw the classes: " + loaded);
@@ -200,8 +183,7 @@ class SocketSourcesTest {
             assertFalse(name.startsWith("io.portwatch.scan.windows."), name + " was loaded");
             assertFalse(name.startsWith("io.portwatch.scan.macos."), name + " was loaded");
             assertFalse(name.startsWith("com.sun.jna.platform."), name + " was loaded");
-            // SocketSources itself touches no JNA; what the Linux source does is its own business
-            assertFalse(!linuxPresent && name.startsWith("com.sun.jna."), name + " was loaded");
+            assertFalse(name.startsWith("com.sun.jna."), name + " was loaded");
         }
     }
 
@@ -245,24 +227,6 @@ class SocketSourcesTest {
                 }
                 return c;
             }
-        }
-    }
-
-    private static final class FakeSource implements SocketSource {
-        private final String name;
-
-        FakeSource(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Snapshot scan() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 }

@@ -157,7 +157,7 @@ class EndToEndIT {
             assertEquals(instance, labels.get("instance"));
             assertEquals("portwatch", labels.get("job"));
             String description = String.valueOf(Json.object(alert.get("annotations"), "annotations").get("description"));
-            // the reason label is the case's fixed text (DESIGN §4), not the full reason with the port
+            // the reason label is the case's fixed text (docs/design.md §4), not the full reason with the port
             assertTrue(description.endsWith("Reason: not listening"), description);
 
             // the saturated listener: not accepting, with its queue and backlog in the alert

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal strict JSON reader for the dashboard tests (no JSON library among the test
- * dependencies). Objects become {@code Map<String, Object>} in document order, arrays
+ * A minimal strict JSON reader for the dashboard tests. Jolokia's parser is on the test class path, but it keeps the
+ * last of duplicate keys without a word (2.6.0: {@code {"a":1,"a":2}} reads as {@code {"a":2}}), and a dashboard
+ * with a duplicate key is a defect these tests must catch. Objects become {@code Map<String, Object>} in document order, arrays
  * {@code List<Object>}, numbers {@link BigDecimal}, and {@code true}/{@code false}/{@code null}
  * their Java values. Duplicate keys and trailing input are errors.
  */

@@ -1,0 +1,155 @@
+package io.portwatch.config;
+
+import io.portwatch.support.Errors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+
+/**
+ * Reads a definitions file's bytes as untrusted input (docs/design.md §2): a regular file only (never a FIFO, device
+ * or directory, also behind a symbolic link), at most {@link DefinitionsLoader#MAX_FILE_BYTES}, strict UTF-8. Each
+ * refusal is a problem naming the file and, for bad text, the line.
+ */
+final class DefinitionsBytes {
+
+    private DefinitionsBytes() {
+    }
+
+    /**
+     * The bytes of a regular file, at most {@link DefinitionsLoader#MAX_FILE_BYTES}; null after adding a problem. Anything
+     * but a regular file (after following symbolic links) is never opened.
+     */
+    static byte[] read(Path path, String fileName, Problems problems) {
+        Source source = new Source(fileName, 0);
+        try {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                if (!Files.isSymbolicLink(path)) {
+                    throw e;
+                }
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
+                        + " a missing file: " + Files.readSymbolicLink(path) + ")"));
+                return null;
+            }
+            if (!attributes.isRegularFile()) {
+                String type = fileType(path, attributes);
+                String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES);
+                if (bytes == null) {
+                    problems.add(DefinitionsLoader.tooLarge(fileName));
+                }
+                return bytes;
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(new DefinitionProblem(source, "", "cannot read file: " + Errors.text(e)));
+            return null;
+        }
+    }
+
+    /**
+     * All bytes of the stream when there are at most {@code max}; null when there are more (the
+     * stream is then read {@code max + 1} bytes far, never further).
+     */
+    static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] bytes = in.readNBytes(max);
+        return bytes.length == max && in.read() >= 0 ? null : bytes;
+    }
+
+    /** What a file that is not a regular file is: {@code a FIFO}, {@code a character device}, .... */
+    private static String fileType(Path path, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000:
+                    return "a FIFO";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // no "unix" attribute view on this platform: say no more than the basic attributes do
+        }
+        return "a special file";
+    }
+
+    private static String target(Path link) {
+        try {
+            return link.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return Files.readSymbolicLink(link).toString();
+            } catch (IOException | RuntimeException e2) {
+                return "?";
+            }
+        }
+    }
+
+    /** Strict UTF-8 (a BOM is left for the CSV reader to skip); null after adding a problem naming the line. */
+    static String decodeUtf8(String fileName, byte[] bytes, Problems problems) {
+        boolean utf16le = bytes.length >= 2 && bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE;
+        boolean utf16be = bytes.length >= 2 && bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF;
+        if (utf16le || utf16be) {
+            problems.add(new DefinitionProblem(new Source(fileName, 1), "",
+                    "expecting UTF-8 text, save the file as UTF-8 (found a UTF-16 byte order mark)"));
+            return null;
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192); // only checks: the text is decoded once, below
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
+        if (!result.isError()) {
+            out.clear();
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            problems.add(new DefinitionProblem(new Source(fileName, lineAt(bytes, at)), "",
+                    String.format(Locale.ROOT, "expecting UTF-8 text, save the file as UTF-8 (found byte 0x%02X)",
+                            bytes[at] & 0xFF)));
+            return null;
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The 1-based line of a byte offset, counting CRLF, LF and CR as line ends. */
+    private static long lineAt(byte[] bytes, int offset) {
+        long line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
+                line++;
+            }
+        }
+        return line;
+    }
+}

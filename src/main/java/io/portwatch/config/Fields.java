@@ -1,0 +1,74 @@
+package io.portwatch.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The fields of one data row by column name, collecting the row's problems. A value longer than
+ * its column allows is a problem, is never parsed, and reads as "".
+ */
+final class Fields {
+
+    /** How many characters of a too-long value its problem shows. */
+    private static final int TOO_LONG_SHOWN = 32;
+
+    final Source source;
+    private final Map<String, Integer> columns;
+    private final List<String> values;
+    private final Problems problems;
+    private final Set<String> tooLong = new HashSet<>();
+    boolean failed;
+
+    Fields(Source source, Map<String, Integer> columns, List<String> values, Problems problems) {
+        this.source = source;
+        this.columns = columns;
+        this.values = values;
+        this.problems = problems;
+        columns.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> checkLength(e.getKey()));
+    }
+
+    private void checkLength(String column) {
+        String value = values.get(columns.get(column));
+        int max = DefinitionsFile.Columns.maxLength(column);
+        if (value.length() <= max) {
+            return; // never more characters than UTF-16 units
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            tooLong.add(column);
+            problem(column, "expecting at most " + max + " characters (found " + length + " characters: \""
+                    + value.substring(0, value.offsetByCodePoints(0, TOO_LONG_SHOWN)) + "...\")");
+        }
+    }
+
+    boolean has(String column) {
+        return columns.containsKey(column);
+    }
+
+    /** The stripped value, "" when the column is absent or its value too long. */
+    String raw(String column) {
+        Integer i = columns.get(column);
+        return i == null || tooLong.contains(column) ? "" : values.get(i);
+    }
+
+    /** The parsed value, or null after recording the parser's message as a problem of this column. */
+    <T> T parse(String column, Function<String, T> parser) {
+        if (tooLong.contains(column)) {
+            return null; // reported already
+        }
+        try {
+            return parser.apply(raw(column));
+        } catch (IllegalArgumentException e) {
+            problem(column, e.getMessage());
+            return null;
+        }
+    }
+
+    void problem(String column, String message) {
+        problems.add(new DefinitionProblem(source, column, message));
+        failed = true;
+    }
+}
