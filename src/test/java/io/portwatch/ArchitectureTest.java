@@ -29,7 +29,7 @@ class ArchitectureTest {
     private static final Pattern NAMED = Pattern.compile("\\bio\\.portwatch\\.([a-z]+)\\b");
     private static final Set<String> EXPORTERS = Set.of("jmx", "jolokia", "prometheus", "history");
     private static final Set<String> ABOVE_THE_CORE = Set.of("jmx", "jolokia", "prometheus", "http", "history", "report",
-            "cli", "agent");
+            "learn", "cli", "agent");
 
     @Test
     void configScanHealthAndStateKnowNothingOfTheExportersCommandsOrAgent() throws IOException {
