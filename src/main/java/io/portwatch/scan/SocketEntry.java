@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param inode         the socket's inode (Linux) or another platform handle, 0 when unknown
  * @param uid           numeric owner uid as the socket table reports it, -1 when unknown
  * @param pid           owning process id, -1 when the owner cannot be seen
+ * @param netns         the network namespace the socket lives in ({@link NetNamespace#OWN} unless the source
+ *                      reads several)
  */
 public record SocketEntry(
         Protocol protocol,
@@ -29,16 +31,24 @@ public record SocketEntry(
         SocketState state,
         long inode,
         int uid,
-        int pid) {
+        int pid,
+        NetNamespace netns) {
 
     /** Pid of a socket whose owner cannot be seen. */
     public static final int UNKNOWN_PID = -1;
+
+    /** A socket of portwatch's own namespace. */
+    public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                       int remotePort, SocketState state, long inode, int uid, int pid) {
+        this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, NetNamespace.OWN);
+    }
 
     public SocketEntry {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(netns, "netns");
         if (localAddress instanceof java.net.Inet4Address && remoteAddress.isAnyLocalAddress()) {
             remoteAddress = Addresses.anyIPv4(); // an IPv4-mapped socket of a tcp6/udp6 table, unconnected
         }
@@ -54,7 +64,7 @@ public record SocketEntry(
 
     /** The same socket with another owner pid. */
     public SocketEntry withPid(int newPid) {
-        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid);
+        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid, netns);
     }
 
     /** {@code tcp 127.0.0.1:8080 -> 127.0.0.1:51234 ESTABLISHED pid 42}, for messages and logs. */

@@ -113,6 +113,17 @@ public final class SocketSources {
         return create(choice, osName, defaultFactories());
     }
 
+    /**
+     * As {@link #create(String, String)}; on Linux, {@code allNamespaces} false reads only portwatch's own
+     * network namespace (the setting {@code namespaces=own}), true every namespace of a visible process.
+     */
+    public static SocketSource create(String choice, String osName, boolean allNamespaces)
+            throws UnsupportedPlatformException {
+        Map<Platform, Factory> factories = defaultFactories();
+        factories.put(Platform.LINUX, () -> linux(allNamespaces));
+        return create(choice, osName, factories);
+    }
+
     /** As {@link #create(String, String)} with other factories; for tests only. */
     static SocketSource create(String choice, String osName, Map<Platform, Factory> factories)
             throws UnsupportedPlatformException {
@@ -168,6 +179,11 @@ public final class SocketSources {
 
     /** The Linux source, loaded by name. */
     static SocketSource linux() throws UnsupportedPlatformException {
+        return linux(true);
+    }
+
+    /** The Linux source reading every network namespace or only its own, loaded by name. */
+    static SocketSource linux(boolean allNamespaces) throws UnsupportedPlatformException {
         Class<?> type;
         try {
             type = Class.forName(LINUX_CLASS, true, SocketSources.class.getClassLoader());
@@ -176,7 +192,7 @@ public final class SocketSources {
                     + ") is not in this build of portwatch", e);
         }
         try {
-            return (SocketSource) type.getConstructor().newInstance();
+            return (SocketSource) type.getConstructor(boolean.class).newInstance(allNamespaces);
         } catch (InvocationTargetException e) {
             throw cannotStart("the linux socket source", e.getCause());
         } catch (ReflectiveOperationException | ClassCastException e) {

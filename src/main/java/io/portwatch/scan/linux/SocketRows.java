@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -23,6 +24,9 @@ final class SocketRows {
     private byte[] stateCodes;
     private int[] uids;
     private long[] inodes;
+    private NetNamespace[] namespaces;
+    /** The namespace of the rows added from now on. */
+    private NetNamespace namespace = NetNamespace.OWN;
 
     SocketRows(int expected) {
         int capacity = Math.max(16, expected);
@@ -33,6 +37,21 @@ final class SocketRows {
         stateCodes = new byte[capacity];
         uids = new int[capacity];
         inodes = new long[capacity];
+        namespaces = new NetNamespace[capacity];
+    }
+
+    /** The rows added from now on are sockets of {@code ns}. */
+    void namespace(NetNamespace ns) {
+        namespace = ns;
+    }
+
+    /** Drops the rows from {@code newSize} on (a table that could not be read to its end). */
+    void truncate(int newSize) {
+        if (newSize < size) {
+            Arrays.fill(localAddresses, newSize, size, null);
+            Arrays.fill(remoteAddresses, newSize, size, null);
+            size = newSize;
+        }
     }
 
     void add(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
@@ -47,6 +66,7 @@ final class SocketRows {
         stateCodes[size] = (byte) stateCode;
         uids[size] = uid;
         inodes[size] = inode;
+        namespaces[size] = namespace;
         size++;
     }
 
@@ -63,7 +83,7 @@ final class SocketRows {
         Protocol protocol = protocols[row];
         return new SocketEntry(protocol, localAddresses[row], ports[row] >>> 16, remoteAddresses[row],
                 ports[row] & 0xFFFF, SocketState.fromLinuxCode(protocol, stateCodes[row] & 0xFF), inodes[row], uids[row],
-                pid);
+                pid, namespaces[row]);
     }
 
     private void grow() {
@@ -75,5 +95,6 @@ final class SocketRows {
         stateCodes = Arrays.copyOf(stateCodes, capacity);
         uids = Arrays.copyOf(uids, capacity);
         inodes = Arrays.copyOf(inodes, capacity);
+        namespaces = Arrays.copyOf(namespaces, capacity);
     }
 }
