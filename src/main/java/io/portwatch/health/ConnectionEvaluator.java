@@ -100,8 +100,9 @@ final class ConnectionEvaluator {
             code = ConnectionReason.NO_CONNECTION;
             reason = "no connection to " + target + by(row);
         }
-        return new ConnectionResult(row, code, reason, snapshot.takenAt(), MatchedSockets.of(matched),
-                tally.byState(), key);
+        List<SocketEntry> sockets = MatchedSockets.of(matched);
+        return new ConnectionResult(row, code, reason + NamespaceScope.where(row.netns(), sockets), snapshot.takenAt(),
+                sockets, tally.byState(), key);
     }
 
     /**
