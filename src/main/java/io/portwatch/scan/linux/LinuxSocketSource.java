@@ -38,7 +38,8 @@ import java.util.Objects;
  * With every namespace ({@code namespaces=all}, the default), the tables of each other network namespace of a
  * visible process are read too, once per namespace, from {@code /proc/PID/net/} of one of its processes
  * ({@link NetNamespaces}); owners are found as above, as the fd links of every process are read whatever its
- * namespace. A namespace whose processes all exit before its tables are read is skipped, like an exiting
+ * namespace; its TCP tables only when its {@code sockstat} counters say they are not empty ({@link SockStat}).
+ * A namespace whose processes all exit before its tables are read is skipped, like an exiting
  * process. Every socket carries its namespace.
  * The {@code proc} root and passwd file can be given, for tests on a fixture tree and for a host's
  * {@code /proc} mounted elsewhere (a container watching its host). Not thread-safe: one scan at a time.
@@ -179,7 +180,16 @@ public final class LinuxSocketSource implements SocketSource {
         for (int pid : group.pids()) {
             int before = rows.size();
             try {
-                readTables(procRoot.resolve(Integer.toString(pid)).resolve("net"), rows);
+                Path dir = procRoot.resolve(Integer.toString(pid)).resolve("net");
+                SockStat counts = SockStat.read(dir); // an empty TCP table costs a walk of the host's TCP hash
+                if (counts.mayHoldTcp()) {
+                    readTable(dir, "tcp", Protocol.TCP, true, rows);
+                }
+                if (counts.mayHoldTcp6()) {
+                    readTable(dir, "tcp6", Protocol.TCP, false, rows);
+                }
+                readTable(dir, "udp", Protocol.UDP, false, rows);
+                readTable(dir, "udp6", Protocol.UDP, false, rows);
                 return;
             } catch (IOException e) {
                 if (e.getCause() instanceof IllegalArgumentException) {

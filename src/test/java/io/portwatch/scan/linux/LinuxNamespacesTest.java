@@ -59,6 +59,22 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    void ipv6AndUdpSocketsInAnotherNamespaceAreFound() throws Exception {
+        String ns = fixture.namespace();
+        NetnsFixture.Child tcp6 = fixture.listen(ns, "::1", 0);
+        NetnsFixture.Child udp = fixture.udp(ns, "127.0.0.1", 0);
+
+        Snapshot snapshot = new LinuxSocketSource().scan();
+
+        SocketEntry listener = only(snapshot, s -> s.netns().name().equals(ns) && s.pid() == tcp6.pid());
+        assertEquals(Addresses.parseLiteral("::1"), listener.localAddress());
+        assertEquals(tcp6.port(), listener.localPort());
+        SocketEntry bound = only(snapshot, s -> s.netns().name().equals(ns) && s.pid() == udp.pid());
+        assertEquals(Protocol.UDP, bound.protocol());
+        assertEquals(udp.port(), bound.localPort());
+    }
+
+    @Test
     void ownNamespacesOnlyDoesNotSeeOtherNamespaces() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
