@@ -1,6 +1,7 @@
 package io.portwatch.cli;
 
 import io.portwatch.config.NamePattern;
+import io.portwatch.config.NetnsPattern;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 import io.portwatch.history.ChangeTracker;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -55,6 +57,11 @@ final class ConnectionsCommand extends SettingsCommand {
 
     @Option(names = "--state", paramLabel = "STATE", description = "Only this state, e.g. ESTABLISHED, time_wait, listen.")
     String state;
+
+    @Option(names = "--netns", paramLabel = "GLOB",
+            description = "Only sockets of the network namespaces whose name matches (Linux): host, an ip netns name,"
+                    + " container:ID, pod:UID, net:[INODE]; * for all; empty for portwatch's own.")
+    String netns;
 
     @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
@@ -119,10 +126,11 @@ final class ConnectionsCommand extends SettingsCommand {
         return watch == null ? 0 : watch(scanner, filter, snapshot, out, err);
     }
 
-    /** The snapshot with only the sockets the filter lets through, in listing order. */
-    private static Snapshot filtered(Snapshot snapshot, SocketFilter filter) {
-        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot))
-                .sorted(ORDER).collect(Collectors.toList());
+    /** The snapshot with only the sockets the filter (and {@code --netns}) lets through, in listing order. */
+    private Snapshot filtered(Snapshot snapshot, SocketFilter filter) {
+        NetnsPattern namespaces = netns == null ? NetnsPattern.ANY : NetnsPattern.of(netns);
+        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot)
+                && namespaces.matches(s.netns())).sorted(ORDER).collect(Collectors.toList());
         return new Snapshot(snapshot.takenAt(), snapshot.duration(), sockets, snapshot.processes());
     }
 
@@ -191,14 +199,20 @@ final class ConnectionsCommand extends SettingsCommand {
             .thenComparingInt(SocketEntry::localPort).thenComparing(s -> Addresses.format(s.localAddress()))
             .thenComparingInt(SocketEntry::remotePort).thenComparing(s -> Addresses.format(s.remoteAddress()));
 
+    /** The listing; a NETNS column when a socket lives outside portwatch's own network namespace. */
     static TextTable table(List<SocketEntry> sockets, Snapshot snapshot) {
-        TextTable table = new TextTable("PROTO", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID", "PROCESS", "USER");
+        boolean netnsColumn = sockets.stream().anyMatch(s -> !s.netns().own());
+        TextTable table = netnsColumn
+                ? new TextTable("PROTO", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID", "PROCESS", "USER", "NETNS")
+                : new TextTable("PROTO", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID", "PROCESS", "USER");
         for (SocketEntry s : sockets) {
             Optional<ProcessInfo> owner = snapshot.owner(s);
-            table.row(s.protocol().label(), Addresses.format(s.localAddress(), s.localPort()),
+            Object[] cells = {s.protocol().label(), Addresses.format(s.localAddress(), s.localPort()),
                     Addresses.format(s.remoteAddress(), s.remotePort()), s.state(),
                     s.hasOwner() ? Integer.toString(s.pid()) : "-",
-                    owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"));
+                    owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"),
+                    s.netns().name()};
+            table.row(netnsColumn ? cells : Arrays.copyOf(cells, cells.length - 1));
         }
         return table;
     }
