@@ -2,7 +2,7 @@
 # Namespace scan benchmark (issue 14): the scan of N network namespaces holding S sockets in total, next to the
 # scan of the same S sockets in one namespace. Needs root, iproute2 and python3.
 #
-#   bench/netns.sh [--sockets 20000] [--namespaces 1,10,50] [--steady 15] [--no-build]
+#   bench/netns.sh [--sockets 20000] [--namespaces 1,10,50] [--steady 15] [--child-ehash 0,1024] [--no-build]
 #
 # The whole run happens in new pid, mount and network namespaces (unshare), so that portwatch sees only what
 # the benchmark made. For the baseline the S sockets are held in this shell's own namespace and portwatch reads only it
@@ -10,6 +10,9 @@
 # S/N sockets on its own loopback (one listener and its connections, bench/netns-load.py), and portwatch reads
 # them all (namespaces=all). Everything stays inside the machine. Every namespace and process created here is
 # removed at the end, also on failure or Ctrl-C (processes are stopped by their pid).
+# --child-ehash: each N is measured once per value of net.ipv4.tcp_child_ehash_entries, set inside the benchmark's
+# own network namespace only (0 = the kernel's default: the namespaces share the host's TCP hash table, and reading
+# one namespace's table walks all of it; N = each new namespace gets a table of its own of N entries).
 # Writes bench/results/netns.md and .json and puts the table into docs/performance.md (bench:netns markers).
 set -euo pipefail
 
@@ -17,12 +20,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SOCKETS=20000
 COUNTS=1,10,50
 STEADY=15
+EHASH=0,1024
 BUILD=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sockets) SOCKETS=$2; shift 2 ;;
     --namespaces) COUNTS=$2; shift 2 ;;
     --steady) STEADY=$2; shift 2 ;;
+    --child-ehash) EHASH=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -38,7 +43,7 @@ fi
 # processes and namespaces of this benchmark (not other sockets of the host), and everything goes with it.
 if [[ -z "${PWBENCH_ISOLATED:-}" ]]; then
   PWBENCH_ISOLATED=1 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)" exec unshare --pid --fork --mount-proc --net \
-    "$0" --sockets "$SOCKETS" --namespaces "$COUNTS" --steady "$STEADY" --no-build
+    "$0" --sockets "$SOCKETS" --namespaces "$COUNTS" --steady "$STEADY" --child-ehash "$EHASH" --no-build
 fi
 mount --make-rprivate / 2>/dev/null || true
 mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
@@ -93,11 +98,14 @@ echo "baseline: $SOCKETS sockets in this namespace" >&2
 load "" "$SOCKETS"
 base=$(measure)
 cleanup
-echo "{\"namespaces\":0,\"result\":$base}" >>"$RESULTS/netns.json"
+echo "{\"namespaces\":0,\"child_ehash\":0,\"result\":$base}" >>"$RESULTS/netns.json"
 
 IFS=, read -ra counts <<<"$COUNTS"
-for n in "${counts[@]}"; do
-  echo "$n namespaces, $SOCKETS sockets in total" >&2
+IFS=, read -ra ehashes <<<"$EHASH"
+for eh in "${ehashes[@]}"; do
+ sysctl -qw net.ipv4.tcp_child_ehash_entries="$eh"
+ for n in "${counts[@]}"; do
+  echo "$n namespaces, $SOCKETS sockets in total, tcp_child_ehash_entries=$eh" >&2
   per=$((SOCKETS / n))
   for i in $(seq 1 "$n"); do
     ns="pwbench-$i"
@@ -108,7 +116,8 @@ for n in "${counts[@]}"; do
   done
   r=$(measure)
   cleanup
-  echo ",{\"namespaces\":$n,\"result\":$r}" >>"$RESULTS/netns.json"
+  echo ",{\"namespaces\":$n,\"child_ehash\":$eh,\"result\":$r}" >>"$RESULTS/netns.json"
+ done
 done
 echo "]" >>"$RESULTS/netns.json"
 
@@ -122,15 +131,17 @@ lines = ["Measured %s UTC on %s (%s CPUs, load average %s at the start), %s sock
          % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), platform.node() or "this machine", os.cpu_count(),
             loadavg, sockets, steady),
          "",
-         "| namespaces with the sockets | read | namespaces seen | sockets seen | cold scan | steady scan | vs one namespace |",
-         "|---|---|---|---|---|---|---|"]
+         "| namespaces holding the sockets | their TCP hash table | read | namespaces seen | sockets seen | cold scan | steady scan | vs one namespace |",
+         "|---|---|---|---|---|---|---|---|"]
 for d in data:
     n = d["namespaces"]
     for mode in (("own",) if n == 0 else ("all", "own")):
         r = d["result"][mode]
         where = "portwatch's own" if n == 0 else str(n) + " others"
-        lines.append("| %s | %s | %d | %d | %.1f ms | %.1f ms | %.2f× |" % (
-            where, "namespaces=" + mode, r["namespaces"], r["sockets"], r["cold_ms"], r["steady_median_ms"],
+        eh = d.get("child_ehash", 0)
+        table_kind = "the host's" if n == 0 else ("shared with the host" if eh == 0 else "its own, %d entries" % eh)
+        lines.append("| %s | %s | %s | %d | %d | %.1f ms | %.1f ms | %.2f× |" % (
+            where, table_kind, "namespaces=" + mode, r["namespaces"], r["sockets"], r["cold_ms"], r["steady_median_ms"],
             r["steady_median_ms"] / base))
 table = "\n".join(lines) + "\n"
 open(sys.argv[2], "w").write(table)
