@@ -60,7 +60,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-CP="$ROOT/target/portwatch.jar:$ROOT/target/test-classes"
+CP="${PWBENCH_CP:-$ROOT/target/portwatch.jar:$ROOT/target/test-classes}"
 
 # starts the load in a namespace ("" = this one) in processes of at most 4000 sockets, waits until they are ready
 load() {
