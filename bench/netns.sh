@@ -137,7 +137,7 @@ for d in data:
     n = d["namespaces"]
     for mode in (("own",) if n == 0 else ("all", "own")):
         r = d["result"][mode]
-        where = "portwatch's own" if n == 0 else str(n) + " others"
+        where = "portwatch's own" if n == 0 else "%d other%s" % (n, "s" if n > 1 else "")
         eh = d.get("child_ehash", 0)
         table_kind = "the host's" if n == 0 else ("shared with the host" if eh == 0 else "its own, %d entries" % eh)
         lines.append("| %s | %s | %s | %d | %d | %.1f ms | %.1f ms | %.2f× |" % (
