@@ -56,7 +56,8 @@ public final class PortwatchRuntime implements AutoCloseable {
 
     private static PortwatchRuntime start(Settings settings, Deque<AutoCloseable> started)
             throws SocketSources.UnsupportedPlatformException {
-        SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE));
+        SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
+                !"own".equalsIgnoreCase(settings.get(SettingKey.NAMESPACES)));
         EvaluationOptions options = EvaluationOptions.of(settings);
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
         started.push(names);

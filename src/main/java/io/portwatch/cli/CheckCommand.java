@@ -185,6 +185,7 @@ final class CheckCommand extends SettingsCommand {
                 m.put("socket", s.toString());
                 m.put("pid", s.pid());
                 m.put("process", snapshot.owner(s).map(p -> p.name()).orElse(""));
+                m.put("netns", s.netns().name());
                 matched.add(m);
             }
             row.put("matched", matched);

@@ -3,6 +3,7 @@ package io.portwatch.cli;
 import io.portwatch.text.Json;
 import io.portwatch.text.TextTable;
 import io.portwatch.config.NamePattern;
+import io.portwatch.config.NetnsPattern;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
 import io.portwatch.history.ChangeTracker;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -62,6 +64,11 @@ final class ConnectionsCommand extends SettingsCommand {
             description = "table (default), json (an array of objects, one per socket, with every column) or csv"
                     + " (a header line and one line per socket, RFC 4180).")
     String format;
+
+    @Option(names = "--netns", paramLabel = "GLOB",
+            description = "Only sockets of the network namespaces whose name matches (Linux): host, an ip netns name,"
+                    + " container:ID, pod:UID, net:[INODE]; * for all; empty for portwatch's own.")
+    String netns;
 
     @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
@@ -140,10 +147,11 @@ final class ConnectionsCommand extends SettingsCommand {
         return watch == null ? 0 : watch(scanner, filter, snapshot, out, err);
     }
 
-    /** The snapshot with only the sockets the filter lets through, in listing order. */
-    private static Snapshot filtered(Snapshot snapshot, SocketFilter filter) {
-        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot))
-                .sorted(ORDER).collect(Collectors.toList());
+    /** The snapshot with only the sockets the filter (and {@code --netns}) lets through, in listing order. */
+    private Snapshot filtered(Snapshot snapshot, SocketFilter filter) {
+        NetnsPattern namespaces = netns == null ? NetnsPattern.ANY : NetnsPattern.of(netns);
+        List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot)
+                && namespaces.matches(s.netns())).sorted(ORDER).collect(Collectors.toList());
         return new Snapshot(snapshot.takenAt(), snapshot.duration(), sockets, snapshot.processes());
     }
 
@@ -212,16 +220,23 @@ final class ConnectionsCommand extends SettingsCommand {
             .thenComparingInt(SocketEntry::localPort).thenComparing(s -> Addresses.format(s.localAddress()))
             .thenComparingInt(SocketEntry::remotePort).thenComparing(s -> Addresses.format(s.remoteAddress()));
 
+    /** The listing; a NETNS column when a socket lives outside portwatch's own network namespace. */
     static TextTable table(List<SocketEntry> sockets, Snapshot snapshot) {
-        TextTable table = new TextTable("PROTO", "RECV-Q", "SEND-Q", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID",
+        boolean netnsColumn = sockets.stream().anyMatch(s -> !s.netns().own());
+        TextTable table = netnsColumn
+                ? new TextTable("PROTO", "RECV-Q", "SEND-Q", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID",
+                "PROCESS", "USER", "NETNS")
+                : new TextTable("PROTO", "RECV-Q", "SEND-Q", "LOCAL ADDRESS", "REMOTE ADDRESS", "STATE", "PID",
                 "PROCESS", "USER");
         for (SocketEntry s : sockets) {
             Optional<ProcessInfo> owner = snapshot.owner(s);
-            table.row(s.protocol().label(), queue(s.receiveQueue()), queue(s.sendQueue()),
+            Object[] cells = {s.protocol().label(), queue(s.receiveQueue()), queue(s.sendQueue()),
                     Addresses.format(s.localAddress(), s.localPort()),
                     Addresses.format(s.remoteAddress(), s.remotePort()), s.state(),
                     s.hasOwner() ? Integer.toString(s.pid()) : "-",
-                    owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"));
+                    owner.map(ProcessInfo::name).orElse("-"), owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse("-"),
+                    s.netns().name()};
+            table.row(netnsColumn ? cells : Arrays.copyOf(cells, cells.length - 1));
         }
         return table;
     }
@@ -233,7 +248,7 @@ final class ConnectionsCommand extends SettingsCommand {
 
     /** The columns of {@code --format=json} and {@code csv}, in order. */
     static final List<String> COLUMNS = List.of("protocol", "recvQ", "sendQ", "localAddress", "localPort",
-            "remoteAddress", "remotePort", "state", "pid", "process", "user");
+            "remoteAddress", "remotePort", "state", "pid", "process", "user", "netns");
 
     /**
      * One map per socket with every column of {@link #COLUMNS}: numbers as numbers, and null for what is not
@@ -255,6 +270,7 @@ final class ConnectionsCommand extends SettingsCommand {
             r.put("pid", s.hasOwner() ? s.pid() : null);
             r.put("process", owner.map(ProcessInfo::name).orElse(null));
             r.put("user", owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse(null));
+            r.put("netns", s.netns().name());
             out.add(r);
         }
         return out;

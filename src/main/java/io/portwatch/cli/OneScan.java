@@ -24,7 +24,8 @@ final class OneScan {
 
     /** The socket source the settings ask for. */
     static SocketSource source(Settings settings) throws SocketSources.UnsupportedPlatformException {
-        return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"));
+        return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"),
+                !"own".equalsIgnoreCase(settings.get(SettingKey.NAMESPACES)));
     }
 
     /** Loads the definitions the settings name. */

@@ -20,10 +20,19 @@ import java.util.OptionalInt;
  * @param maxCount   most number of ESTABLISHED connections, empty for no limit
  * @param severity   severity when not GREEN
  * @param source     file and line
+ * @param netns      the network namespace the row is about ({@link NetnsPattern#OWN} unless the column is given)
  */
 public record ConnectionRow(String id, Optional<InetAddress> remoteIP, String remoteName, PortRange remotePort,
                             PortRange localPort, NamePattern procName, String comment, NamePattern host,
-                            int minCount, OptionalInt maxCount, Severity severity, Source source) {
+                            int minCount, OptionalInt maxCount, Severity severity, Source source, NetnsPattern netns) {
+
+    /** A row about portwatch's own namespace. */
+    public ConnectionRow(String id, Optional<InetAddress> remoteIP, String remoteName, PortRange remotePort,
+                         PortRange localPort, NamePattern procName, String comment, NamePattern host,
+                         int minCount, OptionalInt maxCount, Severity severity, Source source) {
+        this(id, remoteIP, remoteName, remotePort, localPort, procName, comment, host, minCount, maxCount, severity,
+                source, NetnsPattern.OWN);
+    }
 
     public ConnectionRow {
         Objects.requireNonNull(id, "id");
@@ -37,6 +46,7 @@ public record ConnectionRow(String id, Optional<InetAddress> remoteIP, String re
         Objects.requireNonNull(maxCount, "maxCount");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(netns, "netns");
         if (minCount < 0) {
             throw new IllegalArgumentException("minCount must be >= 0: " + minCount);
         }

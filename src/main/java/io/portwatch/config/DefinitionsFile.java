@@ -13,13 +13,13 @@ public enum DefinitionsFile {
     /** Expected listening ports: {@value DefinitionsLoader#LISTENING_FILE}. */
     LISTENING(DefinitionsLoader.LISTENING_FILE, "listening",
             List.of(Columns.IP_PROTOCOL, Columns.LOCAL_IP, Columns.LOCAL_PORT, Columns.PROC_NAME, Columns.COMMENT),
-            List.of(Columns.ID, Columns.HOST, Columns.SEVERITY),
+            List.of(Columns.ID, Columns.HOST, Columns.SEVERITY, Columns.NETNS),
             List.of(Columns.LOCAL_PORT)),
     /** Expected TCP connections: {@value DefinitionsLoader#CONNECTIONS_FILE}. */
     CONNECTIONS(DefinitionsLoader.CONNECTIONS_FILE, "connection",
             List.of(Columns.REMOTE_IP, Columns.REMOTE_NAME, Columns.REMOTE_PORT, Columns.PROC_NAME, Columns.COMMENT),
             List.of(Columns.ID, Columns.HOST, Columns.SEVERITY, Columns.LOCAL_PORT, Columns.MIN_COUNT,
-                    Columns.MAX_COUNT),
+                    Columns.MAX_COUNT, Columns.NETNS),
             List.of(Columns.REMOTE_PORT));
 
     private final String fileName;
@@ -66,6 +66,7 @@ public enum DefinitionsFile {
         static final String SEVERITY = "severity";
         static final String MIN_COUNT = "minCount";
         static final String MAX_COUNT = "maxCount";
+        static final String NETNS = "netns";
 
         private Columns() {
         }

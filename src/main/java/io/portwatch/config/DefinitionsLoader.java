@@ -82,6 +82,7 @@ public final class DefinitionsLoader {
     private static final String SEVERITY = DefinitionsFile.Columns.SEVERITY;
     private static final String MIN_COUNT = DefinitionsFile.Columns.MIN_COUNT;
     private static final String MAX_COUNT = DefinitionsFile.Columns.MAX_COUNT;
+    private static final String NETNS = DefinitionsFile.Columns.NETNS;
 
     private static final Pattern ID_TEXT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern NOT_ID_CHAR = Pattern.compile("[^a-z0-9._-]");
@@ -379,16 +380,17 @@ public final class DefinitionsLoader {
         NamePattern procName = NamePattern.of(f.raw(PROC_NAME));
         NamePattern host = NamePattern.of(f.raw(HOST));
         Severity severity = f.parse(SEVERITY, Severity::parse);
+        NetnsPattern netns = NetnsPattern.of(f.raw(NETNS));
         String id = f.has(ID) ? f.parse(ID, DefinitionsLoader::explicitId) : null;
         if (f.failed) {
             return null;
         }
         if (id == null) {
             id = derivedId(protocol.label() + "-" + localIP.map(Addresses::format).orElse("any") + "-"
-                    + text(localPort) + "-" + text(procName));
+                    + text(localPort) + "-" + text(procName) + netnsSuffix(netns));
         }
         return new ListeningRow(id, protocol, localIP, localPort, procName, f.raw(COMMENT), host, severity,
-                f.source);
+                f.source, netns);
     }
 
     private static ConnectionRow connectionRow(Fields f) {
@@ -405,6 +407,7 @@ public final class DefinitionsLoader {
             f.problem(MAX_COUNT, "expecting an integer >= minCount " + minCount + " (found \"" + f.raw(MAX_COUNT)
                     + "\")");
         }
+        NetnsPattern netns = NetnsPattern.of(f.raw(NETNS));
         String id = f.has(ID) ? f.parse(ID, DefinitionsLoader::explicitId) : null;
         if (f.failed) {
             return null;
@@ -412,10 +415,15 @@ public final class DefinitionsLoader {
         if (id == null) {
             String remote = !remoteName.isEmpty() ? remoteName : remoteIP.map(Addresses::format).orElse("any");
             id = derivedId(remote + "-" + text(remotePort) + (localPort.isAny() ? "" : "-" + localPort) + "-"
-                    + text(procName));
+                    + text(procName) + netnsSuffix(netns));
         }
         return new ConnectionRow(id, remoteIP, remoteName, remotePort, localPort, procName, f.raw(COMMENT), host,
-                minCount, maxCount, severity, f.source);
+                minCount, maxCount, severity, f.source, netns);
+    }
+
+    /** What a derived id gets from the {@code netns} column: nothing when empty, so old files keep their ids. */
+    private static String netnsSuffix(NetnsPattern netns) {
+        return netns.isOwn() ? "" : "-netns-" + (netns == NetnsPattern.ANY ? "any" : netns.text());
     }
 
     private static boolean isAny(String value) {

@@ -18,9 +18,17 @@ import java.util.Optional;
  * @param host      glob on the host names this row applies to
  * @param severity  severity when not GREEN
  * @param source    file and line
+ * @param netns     the network namespace the row is about ({@link NetnsPattern#OWN} unless the column is given)
  */
 public record ListeningRow(String id, Protocol protocol, Optional<InetAddress> localIP, PortRange localPort,
-                           NamePattern procName, String comment, NamePattern host, Severity severity, Source source) {
+                           NamePattern procName, String comment, NamePattern host, Severity severity, Source source,
+                           NetnsPattern netns) {
+
+    /** A row about portwatch's own namespace. */
+    public ListeningRow(String id, Protocol protocol, Optional<InetAddress> localIP, PortRange localPort,
+                        NamePattern procName, String comment, NamePattern host, Severity severity, Source source) {
+        this(id, protocol, localIP, localPort, procName, comment, host, severity, source, NetnsPattern.OWN);
+    }
 
     public ListeningRow {
         Objects.requireNonNull(id, "id");
@@ -32,5 +40,6 @@ public record ListeningRow(String id, Protocol protocol, Optional<InetAddress> l
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(netns, "netns");
     }
 }

@@ -25,6 +25,8 @@ public enum SettingKey {
     DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),
+    NAMESPACES("namespaces", "all", Type.choice("all", "own"),
+            "Linux network namespaces scanned: all (containers, ip netns) or own (only portwatch's own)"),
     JOLOKIA_ENABLED("jolokia.enabled", "true", Type.BOOLEAN, "serve the MBeans over Jolokia HTTP"),
     JOLOKIA_HOST("jolokia.host", "127.0.0.1", Type.STRING,
             "address Jolokia binds to; a non-loopback address needs jolokia.user and jolokia.password"),

@@ -107,8 +107,9 @@ final class ConnectionEvaluator {
         for (SocketGroup group : matched) {
             addQueues(queues, group, row.procName());
         }
-        return new ConnectionResult(row, code, reason, snapshot.takenAt(), MatchedSockets.of(matched),
-                tally.byState(), key, queues[0], queues[1]);
+        List<SocketEntry> sockets = MatchedSockets.of(matched);
+        return new ConnectionResult(row, code, reason + NamespaceScope.where(row.netns(), sockets), snapshot.takenAt(),
+                sockets, tally.byState(), key, queues[0], queues[1]);
     }
 
     /**

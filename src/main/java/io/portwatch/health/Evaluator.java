@@ -3,12 +3,15 @@ package io.portwatch.health;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
+import io.portwatch.config.NetnsPattern;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * docs/design.md §3 as a pure function: (definitions, snapshot, resolved names, options) → {@link Evaluation}.
@@ -25,16 +28,19 @@ public final class Evaluator {
         Definitions mine = definitions.forHost(options.hostName());
         SocketIndex index = new SocketIndex(snapshot, options.processesMax());
 
-        ListeningEvaluator listening = new ListeningEvaluator(snapshot, index, options.hostName());
+        NamespaceScope scope = new NamespaceScope(snapshot, index, options.processesMax()); // rows' netns column
+        Map<NetnsPattern, ListeningEvaluator> listening = new HashMap<>();
         List<ListeningResult> listeningResults = new ArrayList<>(mine.listening().size());
         for (ListeningRow row : mine.listening()) {
-            listeningResults.add(listening.evaluate(row));
+            listeningResults.add(listening.computeIfAbsent(row.netns(),
+                    n -> new ListeningEvaluator(snapshot, scope.index(n), options.hostName())).evaluate(row));
         }
 
-        ConnectionEvaluator connections = new ConnectionEvaluator(snapshot, index, names, options.hostName());
+        Map<NetnsPattern, ConnectionEvaluator> connections = new HashMap<>();
         List<ConnectionResult> connectionResults = new ArrayList<>(mine.connections().size());
         for (ConnectionRow row : mine.connections()) {
-            connectionResults.add(connections.evaluate(row));
+            connectionResults.add(connections.computeIfAbsent(row.netns(),
+                    n -> new ConnectionEvaluator(snapshot, scope.index(n), names, options.hostName())).evaluate(row));
         }
 
         SocketCensus census = index.census();
@@ -54,7 +60,8 @@ public final class Evaluator {
             }
             boolean covered = false;
             for (ListeningRow row : rows) {
-                if (row.protocol() == s.protocol() && row.localPort().contains(s.localPort())) {
+                if (row.protocol() == s.protocol() && row.localPort().contains(s.localPort())
+                        && row.netns().matches(s.netns())) { // judged per namespace
                     covered = true;
                     break;
                 }

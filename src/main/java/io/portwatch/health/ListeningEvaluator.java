@@ -109,6 +109,7 @@ final class ListeningEvaluator {
 
     private ListeningResult result(ListeningRow row, ListeningReason code, String reason, List<SocketEntry> found,
                                    String key) {
-        return new ListeningResult(row, code, reason, snapshot.takenAt(), found, key);
+        return new ListeningResult(row, code, reason + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found,
+                key);
     }
 }

@@ -318,7 +318,8 @@ final class PortwatchCollector {
             SocketEntry socket = u.socket();
             // several sockets can share these labels (SO_REUSEPORT, worker processes): one series, value 1
             s.set(1, "protocol", socket.protocol().label(), "local_ip", Addresses.format(socket.localAddress()),
-                    "local_port", Integer.toString(socket.localPort()), "process", u.process());
+                    "local_port", Integer.toString(socket.localPort()), "process", u.process(),
+                    "netns", socket.netns().name()); // 0.0.0.0 in a container is the container's, not the host's
         }
         return s.gauge("portwatch_unexpected_listener",
                 "1 for each listener no listening row covers, only when unexpectedListeners=warn" + LAST_SCAN);

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param sendQueue     as {@code ss} prints Send-Q: for a TCP LISTEN socket its backlog (the accept queue's limit),
  *                      else bytes sent and not yet acknowledged (TCP) or not yet sent (UDP); {@link #UNKNOWN_QUEUE}
  *                      when unknown
+ * @param netns         the network namespace the socket lives in ({@link NetNamespace#OWN} unless the source
+ *                      reads several)
  */
 public record SocketEntry(
         Protocol protocol,
@@ -36,7 +38,8 @@ public record SocketEntry(
         int uid,
         int pid,
         int receiveQueue,
-        int sendQueue) {
+        int sendQueue,
+        NetNamespace netns) {
 
     /** Pid of a socket whose owner cannot be seen. */
     public static final int UNKNOWN_PID = -1;
@@ -44,11 +47,26 @@ public record SocketEntry(
     /** A receive or send queue the platform does not tell. */
     public static final int UNKNOWN_QUEUE = -1;
 
-    /** A socket whose queues are unknown. */
+    /** A socket of portwatch's own namespace whose queues are unknown. */
     public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
                        int remotePort, SocketState state, long inode, int uid, int pid) {
         this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, UNKNOWN_QUEUE,
-                UNKNOWN_QUEUE);
+                UNKNOWN_QUEUE, NetNamespace.OWN);
+    }
+
+    /** A socket of portwatch's own namespace. */
+    public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                       int remotePort, SocketState state, long inode, int uid, int pid, int receiveQueue,
+                       int sendQueue) {
+        this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, receiveQueue,
+                sendQueue, NetNamespace.OWN);
+    }
+
+    /** A socket whose queues are unknown. */
+    public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                       int remotePort, SocketState state, long inode, int uid, int pid, NetNamespace netns) {
+        this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, UNKNOWN_QUEUE,
+                UNKNOWN_QUEUE, netns);
     }
 
     public SocketEntry {
@@ -56,6 +74,7 @@ public record SocketEntry(
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(netns, "netns");
         if (localAddress instanceof java.net.Inet4Address && remoteAddress.isAnyLocalAddress()) {
             remoteAddress = Addresses.anyIPv4(); // an IPv4-mapped socket of a tcp6/udp6 table, unconnected
         }
@@ -79,7 +98,7 @@ public record SocketEntry(
     /** The same socket with other queues. */
     public SocketEntry withQueues(int newReceiveQueue, int newSendQueue) {
         return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid,
-                newReceiveQueue, newSendQueue);
+                newReceiveQueue, newSendQueue, netns);
     }
 
     /** True when the owner of this socket is known. */
@@ -90,7 +109,7 @@ public record SocketEntry(
     /** The same socket with another owner pid. */
     public SocketEntry withPid(int newPid) {
         return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid,
-                receiveQueue, sendQueue);
+                receiveQueue, sendQueue, netns);
     }
 
     /** {@code tcp 127.0.0.1:8080 -> 127.0.0.1:51234 ESTABLISHED pid 42}, for messages and logs. */

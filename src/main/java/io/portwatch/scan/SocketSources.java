@@ -109,6 +109,17 @@ public final class SocketSources {
         return create(choice, osName, defaultFactories());
     }
 
+    /**
+     * As {@link #create(String, String)}; on Linux, {@code allNamespaces} false reads only portwatch's own
+     * network namespace (the setting {@code namespaces=own}), true every namespace of a visible process.
+     */
+    public static SocketSource create(String choice, String osName, boolean allNamespaces)
+            throws UnsupportedPlatformException {
+        Map<Platform, Factory> factories = defaultFactories();
+        factories.put(Platform.LINUX, () -> linux(allNamespaces));
+        return create(choice, osName, factories);
+    }
+
     /** As {@link #create(String, String)} with other factories; for tests only. */
     static SocketSource create(String choice, String osName, Map<Platform, Factory> factories)
             throws UnsupportedPlatformException {
@@ -164,8 +175,13 @@ public final class SocketSources {
 
     /** The Linux source ({@code /proc}); a failure to start is one line. */
     static SocketSource linux() throws UnsupportedPlatformException {
+        return linux(true);
+    }
+
+    /** The Linux source reading every network namespace or only its own; a failure to start is one line. */
+    static SocketSource linux(boolean allNamespaces) throws UnsupportedPlatformException {
         try {
-            return new io.portwatch.scan.linux.LinuxSocketSource();
+            return new io.portwatch.scan.linux.LinuxSocketSource(allNamespaces);
         } catch (RuntimeException | LinkageError e) {
             throw cannotStart("the linux socket source", e);
         }

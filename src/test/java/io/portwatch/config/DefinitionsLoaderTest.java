@@ -237,7 +237,7 @@ class DefinitionsLoaderTest {
                 + "tcp,,22,sshd,ssh,blue\n");
 
         assertEquals(List.of(L + ":1: colour: unknown column, expecting one of ipProtocol, localIP, localPort, "
-                + "procName, comment, id, host, severity (found \"colour\")"), problems(result));
+                + "procName, comment, id, host, severity, netns (found \"colour\")"), problems(result));
         assertFalse(result.ok());
         assertEquals(1, result.definitions().listening().size(), "the other columns are still checked");
     }
@@ -245,7 +245,7 @@ class DefinitionsLoaderTest {
     @Test
     void connectionColumnsAreUnknownInTheListeningFile() {
         assertEquals(List.of(L + ":1: minCount: unknown column, expecting one of ipProtocol, localIP, localPort, "
-                        + "procName, comment, id, host, severity (found \"minCount\")"),
+                        + "procName, comment, id, host, severity, netns (found \"minCount\")"),
                 problems(listening("localPort,minCount\n22,1\n")));
     }
 
@@ -270,6 +270,27 @@ class DefinitionsLoaderTest {
         assertEquals("tcp-any-22-any", row.id());
         assertEquals("", row.comment());
         assertEquals("any-443-any", connection.id());
+    }
+
+    @Test
+    void netnsColumnEmptyMeansOwnNamespaceStarAnyElseAGlob() {
+        List<ListeningRow> rows = listening("localPort,netns\n22,\n23,*\n24,container:*\n").definitions().listening();
+        List<ConnectionRow> connections = connections("remotePort,netns\n443,pod:*\n").definitions().connections();
+
+        assertEquals(NetnsPattern.OWN, rows.get(0).netns());
+        assertEquals(NetnsPattern.ANY, rows.get(1).netns());
+        assertEquals("container:*", rows.get(2).netns().text());
+        assertEquals("pod:*", connections.get(0).netns().text());
+        assertEquals(NetnsPattern.OWN, onlyListening("localPort\n22\n").netns());
+    }
+
+    @Test
+    void netnsColumnGoesIntoTheDerivedIdOnlyWhenGiven() {
+        List<ListeningRow> rows = listening("localPort,netns\n22,\n22,*\n22,web\n").definitions().listening();
+
+        assertEquals(List.of("tcp-any-22-any", "tcp-any-22-any-netns-any", "tcp-any-22-any-netns-web"),
+                rows.stream().map(ListeningRow::id).collect(Collectors.toList()));
+        assertEquals("any-443-any-netns-pod__", onlyConnection("remotePort,netns\n443,pod:*\n").id());
     }
 
     @Test

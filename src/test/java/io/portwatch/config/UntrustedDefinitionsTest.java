@@ -247,7 +247,7 @@ class UntrustedDefinitionsTest {
                 new StringReader("localPort," + name + "\n22,x\n")));
 
         assertEquals(List.of(L + ":1: unknown column, expecting one of ipProtocol, localIP, localPort, procName, comment,"
-                + " id, host, severity (found \"" + "q".repeat(64) + "...\" (1000000 characters))"), problems);
+                + " id, host, severity, netns (found \"" + "q".repeat(64) + "...\" (1000000 characters))"), problems);
     }
 
     @Test
@@ -356,8 +356,8 @@ class UntrustedDefinitionsTest {
     private static DefinitionsLoadResult parseOneRow(String kind, String column, String value) {
         List<String> columns = kind.equals("listening") ? DefinitionsFile.LISTENING.columns
                 : DefinitionsFile.CONNECTIONS.columns;
-        String good = kind.equals("listening") ? "tcp,,22,sshd,ssh,first,,critical"
-                : ",db.example.com,5432,java,db,first,,critical,,1,";
+        String good = kind.equals("listening") ? "tcp,,22,sshd,ssh,first,,critical,"
+                : ",db.example.com,5432,java,db,first,,critical,,1,,";
         String row = columns.stream().map(c -> c.equals(column) ? "\"" + value + "\"" : goodValue(kind, c))
                 .collect(Collectors.joining(","));
         String text = String.join(",", columns) + "\n" + good + "\n" + row + "\n";

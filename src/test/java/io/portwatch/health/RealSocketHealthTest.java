@@ -39,7 +39,12 @@ class RealSocketHealthTest {
 
     private static final long PID = ProcessHandle.current().pid();
     private static final EvaluationOptions OPTIONS = EvaluationOptions.forHost("test");
-    private final LinuxSocketSource source = new LinuxSocketSource();
+    private final LinuxSocketSource source = newSource();
+
+    /** The source under test: every namespace (the default); {@code namespaces=own} in the subclass. */
+    LinuxSocketSource newSource() {
+        return new LinuxSocketSource();
+    }
 
     private ListeningResult listening(ListeningRow row) throws IOException {
         return Evaluator.evaluate(new Definitions(List.of(row), List.of()), source.scan(), ResolvedNames.NONE, OPTIONS)

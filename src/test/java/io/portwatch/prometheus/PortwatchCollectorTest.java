@@ -22,6 +22,7 @@ import io.portwatch.state.MonitorState;
 import io.portwatch.health.ProcessSockets;
 import io.portwatch.health.UnexpectedListener;
 import io.portwatch.scan.Addresses;
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -187,10 +188,24 @@ class PortwatchCollectorTest {
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(state, false, null));
         List<TextFormat.Sample> samples = families.get("portwatch_unexpected_listener").samples();
         assertEquals(1, samples.size());
-        assertEquals(Map.of("protocol", "tcp", "local_ip", "0.0.0.0", "local_port", "80", "process", "nginx"),
-                samples.get(0).labels());
+        assertEquals(Map.of("protocol", "tcp", "local_ip", "0.0.0.0", "local_port", "80", "process", "nginx",
+                "netns", "host"), samples.get(0).labels());
         assertEquals(1, samples.get(0).value());
         assertEquals(2, value(families, "portwatch_unexpected_listeners", Map.of()));
+    }
+
+    @Test
+    void wildcardListenerInAContainerIsReportedWithItsNamespaceNotAsTheHosts() {
+        SocketEntry host = new SocketEntry(Protocol.TCP, Addresses.anyIPv4(), 80, Addresses.anyIPv4(), 0,
+                SocketState.LISTEN, 1, 0, 100);
+        SocketEntry container = new SocketEntry(Protocol.TCP, Addresses.anyIPv4(), 80, Addresses.anyIPv4(), 0,
+                SocketState.LISTEN, 2, 0, 200, new NetNamespace(4026532999L, "container:4f8e2a9c1b7d", false));
+        MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(), List.of(),
+                States.counts(), List.of(new UnexpectedListener(host, "nginx"), new UnexpectedListener(container, "nginx"))));
+        List<TextFormat.Sample> samples = TextFormat.parseText(render(state, false, null))
+                .get("portwatch_unexpected_listener").samples();
+        assertEquals(List.of("container:4f8e2a9c1b7d", "host"),
+                samples.stream().map(x -> x.labels().get("netns")).sorted().collect(java.util.stream.Collectors.toList()));
     }
 
     @Test

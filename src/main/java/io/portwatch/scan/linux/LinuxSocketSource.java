@@ -1,6 +1,7 @@
 package io.portwatch.scan.linux;
 
 import io.portwatch.scan.ListenCounters;
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
@@ -39,6 +40,12 @@ import java.util.Objects;
  * not show, comes from {@code ss} ({@link ListenBacklogs}, only for the live {@code /proc}, once per new
  * listener), and the host's {@code ListenOverflows}/{@code ListenDrops} from {@code /proc/net/netstat}
  * ({@link NetstatCounters}).
+ * With every namespace ({@code namespaces=all}, the default), the tables of each other network namespace of a
+ * visible process are read too, once per namespace, from {@code /proc/PID/net/} of one of its processes
+ * ({@link NetNamespaces}); owners are found as above, as the fd links of every process are read whatever its
+ * namespace; its TCP tables only when its {@code sockstat} counters say they are not empty ({@link SockStat}).
+ * A namespace whose processes all exit before its tables are read is skipped, like an exiting
+ * process. Every socket carries its namespace.
  * The {@code proc} root and passwd file can be given, for tests on a fixture tree and for a host's
  * {@code /proc} mounted elsewhere (a container watching its host). Not thread-safe: one scan at a time.
  */
@@ -51,13 +58,25 @@ public final class LinuxSocketSource implements SocketSource {
     private final ProcNetParser parser = new ProcNetParser();
     private final SocketOwners owners;
     private final ProcessReader processes;
+    private final NetNamespaces namespaces;
+    private final boolean allNamespaces;
     private int lastSocketCount = 64;
     /** Listener backlogs from {@code ss}, only for the live {@code /proc} ({@code ss} sees this host, not a tree). */
     private final ListenBacklogs backlogs;
 
-    /** Reads {@code /proc} and {@code /etc/passwd}. */
+    /** Reads {@code /proc} and {@code /etc/passwd}, every network namespace. */
     public LinuxSocketSource() {
-        this(Path.of("/proc"), Path.of("/etc/passwd"));
+        this(true);
+    }
+
+    /**
+     * Reads {@code /proc} and {@code /etc/passwd}.
+     *
+     * @param allNamespaces true to read every network namespace of a visible process ({@code namespaces=all}),
+     *                      false for portwatch's own only ({@code namespaces=own})
+     */
+    public LinuxSocketSource(boolean allNamespaces) {
+        this(Path.of("/proc"), Path.of("/etc/passwd"), Files::newDirectoryStream, Path.of("/run/netns"), allNamespaces);
     }
 
     /**
@@ -72,6 +91,14 @@ public final class LinuxSocketSource implements SocketSource {
 
     /** For testing only: {@code opener} lists {@code procRoot} and the {@code fd} directories. */
     LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener) {
+        this(procRoot, passwdFile, opener, Path.of("/run/netns"), true);
+    }
+
+    /** For testing only: also where {@code ip netns} mounts its namespaces, and which namespaces to read. */
+    LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
+                      boolean allNamespaces) {
+        this.allNamespaces = allNamespaces;
+        this.namespaces = new NetNamespaces(procRoot, Objects.requireNonNull(netnsDir, "netnsDir"));
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
@@ -84,10 +111,15 @@ public final class LinuxSocketSource implements SocketSource {
         long start = System.nanoTime();
 
         SocketRows rows = new SocketRows(lastSocketCount + lastSocketCount / 8);
-        readTable("tcp", Protocol.TCP, true, rows);
-        readTable("tcp6", Protocol.TCP, false, rows);
-        readTable("udp", Protocol.UDP, false, rows);
-        readTable("udp6", Protocol.UDP, false, rows);
+        NetNamespace own = namespaces.own();
+        rows.namespace(own);
+        readTables(procRoot.resolve("net"), rows);
+        if (allNamespaces) {
+            for (NetNamespaces.Group group : namespaces.others(own)) {
+                rows.namespace(group.namespace());
+                readTables(group, rows);
+            }
+        }
         int count = rows.size();
         if (backlogs != null) {
             backlogs.fill(rows);
@@ -144,9 +176,45 @@ public final class LinuxSocketSource implements SocketSource {
         return "linux";
     }
 
-    private void readTable(String name, Protocol protocol, boolean required, SocketRows out)
+    /** The four tables of a namespace, from {@code dir} ({@code /proc/net}, {@code /proc/PID/net}). */
+    private void readTables(Path dir, SocketRows rows) throws IOException {
+        readTable(dir, "tcp", Protocol.TCP, true, rows);
+        readTable(dir, "tcp6", Protocol.TCP, false, rows);
+        readTable(dir, "udp", Protocol.UDP, false, rows);
+        readTable(dir, "udp6", Protocol.UDP, false, rows);
+    }
+
+    /**
+     * The tables of another namespace through the first of its processes that is still there; nothing when
+     * every one has exited (the namespace went with them). A malformed table is an error, as in the own namespace.
+     */
+    private void readTables(NetNamespaces.Group group, SocketRows rows) throws IOException {
+        for (int pid : group.pids()) {
+            int before = rows.size();
+            try {
+                Path dir = procRoot.resolve(Integer.toString(pid)).resolve("net");
+                SockStat counts = SockStat.read(dir); // an empty TCP table costs a walk of the host's TCP hash
+                if (counts.mayHoldTcp()) {
+                    readTable(dir, "tcp", Protocol.TCP, true, rows);
+                }
+                if (counts.mayHoldTcp6()) {
+                    readTable(dir, "tcp6", Protocol.TCP, false, rows);
+                }
+                readTable(dir, "udp", Protocol.UDP, false, rows);
+                readTable(dir, "udp6", Protocol.UDP, false, rows);
+                return;
+            } catch (IOException e) {
+                if (e.getCause() instanceof IllegalArgumentException) {
+                    throw e;
+                }
+                rows.truncate(before); // exited while its tables were read: try the next process
+            }
+        }
+    }
+
+    private void readTable(Path dir, String name, Protocol protocol, boolean required, SocketRows out)
             throws IOException {
-        Path file = procRoot.resolve("net").resolve(name);
+        Path file = dir.resolve(name);
         try (InputStream in = Files.newInputStream(file)) {
             parser.parse(protocol, in, out);
         } catch (NoSuchFileException e) {

@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -26,6 +27,9 @@ final class SocketRows {
     /** Recv-Q and Send-Q as {@link SocketEntry} has them, {@link SocketEntry#UNKNOWN_QUEUE} when unknown. */
     private int[] receiveQueues;
     private int[] sendQueues;
+    private NetNamespace[] namespaces;
+    /** The namespace of the rows added from now on. */
+    private NetNamespace namespace = NetNamespace.OWN;
 
     SocketRows(int expected) {
         int capacity = Math.max(16, expected);
@@ -38,6 +42,21 @@ final class SocketRows {
         inodes = new long[capacity];
         receiveQueues = new int[capacity];
         sendQueues = new int[capacity];
+        namespaces = new NetNamespace[capacity];
+    }
+
+    /** The rows added from now on are sockets of {@code ns}. */
+    void namespace(NetNamespace ns) {
+        namespace = ns;
+    }
+
+    /** Drops the rows from {@code newSize} on (a table that could not be read to its end). */
+    void truncate(int newSize) {
+        if (newSize < size) {
+            Arrays.fill(localAddresses, newSize, size, null);
+            Arrays.fill(remoteAddresses, newSize, size, null);
+            size = newSize;
+        }
     }
 
     void add(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
@@ -60,6 +79,7 @@ final class SocketRows {
         inodes[size] = inode;
         receiveQueues[size] = receiveQueue;
         sendQueues[size] = sendQueue;
+        namespaces[size] = namespace;
         size++;
     }
 
@@ -90,7 +110,7 @@ final class SocketRows {
         Protocol protocol = protocols[row];
         return new SocketEntry(protocol, localAddresses[row], ports[row] >>> 16, remoteAddresses[row],
                 ports[row] & 0xFFFF, SocketState.fromLinuxCode(protocol, stateCodes[row] & 0xFF), inodes[row], uids[row],
-                pid, receiveQueues[row], sendQueues[row]);
+                pid, receiveQueues[row], sendQueues[row], namespaces[row]);
     }
 
     private void grow() {
@@ -104,5 +124,6 @@ final class SocketRows {
         inodes = Arrays.copyOf(inodes, capacity);
         receiveQueues = Arrays.copyOf(receiveQueues, capacity);
         sendQueues = Arrays.copyOf(sendQueues, capacity);
+        namespaces = Arrays.copyOf(namespaces, capacity);
     }
 }

@@ -38,7 +38,12 @@ class LinuxSocketSourceTest {
     private static final InetAddress LOOPBACK4 = Addresses.parseLiteral("127.0.0.1");
     private static final InetAddress LOOPBACK6 = Addresses.parseLiteral("::1");
 
-    private final LinuxSocketSource source = new LinuxSocketSource();
+    private final LinuxSocketSource source = newSource();
+
+    /** The source under test: every namespace (the default); {@code namespaces=own} in the subclass. */
+    LinuxSocketSource newSource() {
+        return new LinuxSocketSource();
+    }
 
     @Test
     void listenerOnLoopbackIsFoundWithThisJvmAsOwner() throws IOException {
@@ -156,8 +161,10 @@ class LinuxSocketSourceTest {
         return only(snapshot, s -> s.protocol() == Protocol.TCP && s.localPort() == localPort && s.remotePort() == remotePort);
     }
 
+    /** The one socket of this JVM's namespace that is wanted (another namespace of the host may use the same port). */
     private static SocketEntry only(Snapshot snapshot, Predicate<SocketEntry> wanted) {
-        List<SocketEntry> found = snapshot.sockets().stream().filter(wanted).collect(Collectors.toList());
+        List<SocketEntry> found = snapshot.sockets().stream().filter(s -> s.netns().own()).filter(wanted)
+                .collect(Collectors.toList());
         if (found.size() != 1) {
             fail("expected one matching socket, found " + found);
         }

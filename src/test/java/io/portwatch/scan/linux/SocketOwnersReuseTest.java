@@ -95,7 +95,12 @@ class SocketOwnersReuseTest {
             "    holder.stdin.close()",
             "    holder.wait(10)");
 
-    private final LinuxSocketSource source = new LinuxSocketSource();
+    private final LinuxSocketSource source = newSource();
+
+    /** The source under test: every namespace (the default); {@code namespaces=own} in the subclass. */
+    LinuxSocketSource newSource() {
+        return new LinuxSocketSource();
+    }
     private final List<Child> children = new ArrayList<>();
 
     @AfterEach

@@ -1,0 +1,12 @@
+package io.portwatch.health;
+
+import io.portwatch.scan.linux.LinuxSocketSource;
+
+/** Every test of {@link RealSocketHealthTest} with {@code namespaces=own}: portwatch's own network namespace only, as before issue 14. */
+class RealSocketHealthOwnNamespaceTest extends RealSocketHealthTest {
+
+    @Override
+    LinuxSocketSource newSource() {
+        return new LinuxSocketSource(false);
+    }
+}

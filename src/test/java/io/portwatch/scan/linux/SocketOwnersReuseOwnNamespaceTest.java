@@ -1,0 +1,14 @@
+package io.portwatch.scan.linux;
+
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** Every test of {@link SocketOwnersReuseTest} with {@code namespaces=own}: portwatch's own network namespace only, as before issue 14. */
+@EnabledOnOs(OS.LINUX)
+class SocketOwnersReuseOwnNamespaceTest extends SocketOwnersReuseTest {
+
+    @Override
+    LinuxSocketSource newSource() {
+        return new LinuxSocketSource(false);
+    }
+}
