@@ -77,12 +77,12 @@ final class ListeningEvaluator {
         if (allFull) {
             String listeners = expected.size() == 1 ? "accept queue " : "accept queues of " + expected.size() + " listeners ";
             return new ListeningResult(row, ListeningReason.NOT_ACCEPTING, what + " listening but not accepting: "
-                    + listeners + queue + "/" + backlog + " full, owned by " + Owners.describe(snapshot, first),
-                    snapshot.takenAt(), found, key, queue, backlog);
+                    + listeners + queue + "/" + backlog + " full, owned by " + Owners.describe(snapshot, first)
+                    + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, key, queue, backlog);
         }
         return new ListeningResult(row, ListeningReason.LISTENING, what + " listening on "
-                + Addresses.format(first.localAddress()) + ", owned by " + Owners.describe(snapshot, first),
-                snapshot.takenAt(), found, key, queue, backlog);
+                + Addresses.format(first.localAddress()) + ", owned by " + Owners.describe(snapshot, first)
+                + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, key, queue, backlog);
     }
 
     /** A sum of queues that stays unknown once one of them is. */

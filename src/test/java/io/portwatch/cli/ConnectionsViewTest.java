@@ -75,7 +75,8 @@ class ConnectionsViewTest {
             String listener = "{\n    \"protocol\": \"tcp\",\n    \"recvQ\": 0,\n    \"sendQ\": 3,\n"
                     + "    \"localAddress\": \"127.0.0.1\",\n    \"localPort\": " + port + ",\n"
                     + "    \"remoteAddress\": \"0.0.0.0\",\n    \"remotePort\": 0,\n    \"state\": \"LISTEN\",\n"
-                    + "    \"pid\": " + PID + ",\n    \"process\": \"java\",\n    \"user\": \"" + user + "\"\n  }";
+                    + "    \"pid\": " + PID + ",\n    \"process\": \"java\",\n    \"user\": \"" + user + "\",\n"
+                    + "    \"netns\": \"host\"\n  }";
             assertTrue(r.out().startsWith("[\n  " + listener + ",\n  {"), r.out());
             assertTrue(r.out().endsWith("}\n]\n"), r.out());
             assertEquals(3, r.out().split("\"protocol\"", -1).length - 1, "listener and both ends:\n" + r.out());
@@ -90,11 +91,11 @@ class ConnectionsViewTest {
             int port = server.getLocalPort();
             Run r = run("connections", "--port=" + port, "--format=csv");
             assertEquals(0, r.exitCode(), r.err());
-            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user\r\n"
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns\r\n"
                     + "tcp,0,7,127.0.0.1," + port + ",0.0.0.0,0,LISTEN," + PID + ",java," + System.getProperty("user.name")
-                    + "\r\n", r.out());
+                    + ",host\r\n", r.out());
             Run empty = run("connections", "--port=" + port, "--protocol=udp", "--format=csv");
-            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user\r\n",
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns\r\n",
                     empty.out());
         }
     }

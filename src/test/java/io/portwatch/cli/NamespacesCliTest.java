@@ -56,7 +56,7 @@ class NamespacesCliTest {
 
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().lines().findFirst().orElse("").matches("PROTO\\s.*\\sUSER\\s+NETNS"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("tcp\\s+127\\.0\\.0\\.1:" + port + "\\s+0\\.0\\.0\\.0:0\\s+LISTEN\\s+"
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("tcp\\s+\\S+\\s+\\S+\\s+127\\.0\\.0\\.1:" + port + "\\s+0\\.0\\.0\\.0:0\\s+LISTEN\\s+"
                 + child.pid() + "\\s+python3\\S*\\s+\\S+\\s+" + ns)), r.out());
         assertTrue(only.out().contains(" " + ns), only.out());
         assertTrue(own.out().lines().noneMatch(l -> l.contains(Long.toString(child.pid()))), own.out());
