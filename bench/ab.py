@@ -2,7 +2,7 @@
 """A/B steady-scan benchmark: two portwatch builds measured side by side under one loopback-conns load.
 
     python3 bench/ab.py --a-cp BASE_JAR:BASE_TEST_CLASSES --b-cp NEW_JAR:NEW_TEST_CLASSES \
-        [--n 100000] [--rounds 6] [--steady 9] [--gen-args "-S 6 -w 6"] [--shared ../shared/bench]
+        [--n 100000] [--rounds 6] [--steady 9] [--gen-args "-S 6 -w 6"] [--shared bench/loadgen]
 
 Starts `loopback-conns -n N` once (shared/bench), then runs ScanBench (one fresh JVM, -Xmx512m, --eval-rows 0)
 alternately for A and B, in the order AB, BA, AB, ... so that drifting load hits both alike. Each run gives the
@@ -19,7 +19,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--steady", type=int, default=9)
     ap.add_argument("--gen-args", default="-S 6 -w 6")
-    ap.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "loadgen"))
     ap.add_argument("--build", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"))
     a = ap.parse_args()
     sys.path.insert(0, a.shared)

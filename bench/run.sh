@@ -18,7 +18,7 @@ OSHI_VERSION=7.5.0        # as in shared/bench/BASELINE.md
 JNA_VERSION=5.19.1
 
 find_shared() {
-  local candidates=("${SHARED_BENCH:-}" "$ROOT/../shared/bench")
+  local candidates=("${SHARED_BENCH:-}" "$ROOT/bench/loadgen" "$ROOT/../shared/bench")
   local common
   # a git worktree: shared/ lies beside the main checkout
   if common=$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then

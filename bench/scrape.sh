@@ -88,7 +88,7 @@ run() { "$@" & current+=("$!"); local rc=0; wait "${current[-1]}" || rc=$?; unse
 # --- the load generator (optional) ---------------------------------------------------------------
 if (( CONNS > 0 )); then
   SHARED=""
-  for c in "${SHARED_BENCH:-}" "$ROOT/../shared/bench" \
+  for c in "${SHARED_BENCH:-}" "$ROOT/bench/loadgen" "$ROOT/../shared/bench" \
            "$(dirname "$(dirname "$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/x)")")/shared/bench"; do
     if [[ -n "$c" && -f "$c/loopback-conns.c" ]]; then SHARED=$c; break; fi
   done

@@ -38,7 +38,7 @@ if [ -x /usr/bin/time ]; then
   # m:ss.ss or h:mm:ss to seconds
   secs=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 else
-  src=${RUNSTAT_SRC:-/work/shared/bench/runstat.c}
+  src=${RUNSTAT_SRC:-$(dirname "$0")/../loadgen/runstat.c}
   gcc -O2 -Wall -o "$WORK/runstat" "$src"
   "$WORK/runstat" "$WORK/runstat.out" "${cmd[@]}" > "$WORK/report.txt"
   read -r wall_ns rss_kb _ _ _ < "$WORK/runstat.out"
