@@ -32,8 +32,8 @@ public final class HostMain {
         while (System.nanoTime() < deadline && !(up = ManagementFactory.getPlatformMBeanServer().isRegistered(agent))) {
             Thread.sleep(50);
         }
-        if (up) {
-            Thread.sleep(1500); // let the first scan and both endpoints come up
+        while (up && System.nanoTime() < deadline && scans(agent) < 1) {
+            Thread.sleep(50); // the endpoints start before the scan loop: after the first scan they are up
         }
         System.out.println(up ? "PORTWATCH-UP" : "PORTWATCH-ABSENT");
         // the application's own JDK HTTP server must stay the JDK's, whatever portwatch bundles
@@ -41,5 +41,9 @@ public final class HostMain {
         Thread.getAllStackTraces().keySet().stream().sorted(Comparator.comparing(Thread::getName))
                 .forEach(t -> System.out.println("THREAD " + t.getName() + " " + t.isDaemon()));
         System.out.println("MAIN-RAN");
+    }
+
+    private static long scans(ObjectName agent) throws Exception {
+        return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(agent, "ScanCount");
     }
 }
