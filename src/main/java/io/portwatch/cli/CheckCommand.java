@@ -1,7 +1,5 @@
 package io.portwatch.cli;
 
-import io.portwatch.text.Json;
-import io.portwatch.text.TextTable;
 import io.portwatch.config.DefinitionsLoadResult;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
@@ -14,6 +12,8 @@ import io.portwatch.health.RowResult;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.Times;
+import io.portwatch.text.Json;
+import io.portwatch.text.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,14 +42,14 @@ final class CheckCommand extends SettingsCommand {
     static final int CRITICAL = 2;
     static final int UNKNOWN = 3;
 
+    /** The widest comment the table shows; JSON has it whole. */
+    static final int COMMENT_SHOWN = 40;
+
     enum Format { table, json }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
-
-    /** The widest comment the table shows; JSON has it whole. */
-    static final int COMMENT_SHOWN = 40;
 
     @Override
     public Integer call() {

@@ -1,7 +1,5 @@
 package io.portwatch.cli;
 
-import io.portwatch.text.Json;
-import io.portwatch.text.TextTable;
 import io.portwatch.config.NamePattern;
 import io.portwatch.config.NetnsPattern;
 import io.portwatch.config.Settings;
@@ -16,6 +14,8 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketState;
+import io.portwatch.text.Json;
+import io.portwatch.text.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
