@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
 /**
  * What a host has now, as rows to expect from now on: one listening row per listening socket (protocol, address —
  * a wildcard stays a wildcard —, port, owner's name), and one connection row per remote address and port a process
- * holds ESTABLISHED. Left out: listeners on ephemeral ports (clients' UDP sockets, short-lived servers), the ports
+ * holds ESTABLISHED, in portwatch's own network namespace (the rows a file without a {@code netns} column is
+ * about; containers' sockets would need a namespace name that changes with each container). Left out: listeners
+ * on ephemeral ports (clients' UDP sockets, short-lived servers), the ports
  * given as portwatch's own endpoints, inbound connections (to a local listener: their remote port is a client's),
  * and, unless asked for, sockets on loopback addresses. Sockets that differ only in what a row cannot tell apart
  * (several sockets of one listener, workers of one server, a pool of connections) give one row.
@@ -55,7 +57,7 @@ public record Baseline(List<Listener> listening, List<Connection> connections) {
         Map<String, Listener> listeners = new LinkedHashMap<>();
         Set<String> listeningPorts = new HashSet<>();
         for (SocketEntry s : snapshot.sockets()) {
-            if (!isListener(s)) {
+            if (!isListener(s) || !s.netns().own()) {
                 continue;
             }
             listeningPorts.add(s.protocol() + ":" + s.localPort());
@@ -69,7 +71,7 @@ public record Baseline(List<Listener> listening, List<Connection> connections) {
         Map<String, Connection> connections = new LinkedHashMap<>();
         if (options.connections()) {
             for (SocketEntry s : snapshot.sockets()) {
-                if (s.protocol() != Protocol.TCP || s.state() != SocketState.ESTABLISHED
+                if (s.protocol() != Protocol.TCP || s.state() != SocketState.ESTABLISHED || !s.netns().own()
                         || listeningPorts.contains(s.protocol() + ":" + s.localPort())
                         || options.ownPorts().contains(s.remotePort())
                         || !options.includeLoopback() && s.remoteAddress().isLoopbackAddress()) {
