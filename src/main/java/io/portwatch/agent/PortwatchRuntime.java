@@ -12,6 +12,7 @@ import io.portwatch.jolokia.JolokiaEndpoint;
 import io.portwatch.jolokia.JolokiaOptions;
 import io.portwatch.prometheus.PrometheusEndpoint;
 import io.portwatch.scan.NameCache;
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
 
@@ -57,7 +58,7 @@ public final class PortwatchRuntime implements AutoCloseable {
     private static PortwatchRuntime start(Settings settings, Deque<AutoCloseable> started)
             throws SocketSources.UnsupportedPlatformException {
         SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
-                !"own".equalsIgnoreCase(settings.get(SettingKey.NAMESPACES)));
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG)));
         EvaluationOptions options = EvaluationOptions.of(settings);
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
         started.push(names);

@@ -10,6 +10,7 @@ import io.portwatch.health.Evaluation;
 import io.portwatch.health.Evaluator;
 import io.portwatch.scan.NameCache;
 import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
@@ -25,7 +26,7 @@ final class OneScan {
     /** The socket source the settings ask for. */
     static SocketSource source(Settings settings) throws SocketSources.UnsupportedPlatformException {
         return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"),
-                !"own".equalsIgnoreCase(settings.get(SettingKey.NAMESPACES)));
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG)));
     }
 
     /** Loads the definitions the settings name. */

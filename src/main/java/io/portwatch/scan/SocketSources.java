@@ -115,8 +115,14 @@ public final class SocketSources {
      */
     public static SocketSource create(String choice, String osName, boolean allNamespaces)
             throws UnsupportedPlatformException {
+        return create(choice, osName, new ScanOptions(allNamespaces, true));
+    }
+
+    /** As {@link #create(String, String)}, with what the Linux source reads beyond its tables. */
+    public static SocketSource create(String choice, String osName, ScanOptions options)
+            throws UnsupportedPlatformException {
         Map<Platform, Factory> factories = defaultFactories();
-        factories.put(Platform.LINUX, () -> linux(allNamespaces));
+        factories.put(Platform.LINUX, () -> linux(options));
         return create(choice, osName, factories);
     }
 
@@ -175,13 +181,13 @@ public final class SocketSources {
 
     /** The Linux source ({@code /proc}); a failure to start is one line. */
     static SocketSource linux() throws UnsupportedPlatformException {
-        return linux(true);
+        return linux(ScanOptions.DEFAULT);
     }
 
-    /** The Linux source reading every network namespace or only its own; a failure to start is one line. */
-    static SocketSource linux(boolean allNamespaces) throws UnsupportedPlatformException {
+    /** The Linux source with these options; a failure to start is one line. */
+    static SocketSource linux(ScanOptions options) throws UnsupportedPlatformException {
         try {
-            return new io.portwatch.scan.linux.LinuxSocketSource(allNamespaces);
+            return new io.portwatch.scan.linux.LinuxSocketSource(options);
         } catch (RuntimeException | LinkageError e) {
             throw cannotStart("the linux socket source", e);
         }

@@ -3,6 +3,7 @@ package io.portwatch.scan.linux;
 import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
@@ -76,7 +77,13 @@ public final class LinuxSocketSource implements SocketSource {
      *                      false for portwatch's own only ({@code namespaces=own})
      */
     public LinuxSocketSource(boolean allNamespaces) {
-        this(Path.of("/proc"), Path.of("/etc/passwd"), Files::newDirectoryStream, Path.of("/run/netns"), allNamespaces);
+        this(new ScanOptions(allNamespaces, true));
+    }
+
+    /** Reads {@code /proc} and {@code /etc/passwd} as the options say. */
+    public LinuxSocketSource(ScanOptions options) {
+        this(Path.of("/proc"), Path.of("/etc/passwd"), Files::newDirectoryStream, Path.of("/run/netns"),
+                options.allNamespaces(), options.listenBacklogs());
     }
 
     /**
@@ -97,12 +104,21 @@ public final class LinuxSocketSource implements SocketSource {
     /** For testing only: also where {@code ip netns} mounts its namespaces, and which namespaces to read. */
     LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
                       boolean allNamespaces) {
+        this(procRoot, passwdFile, opener, netnsDir, allNamespaces, true);
+    }
+
+    /**
+     * The constructor the others call; {@code listenBacklogs} asks {@code ss} for listener backlogs, which happens
+     * only for the live {@code /proc} ({@code ss} sees this host, not a tree).
+     */
+    LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
+                      boolean allNamespaces, boolean listenBacklogs) {
         this.allNamespaces = allNamespaces;
         this.namespaces = new NetNamespaces(procRoot, Objects.requireNonNull(netnsDir, "netnsDir"));
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
-        this.backlogs = procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;
+        this.backlogs = listenBacklogs && procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;
     }
 
     @Override
