@@ -44,7 +44,7 @@ final class AgentLauncher {
                 LOG.log(Level.WARNING, "portwatch: already running in this JVM; the second load does nothing");
                 return;
             }
-            PortwatchRuntime.start(settings);
+            PortwatchRuntime.start(settings, false);
         } catch (SettingsException e) {
             LOG.log(Level.WARNING, "portwatch: not started, bad settings: " + String.join("; ", e.problems()));
         } catch (Throwable t) {

@@ -41,24 +41,36 @@ public final class PortwatchRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts everything the settings ask for.
+     * Starts everything the settings ask for, in a JVM of portwatch's own ({@code run}).
      *
      * @throws SocketSources.UnsupportedPlatformException when no socket source works here (nothing is started)
      */
     public static PortwatchRuntime start(Settings settings) throws SocketSources.UnsupportedPlatformException {
+        return start(settings, true);
+    }
+
+    /**
+     * Starts everything the settings ask for; {@code ownJvm} false for an agent in someone else's JVM (then the
+     * {@code auto} choices keep to what a guest may do: no child process).
+     *
+     * @throws SocketSources.UnsupportedPlatformException when no socket source works here (nothing is started)
+     */
+    public static PortwatchRuntime start(Settings settings, boolean ownJvm)
+            throws SocketSources.UnsupportedPlatformException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            return start(settings, started);
+            return start(settings, ownJvm, started);
         } catch (RuntimeException | Error e) {
             new PortwatchRuntime(started).close(); // stop what did start
             throw e;
         }
     }
 
-    private static PortwatchRuntime start(Settings settings, Deque<AutoCloseable> started)
+    private static PortwatchRuntime start(Settings settings, boolean ownJvm, Deque<AutoCloseable> started)
             throws SocketSources.UnsupportedPlatformException {
         SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
-                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG)));
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG),
+                        ownJvm));
         EvaluationOptions options = EvaluationOptions.of(settings);
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
         started.push(names);

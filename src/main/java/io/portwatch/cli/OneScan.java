@@ -26,7 +26,7 @@ final class OneScan {
     /** The socket source the settings ask for. */
     static SocketSource source(Settings settings) throws SocketSources.UnsupportedPlatformException {
         return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"),
-                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG)));
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG), true));
     }
 
     /** Loads the definitions the settings name. */

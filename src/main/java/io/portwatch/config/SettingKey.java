@@ -25,9 +25,10 @@ public enum SettingKey {
     DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),
-    SCAN_LISTEN_BACKLOG("scan.listenBacklog", "ss", Type.choice("ss", "off"),
+    SCAN_LISTEN_BACKLOG("scan.listenBacklog", "auto", Type.choice("auto", "ss", "off"),
             "Linux: ss (run once per new TCP listener, the only child process) tells listener backlogs for the"
-                    + " accept-queue YELLOW; off: no child process, backlogs unknown"),
+                    + " accept-queue YELLOW; off: no child process, backlogs unknown; auto: ss in run and the"
+                    + " commands, off as an agent (no child of the host JVM)"),
     NAMESPACES("namespaces", "all", Type.choice("all", "own"),
             "Linux network namespaces scanned: all (containers, ip netns) or own (only portwatch's own)"),
     JOLOKIA_ENABLED("jolokia.enabled", "true", Type.BOOLEAN, "serve the MBeans over Jolokia HTTP"),

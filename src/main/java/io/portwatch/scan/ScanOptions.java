@@ -16,9 +16,14 @@ public record ScanOptions(boolean allNamespaces, boolean listenBacklogs) {
     /** Every namespace, backlogs from {@code ss}: the defaults. */
     public static final ScanOptions DEFAULT = new ScanOptions(true, true);
 
-    /** From the settings' values: {@code namespaces} ({@code all|own}) and {@code scan.listenBacklog} ({@code ss|off}). */
-    public static ScanOptions of(String namespaces, String listenBacklog) {
+    /**
+     * From the settings' values: {@code namespaces} ({@code all|own}) and {@code scan.listenBacklog}
+     * ({@code auto|ss|off}; {@code auto} is {@code ss} when portwatch runs in a JVM of its own, {@code off} as an
+     * agent, so that it starts no child process of someone else's JVM).
+     */
+    public static ScanOptions of(String namespaces, String listenBacklog, boolean ownJvm) {
+        String backlog = listenBacklog.toLowerCase(Locale.ROOT);
         return new ScanOptions(!"own".equals(namespaces.toLowerCase(Locale.ROOT)),
-                !"off".equals(listenBacklog.toLowerCase(Locale.ROOT)));
+                "ss".equals(backlog) || "auto".equals(backlog) && ownJvm);
     }
 }

@@ -166,7 +166,8 @@ class HostSafetyMatrixIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 try {
-                    if (get(metrics("/metrics"), FRESH).body().contains("id=\"matrix-listen\"")) {
+                    if (get(metrics("/metrics"), FRESH).body().lines().anyMatch(l -> l.startsWith(
+                            "portwatch_listening_port_health{") && l.contains("id=\"matrix-listen\""))) {
                         return;
                     }
                 } catch (IOException e) {
