@@ -89,7 +89,7 @@ final class NetNamespaces {
         Map<Long, Integer> counts = new HashMap<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(procRoot)) {
             for (Path dir : processes) {
-                int pid = number(dir.getFileName().toString());
+                int pid = SocketOwners.number(dir.getFileName().toString());
                 if (pid <= 0) {
                     continue;
                 }
@@ -182,7 +182,7 @@ final class NetNamespaces {
 
     private int selfPid() {
         try {
-            return number(Files.readSymbolicLink(procRoot.resolve("self")).toString());
+            return SocketOwners.number(Files.readSymbolicLink(procRoot.resolve("self")).toString());
         } catch (IOException | UnsupportedOperationException e) {
             return -1;
         }
@@ -215,20 +215,5 @@ final class NetNamespaces {
             inode = inode * 10 + (ch - '0');
         }
         return inode;
-    }
-
-    private static int number(String name) {
-        if (name.isEmpty() || name.length() > 9) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (ch < '0' || ch > '9') {
-                return -1;
-            }
-            value = value * 10 + (ch - '0');
-        }
-        return value;
     }
 }

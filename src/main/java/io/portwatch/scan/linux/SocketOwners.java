@@ -432,7 +432,7 @@ final class SocketOwners {
     }
 
     /** The number a {@code /proc} or {@code fd} entry name stands for, -1 when it is not all digits ({@code self}, {@code net}). */
-    private static int number(String name) {
+    static int number(String name) {
         if (name.isEmpty() || name.length() > 9) {
             return -1;
         }
