@@ -89,19 +89,21 @@ public final class ReportBuilder {
         List<Path> first = new ArrayList<>();
         List<Path> then = new ArrayList<>();
         Map<Path, InputKind> kinds = new HashMap<>();
+        Map<Path, Long> sizes = new HashMap<>(); // for the progress only: a size is not a read limit
         long total = 0;
         for (Path p : inputs) {
             InputKind k = kind(p);
             kinds.put(p, k);
             (k == InputKind.PROCESSES ? first : then).add(p);
-            total += Files.size(p);
+            sizes.put(p, Files.size(p));
+            total += sizes.get(p);
         }
         first.addAll(then);
         long done = 0;
         for (Path p : first) {
             files.add(p.toString());
             reader.read(p, kinds.get(p), this::add, progress, done, total);
-            done += Files.size(p);
+            done += sizes.get(p);
             progress.at(p, done, total);
         }
     }
