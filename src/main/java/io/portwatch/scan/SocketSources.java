@@ -109,15 +109,6 @@ public final class SocketSources {
         return create(choice, osName, defaultFactories());
     }
 
-    /**
-     * As {@link #create(String, String)}; on Linux, {@code allNamespaces} false reads only portwatch's own
-     * network namespace (the setting {@code namespaces=own}), true every namespace of a visible process.
-     */
-    public static SocketSource create(String choice, String osName, boolean allNamespaces)
-            throws UnsupportedPlatformException {
-        return create(choice, osName, new ScanOptions(allNamespaces, true));
-    }
-
     /** As {@link #create(String, String)}, with what the Linux source reads beyond its tables. */
     public static SocketSource create(String choice, String osName, ScanOptions options)
             throws UnsupportedPlatformException {

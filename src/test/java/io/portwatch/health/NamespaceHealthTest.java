@@ -1,5 +1,6 @@
 package io.portwatch.health;
 
+import io.portwatch.scan.ScanOptions;
 import static io.portwatch.health.Fixtures.connect;
 import static io.portwatch.health.Fixtures.listen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,7 +144,7 @@ class NamespaceHealthTest {
     void ownNamespacesSettingSeesNothingOfTheTestNamespace() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
-        Snapshot snapshot = new LinuxSocketSource(false).scan();
+        Snapshot snapshot = new LinuxSocketSource(new ScanOptions(false, true)).scan();
 
         ListeningResult r = listening(snapshot, listen("tcp", "", Integer.toString(child.port()), ""), ns);
 

@@ -1,5 +1,6 @@
 package io.portwatch.health;
 
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.linux.LinuxSocketSource;
 
 /** Every test of {@link RealSocketHealthTest} with {@code namespaces=own}: portwatch's own network namespace only, as before issue 14. */
@@ -7,6 +8,6 @@ class RealSocketHealthOwnNamespaceTest extends RealSocketHealthTest {
 
     @Override
     LinuxSocketSource newSource() {
-        return new LinuxSocketSource(false);
+        return new LinuxSocketSource(new ScanOptions(false, true));
     }
 }

@@ -67,17 +67,7 @@ public final class LinuxSocketSource implements SocketSource {
 
     /** Reads {@code /proc} and {@code /etc/passwd}, every network namespace. */
     public LinuxSocketSource() {
-        this(true);
-    }
-
-    /**
-     * Reads {@code /proc} and {@code /etc/passwd}.
-     *
-     * @param allNamespaces true to read every network namespace of a visible process ({@code namespaces=all}),
-     *                      false for portwatch's own only ({@code namespaces=own})
-     */
-    public LinuxSocketSource(boolean allNamespaces) {
-        this(new ScanOptions(allNamespaces, true));
+        this(ScanOptions.DEFAULT);
     }
 
     /** Reads {@code /proc} and {@code /etc/passwd} as the options say. */

@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.scan.ScanOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -79,7 +80,7 @@ class LinuxNamespacesTest {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
 
-        Snapshot snapshot = new LinuxSocketSource(false).scan();
+        Snapshot snapshot = new LinuxSocketSource(new ScanOptions(false, true)).scan();
 
         assertTrue(snapshot.sockets().stream().allMatch(s -> s.netns().own()));
         assertTrue(snapshot.sockets().stream().noneMatch(s -> s.pid() == child.pid()));

@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.scan.ScanOptions;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -9,6 +10,6 @@ class SocketOwnersReuseOwnNamespaceTest extends SocketOwnersReuseTest {
 
     @Override
     LinuxSocketSource newSource() {
-        return new LinuxSocketSource(false);
+        return new LinuxSocketSource(new ScanOptions(false, true));
     }
 }

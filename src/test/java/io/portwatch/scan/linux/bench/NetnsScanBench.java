@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux.bench;
 
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
@@ -28,8 +29,8 @@ public final class NetnsScanBench {
 
     public static void main(String[] args) throws Exception {
         int steady = args.length == 2 && args[0].equals("--steady") ? Integer.parseInt(args[1]) : 15;
-        String all = run(new LinuxSocketSource(true), steady);
-        String own = run(new LinuxSocketSource(false), steady);
+        String all = run(new LinuxSocketSource(new ScanOptions(true, true)), steady);
+        String own = run(new LinuxSocketSource(new ScanOptions(false, true)), steady);
         System.out.println("{\"all\":" + all + ",\"own\":" + own + "}");
     }
 
