@@ -1,9 +1,9 @@
 package io.portwatch.agent;
 
+import io.portwatch.testing.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.portwatch.scan.Snapshot;
@@ -13,6 +13,7 @@ import io.portwatch.scan.linux.LinuxSocketSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -165,21 +166,16 @@ class AgentIT {
     }
 
     private static String awaitBody(HttpClient http, String url, String wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        String[] last = {""};
+        return Poll.value(Duration.ofSeconds(30), () -> "no \"" + wanted + "\" from " + url + "; last: " + last[0], () -> {
             try {
-                last = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                if (last.contains(wanted)) {
-                    return last;
-                }
+                last[0] = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (IOException e) {
-                last = e.toString();
+                last[0] = e.toString();
             }
-            Thread.sleep(200);
-        }
-        fail("no \"" + wanted + "\" from " + url + " within 30 s; last: " + last);
-        return last;
+            return last[0].contains(wanted) ? last[0] : null;
+        });
     }
 
     /** Connects as JConsole does: the Attach API starts the local management agent in the target. */
@@ -193,13 +189,7 @@ class AgentIT {
     }
 
     private static void awaitMBean(MBeanServerConnection mbs, ObjectName name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!mbs.isRegistered(name)) {
-            if (System.nanoTime() > deadline) {
-                fail(name + " never registered; present: " + mbs.queryNames(new ObjectName("portwatch:*"), null));
-            }
-            Thread.sleep(100);
-        }
+        Poll.until(Duration.ofSeconds(30), () -> name + " never registered", () -> mbs.isRegistered(name));
     }
 
     @Test

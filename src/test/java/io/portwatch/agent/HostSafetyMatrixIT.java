@@ -1,5 +1,6 @@
 package io.portwatch.agent;
 
+import io.portwatch.testing.Poll;
 import io.portwatch.http.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,19 +164,23 @@ class HostSafetyMatrixIT {
         }
 
         private void awaitRows() throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
+            Poll.until(Duration.ofSeconds(30), () -> "portwatch never published the rows\n" + stderrText(), () -> {
                 try {
-                    if (get(metrics("/metrics"), FRESH).body().lines().anyMatch(l -> l.startsWith(
-                            "portwatch_listening_port_health{") && l.contains("id=\"matrix-listen\""))) {
-                        return;
-                    }
+                    return get(metrics("/metrics"), FRESH).body().lines().anyMatch(l -> l.startsWith(
+                            "portwatch_listening_port_health{") && l.contains("id=\"matrix-listen\""));
                 } catch (IOException e) {
-                    // not listening yet
+                    return false; // not listening yet
                 }
-                Thread.sleep(200);
+            });
+        }
+
+        /** What the host wrote to its standard error so far, for failure messages. */
+        String stderrText() {
+            try {
+                return Files.readString(stderr);
+            } catch (IOException e) {
+                return e.toString();
             }
-            fail("portwatch never published the rows\n" + Files.readString(stderr));
         }
 
         /** The host's main returns, the JVM exits 0 by itself, no OutOfMemoryError, nothing written. */
@@ -421,14 +426,7 @@ class HostSafetyMatrixIT {
     }
 
     private static void await(Host host, String what, Predicate<Host> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (condition.test(host)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        fail(what + ": not seen within 20 s\n" + Files.readString(host.stderr));
+        Poll.until(Duration.ofSeconds(20), () -> what + "\n" + host.stderrText(), () -> condition.test(host));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portwatch.cli;
 
+import io.portwatch.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,11 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,15 +80,16 @@ class HealthChangeLogIT {
     }
 
     /** Polls the daemon's log until a line contains {@code text}; fails with the log after the deadline. */
-    private static void awaitLine(Path log, String text) throws IOException, InterruptedException {
-        Instant end = Instant.now().plus(DEADLINE);
-        while (Instant.now().isBefore(end)) {
-            if (Files.exists(log) && Files.readAllLines(log, StandardCharsets.UTF_8).stream().anyMatch(l -> l.contains(text))) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50); // polling interval, not a wait for the state
+    private static void awaitLine(Path log, String text) throws Exception {
+        Poll.until(DEADLINE, () -> "no line with \"" + text + "\":\n" + read(log),
+                () -> read(log).lines().anyMatch(l -> l.contains(text)));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException notYet) {
+            return "";
         }
-        throw new AssertionError("no line with \"" + text + "\" within " + DEADLINE + ":\n"
-                + Files.readAllLines(log, StandardCharsets.UTF_8).stream().collect(Collectors.joining("\n")));
     }
 }

@@ -1,21 +1,21 @@
 package io.portwatch.health;
 
+import io.portwatch.testing.Poll;
 import static io.portwatch.health.Fixtures.connect;
 import static io.portwatch.health.Fixtures.listen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.scan.NameCache;
 import io.portwatch.scan.ResolvedNames;
-import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.linux.LinuxSocketSource;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -57,16 +57,8 @@ class RealSocketHealthTest {
     }
 
     /** Scans until a socket matching the predicate shows up (bounded: 5 s), for states the kernel reaches a moment later. */
-    private void awaitSocket(Predicate<SocketEntry> wanted) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Snapshot s = source.scan();
-            if (s.sockets().stream().anyMatch(wanted)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("socket never appeared");
+    private void awaitSocket(Predicate<SocketEntry> wanted) throws Exception {
+        Poll.until(Duration.ofSeconds(5), "socket never appeared", () -> source.scan().sockets().stream().anyMatch(wanted));
     }
 
     @Test

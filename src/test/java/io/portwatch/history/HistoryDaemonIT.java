@@ -1,13 +1,14 @@
 package io.portwatch.history;
 
+import io.portwatch.testing.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -110,12 +111,15 @@ class HistoryDaemonIT {
     }
 
     private void await(java.util.function.BooleanSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("daemon never wrote " + what + "; its log:\n" + Files.readString(dir.resolve("daemon.log")));
-            }
-            Thread.sleep(100);
+        Poll.until(Duration.ofSeconds(30), () -> "daemon never wrote " + what + "; its log:\n" + daemonLog(),
+                condition::getAsBoolean);
+    }
+
+    private String daemonLog() {
+        try {
+            return Files.readString(dir.resolve("daemon.log"));
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 }

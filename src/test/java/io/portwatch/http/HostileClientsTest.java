@@ -1,5 +1,6 @@
 package io.portwatch.http;
 
+import io.portwatch.testing.Poll;
 import com.sun.net.httpserver.HttpHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,18 +59,9 @@ class HostileClientsTest {
                 new EndpointServer.Route("test", "/metrics", false, true, handler, body -> null));
     }
 
-    /** What a poll checks; may throw. */
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
     /** Polls until the condition holds, for at most 5 s. */
-    private static void awaitTrue(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.holds()) {
-            assertTrue(System.nanoTime() < deadline, "not within 5 s: " + what);
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(Poll.Check<Boolean> condition, String what) throws Exception {
+        Poll.until(Duration.ofSeconds(5), what, condition);
     }
 
     private static HttpResponse<String> get(URI uri, Duration timeout) throws Exception {

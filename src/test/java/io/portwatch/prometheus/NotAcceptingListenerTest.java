@@ -1,5 +1,6 @@
 package io.portwatch.prometheus;
 
+import io.portwatch.testing.Poll;
 import static io.portwatch.prometheus.Exposition.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,15 +142,12 @@ class NotAcceptingListenerTest {
 
     /** Scans until the evaluation satisfies {@code wanted}, under a deadline. */
     private MonitorState await(Definitions definitions, Predicate<Evaluation> wanted) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (System.nanoTime() < deadline) {
-            MonitorState s = state(definitions);
-            if (wanted.test(s.evaluation().orElseThrow())) {
-                return s;
-            }
-            Thread.sleep(20);
-        }
-        return fail("the expected state never came: " + state(definitions).evaluation().orElseThrow().listening());
+        MonitorState[] last = new MonitorState[1];
+        return Poll.value(Duration.ofNanos(DEADLINE_NANOS),
+                () -> "the expected state never came: " + last[0].evaluation().orElseThrow().listening(), () -> {
+                    last[0] = state(definitions);
+                    return wanted.test(last[0].evaluation().orElseThrow()) ? last[0] : null;
+                });
     }
 
     private MonitorState state(Definitions definitions) throws IOException {

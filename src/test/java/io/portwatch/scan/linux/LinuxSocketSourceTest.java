@@ -1,5 +1,6 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.testing.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,6 +24,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -145,16 +147,11 @@ class LinuxSocketSourceTest {
 
     /** Scans until one socket matches (state changes on loopback take a moment), for at most five seconds. */
     private SocketEntry await(Predicate<SocketEntry> wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<SocketEntry> found;
-        do {
-            found = source.scan().sockets().stream().filter(wanted).collect(Collectors.toList());
-            if (found.size() == 1) {
-                return found.get(0);
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return fail("expected one matching socket, found " + found);
+        List<List<SocketEntry>> found = new ArrayList<>(List.of(List.of()));
+        return Poll.value(Duration.ofSeconds(5), () -> "expected one matching socket, found " + found.get(0), () -> {
+            found.set(0, source.scan().sockets().stream().filter(wanted).collect(Collectors.toList()));
+            return found.get(0).size() == 1 ? found.get(0).get(0) : null;
+        });
     }
 
     private static SocketEntry connection(Snapshot snapshot, int localPort, int remotePort) {
