@@ -198,9 +198,28 @@ class RealSocketHealthTest {
         }
     }
 
+    /**
+     * A loopback listener on a port no other socket of the scan uses. The kernel hands out a port again while
+     * TIME_WAITs of an earlier test's listener on it linger (seen in CI: 300 of them), and those would rightly
+     * turn "only CLOSE_WAIT" into YELLOW. Bounded: 20 tries.
+     */
+    private ServerSocket loopbackServerOnAQuietPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            int port = server.getLocalPort();
+            boolean quiet = source.scan().sockets().stream()
+                    .noneMatch(s -> s.remotePort() == port || (s.localPort() == port && s.state() != io.portwatch.scan.SocketState.LISTEN));
+            if (quiet) {
+                return server;
+            }
+            server.close();
+        }
+        throw new IllegalStateException("no quiet loopback port in 20 tries");
+    }
+
     @Test
     void connectionClosedByThePeerAndLeftOpenHereIsRed() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket server = loopbackServerOnAQuietPort()) {
             int port = server.getLocalPort();
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 server.accept().close(); // the peer closes; the client never does: CLOSE_WAIT here
