@@ -4,17 +4,12 @@ import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.ScanOptions;
-import io.portwatch.scan.Protocol;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +39,8 @@ import java.util.Objects;
  * With every namespace ({@code namespaces=all}, the default), the tables of each other network namespace of a
  * visible process are read too, once per namespace, from {@code /proc/PID/net/} of one of its processes
  * ({@link NetNamespaces}); owners are found as above, as the fd links of every process are read whatever its
- * namespace; its TCP tables only when its {@code sockstat} counters say they are not empty ({@link SockStat}).
+ * namespace; its TCP tables only when its {@code sockstat} counters say they are not empty ({@link SockStat}),
+ * several namespaces at once on a machine with CPUs to spare ({@link NamespaceTables}).
  * A namespace whose processes all exit before its tables are read is skipped, like an exiting
  * process. Every socket carries its namespace.
  * The {@code proc} root and passwd file can be given, for tests on a fixture tree and for a host's
@@ -56,7 +52,8 @@ public final class LinuxSocketSource implements SocketSource {
     private static final int GONE = -2;
 
     private final Path procRoot;
-    private final ProcNetParser parser = new ProcNetParser();
+    private final TableReader ownTables;
+    private final NamespaceTables otherTables;
     private final SocketOwners owners;
     private final ProcessReader processes;
     private final NetNamespaces namespaces;
@@ -106,6 +103,8 @@ public final class LinuxSocketSource implements SocketSource {
         this.allNamespaces = allNamespaces;
         this.namespaces = new NetNamespaces(procRoot, Objects.requireNonNull(netnsDir, "netnsDir"));
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
+        this.ownTables = new TableReader(procRoot);
+        this.otherTables = new NamespaceTables(procRoot);
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
         this.backlogs = listenBacklogs && procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;
@@ -119,12 +118,9 @@ public final class LinuxSocketSource implements SocketSource {
         SocketRows rows = new SocketRows(lastSocketCount + lastSocketCount / 8);
         NetNamespace own = namespaces.own();
         rows.namespace(own);
-        readTables(procRoot.resolve("net"), rows);
+        ownTables.read(procRoot.resolve("net"), rows);
         if (allNamespaces) {
-            for (NetNamespaces.Group group : namespaces.others(own)) {
-                rows.namespace(group.namespace());
-                readTables(group, rows);
-            }
+            otherTables.read(namespaces.others(own), rows);
         }
         int count = rows.size();
         if (backlogs != null) {
@@ -180,68 +176,5 @@ public final class LinuxSocketSource implements SocketSource {
     @Override
     public String name() {
         return "linux";
-    }
-
-    /** The four tables of a namespace, from {@code dir} ({@code /proc/net}, {@code /proc/PID/net}). */
-    private void readTables(Path dir, SocketRows rows) throws IOException {
-        readTable(dir, "tcp", Protocol.TCP, true, rows);
-        readTable(dir, "tcp6", Protocol.TCP, false, rows);
-        readTable(dir, "udp", Protocol.UDP, false, rows);
-        readTable(dir, "udp6", Protocol.UDP, false, rows);
-    }
-
-    /**
-     * The tables of another namespace through the first of its processes that is still there; nothing when
-     * every one has exited (the namespace went with them). A malformed table is an error, as in the own namespace.
-     */
-    private void readTables(NetNamespaces.Group group, SocketRows rows) throws IOException {
-        for (int pid : group.pids()) {
-            int before = rows.size();
-            try {
-                Path dir = procRoot.resolve(Integer.toString(pid)).resolve("net");
-                SockStat counts = SockStat.read(dir); // an empty TCP table costs a walk of the host's TCP hash
-                if (counts.mayHoldTcp()) {
-                    readTable(dir, "tcp", Protocol.TCP, true, rows);
-                }
-                if (counts.mayHoldTcp6()) {
-                    readTable(dir, "tcp6", Protocol.TCP, false, rows);
-                }
-                readTable(dir, "udp", Protocol.UDP, false, rows);
-                readTable(dir, "udp6", Protocol.UDP, false, rows);
-                return;
-            } catch (IOException e) {
-                if (e.getCause() instanceof IllegalArgumentException) {
-                    throw e;
-                }
-                rows.truncate(before); // exited while its tables were read: try the next process
-            }
-        }
-    }
-
-    private void readTable(Path dir, String name, Protocol protocol, boolean required, SocketRows out)
-            throws IOException {
-        Path file = dir.resolve(name);
-        try (InputStream in = Files.newInputStream(file)) {
-            parser.parse(protocol, in, out);
-        } catch (NoSuchFileException e) {
-            if (required) {
-                throw new IOException("cannot read socket table " + file + ": no such file", e);
-            }
-        } catch (IOException e) {
-            throw new IOException("cannot read socket table " + file + ": " + reason(e), e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("malformed socket table " + file + ", " + e.getMessage(), e);
-        }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException) {
-            String reason = ((FileSystemException) e).getReason();
-            return reason != null ? reason : e.getClass().getSimpleName();
-        }
-        return String.valueOf(e.getMessage());
     }
 }

@@ -83,6 +83,25 @@ final class SocketRows {
         size++;
     }
 
+    /** Appends every row of {@code other}, each with its own namespace. */
+    void addAll(SocketRows other) {
+        while (size + other.size > inodes.length) {
+            grow();
+        }
+        int n = other.size;
+        System.arraycopy(other.protocols, 0, protocols, size, n);
+        System.arraycopy(other.localAddresses, 0, localAddresses, size, n);
+        System.arraycopy(other.remoteAddresses, 0, remoteAddresses, size, n);
+        System.arraycopy(other.ports, 0, ports, size, n);
+        System.arraycopy(other.stateCodes, 0, stateCodes, size, n);
+        System.arraycopy(other.uids, 0, uids, size, n);
+        System.arraycopy(other.inodes, 0, inodes, size, n);
+        System.arraycopy(other.receiveQueues, 0, receiveQueues, size, n);
+        System.arraycopy(other.sendQueues, 0, sendQueues, size, n);
+        System.arraycopy(other.namespaces, 0, namespaces, size, n);
+        size += n;
+    }
+
     int size() {
         return size;
     }
