@@ -20,8 +20,8 @@ import java.util.Map;
  * Turns successive snapshots into {@link SocketEvent}s. It keeps only the previous snapshot's sockets
  * (by identity) and owners, so its memory is one snapshot whatever the number of events.
  *
- * <p>A socket's identity is its protocol, local address and port, remote address and port, and its
- * inode where the OS gives one. Two sightings of the same address tuple where one has no inode (a
+ * <p>A socket's identity is its network namespace, protocol, local address and port, remote address and port,
+ * and its inode where the OS gives one. Two sightings of the same address tuple where one has no inode (a
  * socket in TIME_WAIT belongs to no process and has inode 0) are the same socket changing state; two
  * different non-zero inodes on the same tuple are one socket closing and another opening (reuse, or
  * SO_REUSEPORT listeners). A state change whose new sighting has no owner keeps the owner of the
@@ -55,10 +55,15 @@ public final class ChangeTracker {
     private Map<Key, SocketEntry> previous;
     private Map<Integer, ProcessInfo> previousOwners = Map.of();
 
-    /** Address tuple of a socket, without the inode. */
-    private record Tuple(Protocol protocol, InetAddress local, int localPort, InetAddress remote, int remotePort) {
+    /**
+     * Address tuple of a socket, without the inode, in its network namespace: two containers may each hold a
+     * TIME_WAIT (no inode) between the same addresses, and they are two sockets.
+     */
+    private record Tuple(long netns, Protocol protocol, InetAddress local, int localPort, InetAddress remote,
+                         int remotePort) {
         static Tuple of(SocketEntry s) {
-            return new Tuple(s.protocol(), s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort());
+            return new Tuple(s.netns().inode(), s.protocol(), s.localAddress(), s.localPort(), s.remoteAddress(),
+                    s.remotePort());
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
@@ -69,6 +70,24 @@ class ChangeTrackerTest {
                 next("2026-11-22T10:00:15Z", List.of(tcp("10.0.0.5", 40000, "93.184.216.34", 443, SocketState.TIME_WAIT, 0, -1))));
         assertEquals(List.of("2026-11-22T10:00:30.000Z close tcp 10.0.0.5:40000 -> 93.184.216.34:443 TIME_WAIT"),
                 next("2026-11-22T10:00:30Z", List.of()));
+    }
+
+    /** Two containers each with a TIME_WAIT (no inode) between the same addresses: two sockets, not one. */
+    @Test
+    void sameAddressesInTwoNamespacesAreTwoSockets() {
+        SocketEntry inA = inNamespace(tcp("127.0.0.1", 40000, "127.0.0.1", 8080, SocketState.TIME_WAIT, 0, -1), 4026532001L, "a");
+        SocketEntry inB = inNamespace(tcp("127.0.0.1", 40000, "127.0.0.1", 8080, SocketState.TIME_WAIT, 0, -1), 4026532002L, "b");
+        next("2026-11-22T10:00:00Z", List.of(inA, inB));
+        assertEquals(List.of(), next("2026-11-22T10:00:15Z", List.of(inA, inB)));
+        assertEquals(List.of("2026-11-22T10:00:30.000Z close tcp 127.0.0.1:40000 -> 127.0.0.1:8080 TIME_WAIT"),
+                next("2026-11-22T10:00:30Z", List.of(inB)));
+        assertEquals(List.of("2026-11-22T10:00:45.000Z open tcp 127.0.0.1:40000 -> 127.0.0.1:8080 TIME_WAIT"),
+                next("2026-11-22T10:00:45Z", List.of(inA, inB)));
+    }
+
+    private static SocketEntry inNamespace(SocketEntry s, long inode, String name) {
+        return new SocketEntry(s.protocol(), s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort(), s.state(),
+                s.inode(), s.uid(), s.pid(), new NetNamespace(inode, name, false));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.support.DaemonThreads;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
@@ -46,11 +48,7 @@ final class NamespaceTables {
             pool = null;
         } else {
             pool = new ThreadPoolExecutor(this.helpers, this.helpers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    task -> {
-                        Thread t = new Thread(task, "portwatch-netns-read-" + THREADS.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    task -> DaemonThreads.named("portwatch-netns-read-" + THREADS.incrementAndGet()).newThread(task));
             pool.allowCoreThreadTimeOut(true);
         }
     }
