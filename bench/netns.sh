@@ -87,7 +87,7 @@ load1() {
 }
 
 measure() {
-  java -Xmx512m -cp "$CP" io.portwatch.scan.linux.bench.NetnsScanBench --steady "$STEADY" | tail -1
+  java -Xmx512m -cp "$CP" io.portwatch.scan.linux.NetnsScanBench --steady "$STEADY" | tail -1
 }
 
 RESULTS="$ROOT/bench/results"
@@ -131,18 +131,24 @@ lines = ["Measured %s UTC on %s (%s CPUs, load average %s at the start), %s sock
          % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), platform.node() or "this machine", os.cpu_count(),
             loadavg, sockets, steady),
          "",
-         "| namespaces holding the sockets | their TCP hash table | read | namespaces seen | sockets seen | cold scan | steady scan | vs one namespace |",
-         "|---|---|---|---|---|---|---|---|"]
+         "| namespaces holding the sockets | their TCP hash table | read | namespaces seen | sockets seen | cold scan | steady scan | CPU per steady scan | vs one namespace |",
+         "|---|---|---|---|---|---|---|---|---|"]
+def read_label(d, mode):
+    if mode == "all":
+        return "namespaces=all, %d thread%s" % (d["result"]["helpers"] + 1, "s" if d["result"]["helpers"] else "")
+    if mode == "all_one_thread":
+        return "namespaces=all, 1 thread"
+    return "namespaces=" + mode
 for d in data:
     n = d["namespaces"]
-    for mode in (("own",) if n == 0 else ("all", "own")):
+    for mode in (("own",) if n == 0 else ("all", "all_one_thread", "own")):
         r = d["result"][mode]
         where = "portwatch's own" if n == 0 else "%d other%s" % (n, "s" if n > 1 else "")
         eh = d.get("child_ehash", 0)
         table_kind = "the host's" if n == 0 else ("shared with the host" if eh == 0 else "its own, %d entries" % eh)
-        lines.append("| %s | %s | %s | %d | %d | %.1f ms | %.1f ms | %.2f× |" % (
-            where, table_kind, "namespaces=" + mode, r["namespaces"], r["sockets"], r["cold_ms"], r["steady_median_ms"],
-            r["steady_median_ms"] / base))
+        lines.append("| %s | %s | %s | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.2f× |" % (
+            where, table_kind, read_label(d, mode), r["namespaces"], r["sockets"], r["cold_ms"],
+            r["steady_median_ms"], r["steady_cpu_ms"], r["steady_median_ms"] / base))
 table = "\n".join(lines) + "\n"
 open(sys.argv[2], "w").write(table)
 doc = open(sys.argv[3]).read()

@@ -100,11 +100,17 @@ public final class LinuxSocketSource implements SocketSource {
      */
     LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
                       boolean allNamespaces, boolean listenBacklogs) {
+        this(procRoot, passwdFile, opener, netnsDir, allNamespaces, listenBacklogs, NamespaceTables.defaultHelpers());
+    }
+
+    /** For the benchmark: also how many threads beside the scan thread read other namespaces' tables. */
+    LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
+                      boolean allNamespaces, boolean listenBacklogs, int namespaceHelpers) {
         this.allNamespaces = allNamespaces;
         this.namespaces = new NetNamespaces(procRoot, Objects.requireNonNull(netnsDir, "netnsDir"));
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
         this.ownTables = new TableReader(procRoot);
-        this.otherTables = new NamespaceTables(procRoot);
+        this.otherTables = new NamespaceTables(procRoot, namespaceHelpers);
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
         this.backlogs = listenBacklogs && procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;

@@ -33,9 +33,9 @@ final class NamespaceTables {
     private final int helpers;
     private final ThreadPoolExecutor pool;
 
-    /** With as many helpers as half the CPUs, at most {@value #MAX_HELPERS}. */
-    NamespaceTables(Path procRoot) {
-        this(procRoot, Math.min(MAX_HELPERS, Runtime.getRuntime().availableProcessors() / 2));
+    /** As many helpers as half the CPUs, at most {@value #MAX_HELPERS}. */
+    static int defaultHelpers() {
+        return Math.min(MAX_HELPERS, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     NamespaceTables(Path procRoot, int helpers) {
