@@ -351,7 +351,7 @@ class PortwatchCollectorTest {
         Set<String> series = processSeries(render(States.inNamespaces(), new ProcessLabels(false, true), null));
         assertEquals(Set.of("nginx/host/ESTABLISHED=3", "nginx/container:4f8e2a9c1b7d/ESTABLISHED=2",
                 "nginx/container:4f8e2a9c1b7d/LISTEN=1", "a/host/ESTABLISHED=3", "unknown/host/TIME_WAIT=1",
-                "unknown/container:4f8e2a9c1b7d/TIME_WAIT=2", "other/host/ESTABLISHED=1",
+                "unknown/container:4f8e2a9c1b7d/TIME_WAIT=2", "other/host/ESTABLISHED=2",
                 "other/container:4f8e2a9c1b7d/ESTABLISHED=1"), series);
     }
 
@@ -363,16 +363,16 @@ class PortwatchCollectorTest {
                 "nginx/11/container:4f8e2a9c1b7d/LISTEN=1", "nginx/12/host/ESTABLISHED=1",
                 "nginx/12/container:4f8e2a9c1b7d/ESTABLISHED=1", "a/20/host/ESTABLISHED=3",
                 "unknown//host/TIME_WAIT=1", "unknown//container:4f8e2a9c1b7d/TIME_WAIT=2",
-                "other//host/ESTABLISHED=1", "other//container:4f8e2a9c1b7d/ESTABLISHED=1"), series);
+                "other//host/ESTABLISHED=2", "other//container:4f8e2a9c1b7d/ESTABLISHED=1"), series);
     }
 
     @Test
     void withoutTheNetnsLabelProcessSocketsStayOnePerNameWhateverTheNamespaces() {
         MonitorState state = States.inNamespaces();
         assertEquals(Set.of("nginx/ESTABLISHED=5", "nginx/LISTEN=1", "a/ESTABLISHED=3", "unknown/TIME_WAIT=3",
-                "other/ESTABLISHED=2"), processSeries(render(state, new ProcessLabels(false, false), null)));
+                "other/ESTABLISHED=3"), processSeries(render(state, new ProcessLabels(false, false), null)));
         assertEquals(Set.of("nginx/10/ESTABLISHED=2", "nginx/11/ESTABLISHED=1", "nginx/11/LISTEN=1",
-                "nginx/12/ESTABLISHED=2", "a/20/ESTABLISHED=3", "unknown//TIME_WAIT=3", "other//ESTABLISHED=2"),
+                "nginx/12/ESTABLISHED=2", "a/20/ESTABLISHED=3", "unknown//TIME_WAIT=3", "other//ESTABLISHED=3"),
                 processSeries(render(state, new ProcessLabels(true, false), null)));
         assertEquals(render(state, false, null), render(state, new ProcessLabels(false, false), null));
         assertEquals(render(state, true, null), render(state, new ProcessLabels(true, false), null));

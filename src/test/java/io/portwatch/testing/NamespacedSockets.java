@@ -7,8 +7,8 @@ import io.portwatch.scan.SocketState;
 
 /**
  * A snapshot whose processes have sockets in two network namespaces, for the census and
- * {@code portwatch_process_sockets{netns}}: with {@code processes.max=3} it keeps nginx, a and unknown, and sums b
- * and c as other.
+ * {@code portwatch_process_sockets{netns}}: with {@code processes.max=3} it keeps nginx, a and unknown, and sums b,
+ * c and d as other.
  *
  * <pre>
  * pid 10 nginx  host        ESTABLISHED x2
@@ -18,6 +18,7 @@ import io.portwatch.scan.SocketState;
  * pid 20 a      host        ESTABLISHED x3
  * pid 21 b      container   ESTABLISHED x1   (other)
  * pid 22 c      host        ESTABLISHED x1   (other)
+ * pid 23 d      host        ESTABLISHED x1   (other)
  * owner unseen  container   TIME_WAIT x2     (unknown)
  * owner unseen  host        TIME_WAIT x1     (unknown; after the container's sockets: back to a namespace seen)
  * </pre>
@@ -28,7 +29,7 @@ public final class NamespacedSockets {
     public static final NetNamespace CONTAINER = new NetNamespace(4026532999L, "container:4f8e2a9c1b7d", false);
     /** portwatch's own namespace, named {@code host}. */
     public static final NetNamespace HOST = new NetNamespace(4026531840L, "host", true);
-    /** The cap under which b and c are summed as other. */
+    /** The cap under which b, c and d are summed as other. */
     public static final int PROCESSES_MAX = 3;
 
     private NamespacedSockets() {
@@ -37,12 +38,13 @@ public final class NamespacedSockets {
     /** The snapshot of the table above; sockets of one namespace mostly come in runs, as a scan reads them. */
     public static Snapshot snapshot() {
         SnapshotBuilder b = new SnapshotBuilder().process(10, "nginx").process(11, "nginx").process(12, "nginx")
-                .process(20, "a").process(21, "b").process(22, "c");
+                .process(20, "a").process(21, "b").process(22, "c").process(23, "d");
         int[] port = {40000};
         established(b, HOST, 10, 2, port);
         established(b, HOST, 12, 1, port);
         established(b, HOST, 20, 3, port);
         established(b, HOST, 22, 1, port);
+        established(b, HOST, 23, 1, port);
         established(b, CONTAINER, 11, 1, port);
         b.socket(Sockets.in(CONTAINER, Sockets.listen("0.0.0.0", 80, 1, 11)));
         established(b, CONTAINER, 12, 1, port);
