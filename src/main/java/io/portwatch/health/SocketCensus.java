@@ -139,10 +139,23 @@ final class SocketCensus {
             sum(byNetns.computeIfAbsent(netns, k -> new int[counts.length]), counts);
         }
 
-        /** Records the sockets of {@code pid} in {@code netns} (a pid has one entry per namespace it has sockets in). */
+        /**
+         * Records the sockets of {@code pid} in {@code netns} (a pid has one entry per namespace it has sockets in).
+         * The usual pid, in one namespace, shares one array between its total and its namespace's counts.
+         */
         void addPid(int pid, String netns, int[] counts) {
-            sum(byPid.computeIfAbsent(pid, k -> new int[counts.length]), counts);
-            byPidAndNetns.computeIfAbsent(pid, k -> new TreeMap<>()).put(netns, counts);
+            TreeMap<String, int[]> perNetns = byPidAndNetns.computeIfAbsent(pid, k -> new TreeMap<>());
+            int[] sum = byPid.get(pid);
+            if (sum == null) {
+                byPid.put(pid, counts);
+            } else {
+                if (perNetns.size() == 1) { // still shared with the first namespace's counts
+                    sum = sum.clone();
+                    byPid.put(pid, sum);
+                }
+                sum(sum, counts);
+            }
+            perNetns.put(netns, counts);
         }
 
         void addAll(Group other) {
