@@ -10,6 +10,7 @@ import io.portwatch.http.EndpointOptions;
 import io.portwatch.jmx.JmxPublisher;
 import io.portwatch.jolokia.JolokiaEndpoint;
 import io.portwatch.jolokia.JolokiaOptions;
+import io.portwatch.prometheus.ProcessLabels;
 import io.portwatch.prometheus.PrometheusEndpoint;
 import io.portwatch.scan.NameCache;
 import io.portwatch.scan.ScanOptions;
@@ -96,7 +97,8 @@ public final class PortwatchRuntime implements AutoCloseable {
             try {
                 prometheus = Optional.of(PrometheusEndpoint.start(
                         EndpointOptions.of(settings, EndpointOptions.Keys.PROMETHEUS), monitor::state,
-                        settings.getBoolean(SettingKey.PROMETHEUS_PID_LABEL)));
+                        new ProcessLabels(settings.getBoolean(SettingKey.PROMETHEUS_PID_LABEL),
+                                settings.getBoolean(SettingKey.PROMETHEUS_NETNS_LABEL))));
                 started.push(prometheus.get());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "portwatch: no Prometheus endpoint: " + e.getMessage());

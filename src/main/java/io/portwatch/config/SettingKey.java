@@ -63,6 +63,8 @@ public enum SettingKey {
             "PEM file with the unencrypted PKCS#8 private key of prometheus.tlsCert"),
     PROMETHEUS_PID_LABEL("prometheus.pidLabel", "false", Type.BOOLEAN,
             "add a pid label to portwatch_process_sockets (more series)"),
+    PROMETHEUS_NETNS_LABEL("prometheus.netnsLabel", "false", Type.BOOLEAN,
+            "split portwatch_process_sockets by network namespace with a netns label (more series)"),
     PROCESSES_MAX("processes.max", "200", Type.COUNT,
             "most process names with their own Process MBean and portwatch_process_sockets series; the rest are summed as \"other\""),
     HTTP_MAX_CONNECTIONS("http.maxConnections", "100", Type.COUNT,

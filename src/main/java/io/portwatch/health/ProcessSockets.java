@@ -1,5 +1,8 @@
 package io.portwatch.health;
 
+import io.portwatch.scan.NetNamespace;
+
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,9 +17,13 @@ import java.util.Objects;
  * @param users  the users those processes run as, sorted
  * @param counts socket counts by protocol and state
  * @param byPid  the same counts for each pid
+ * @param byNetns the same counts for each name of a network namespace the sockets live in
+ *               ({@link NetNamespace#name()}; known even when the owner is not)
+ * @param byPidAndNetns the counts of each pid of {@code byPid}, for each namespace name
  */
 public record ProcessSockets(String name, List<Integer> pids, List<String> users, SocketCounts counts,
-                             Map<Integer, SocketCounts> byPid) {
+                             Map<Integer, SocketCounts> byPid, Map<String, SocketCounts> byNetns,
+                             Map<Integer, Map<String, SocketCounts>> byPidAndNetns) {
 
     /** Name used for sockets whose owner cannot be seen. */
     public static final String UNKNOWN = "unknown";
@@ -30,6 +37,26 @@ public record ProcessSockets(String name, List<Integer> pids, List<String> users
         users = List.copyOf(users);
         Objects.requireNonNull(counts, "counts");
         byPid = Map.copyOf(byPid);
+        byNetns = Map.copyOf(byNetns);
+        Map<Integer, Map<String, SocketCounts>> copy = new HashMap<>();
+        byPidAndNetns.forEach((pid, perNetns) -> copy.put(pid, Map.copyOf(perNetns)));
+        byPidAndNetns = Map.copyOf(copy);
+    }
+
+    /** Sockets that all live in portwatch's own namespace ({@link NetNamespace#OWN}). */
+    public ProcessSockets(String name, List<Integer> pids, List<String> users, SocketCounts counts,
+                          Map<Integer, SocketCounts> byPid) {
+        this(name, pids, users, counts, byPid, ownNamespace(counts), ownNamespace(byPid));
+    }
+
+    private static Map<String, SocketCounts> ownNamespace(SocketCounts counts) {
+        return counts.total() == 0 ? Map.of() : Map.of(NetNamespace.OWN.name(), counts);
+    }
+
+    private static Map<Integer, Map<String, SocketCounts>> ownNamespace(Map<Integer, SocketCounts> byPid) {
+        Map<Integer, Map<String, SocketCounts>> out = new HashMap<>();
+        byPid.forEach((pid, counts) -> out.put(pid, ownNamespace(counts)));
+        return out;
     }
 
     /**

@@ -31,9 +31,9 @@ final class SocketIndex {
     SocketIndex(Snapshot snapshot, int processesMax) {
         connections = new ConnectionColumns(snapshot.sockets().size());
         int[] hostTally = SocketCensus.newHostTally();
-        PidTallies byPid = SocketCensus.newPidTallies();
+        NetnsTallies byNetnsAndPid = SocketCensus.newNetnsTallies();
         for (SocketEntry s : snapshot.sockets()) {
-            SocketCensus.count(s, hostTally, byPid);
+            SocketCensus.count(s, hostTally, byNetnsAndPid);
             if (isListener(s)) {
                 listeners.add(s);
                 listenersByProtocolPort.computeIfAbsent(key(s.protocol(), s.localPort()), k -> new ArrayList<>(2)).add(s);
@@ -42,7 +42,7 @@ final class SocketIndex {
             }
         }
         byRemotePort = new ConnectionTable(connections, connections.remotePorts());
-        census = new SocketCensus(snapshot, hostTally, byPid, processesMax);
+        census = new SocketCensus(snapshot, hostTally, byNetnsAndPid, processesMax);
     }
 
     /** Socket counts per process and for the host, tallied in the same pass. */

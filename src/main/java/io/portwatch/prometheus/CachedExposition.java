@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -32,13 +33,17 @@ final class CachedExposition implements HttpHandler {
     static final int WRITE_SLICE = 1 << 16;
 
     private final Supplier<MonitorState> state;
-    private final boolean pidLabel;
+    private final ProcessLabels labels;
     private final ExpositionFormats formats = ExpositionFormats.init(PrometheusProperties.builder().build());
     private final ExpositionCache cache = new ExpositionCache();
 
     CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
+        this(state, new ProcessLabels(pidLabel, false));
+    }
+
+    CachedExposition(Supplier<MonitorState> state, ProcessLabels labels) {
         this.state = state;
-        this.pidLabel = pidLabel;
+        this.labels = Objects.requireNonNull(labels, "labels");
     }
 
     @Override
@@ -89,7 +94,7 @@ final class CachedExposition implements HttpHandler {
         try {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
             try (OutputStream out = gzip ? new GZIPOutputStream(buffer, 1 << 16) : buffer) {
-                writer.write(out, PortwatchCollector.snapshots(current, pidLabel));
+                writer.write(out, PortwatchCollector.snapshots(current, labels));
             }
             return buffer.toByteArray();
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.portwatch.prometheus;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
+import io.portwatch.config.NetnsPattern;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
@@ -30,6 +31,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,9 @@ import java.util.Optional;
  * equal). A label value {@code *} means "any" (an empty or {@code *} field
  * of the definitions file). Label values come from bounded sets (docs/design.md §4): the {@code reason} label is
  * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation
- * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids.
+ * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids. A {@code netns}
+ * label appears on the per-row health metrics only when a row of that kind has a {@code netns} column value, and
+ * on {@code portwatch_process_sockets} only with {@code netnsLabel}.
  */
 final class PortwatchCollector {
 
@@ -71,6 +75,11 @@ final class PortwatchCollector {
      * timestamp and duration; counters, configuration and build metrics are always present.
      */
     static MetricSnapshots snapshots(MonitorState state, boolean pidLabel) {
+        return snapshots(state, new ProcessLabels(pidLabel, false));
+    }
+
+    /** Every metric of one state, {@code portwatch_process_sockets} with the opt-in {@code labels}. */
+    static MetricSnapshots snapshots(MonitorState state, ProcessLabels labels) {
         List<MetricSnapshot> out = new ArrayList<>();
         Optional<Evaluation> evaluation = state.evaluation();
 
@@ -90,7 +99,7 @@ final class PortwatchCollector {
                 out.add(counter("portwatch_listen_drops", "Connections dropped by the host's TCP listeners for any"
                         + " reason, overflows included, since boot (Linux ListenDrops)" + LAST_SCAN, e.listen().drops()));
             }
-            out.add(processSockets(e.processes(), pidLabel));
+            out.add(processSockets(e.processes(), labels));
             out.add(hostSockets(e.host()));
             out.add(unexpectedListener(e.unexpected()));
             out.add(gauge("portwatch_unexpected_listeners",
@@ -150,11 +159,12 @@ final class PortwatchCollector {
 
     private static MetricSnapshot listeningHealth(List<ListeningResult> results) {
         Series s = new Series();
+        boolean netns = results.stream().anyMatch(r -> !r.row().netns().isOwn());
         for (ListeningResult r : results) {
             ListeningRow row = r.row();
-            s.set(r.health().code(), "id", row.id(), "protocol", row.protocol().label(),
+            s.set(r.health().code(), netns(netns, row.netns(), "id", row.id(), "protocol", row.protocol().label(),
                     "local_ip", address(row.localIP()), "local_port", row.localPort().toString(),
-                    "process", row.procName().text(), "severity", row.severity().label());
+                    "process", row.procName().text(), "severity", row.severity().label()));
         }
         return s.gauge("portwatch_listening_port_health",
                 "Health of a listening-port row: 0 GREEN, 1 YELLOW, 2 RED" + LAST_SCAN);
@@ -162,15 +172,31 @@ final class PortwatchCollector {
 
     private static MetricSnapshot connectionHealth(List<ConnectionResult> results) {
         Series s = new Series();
+        boolean netns = results.stream().anyMatch(r -> !r.row().netns().isOwn());
         for (ConnectionResult r : results) {
             ConnectionRow row = r.row();
-            s.set(r.health().code(), "id", row.id(), "remote_ip", address(row.remoteIP()),
+            s.set(r.health().code(), netns(netns, row.netns(), "id", row.id(), "remote_ip", address(row.remoteIP()),
                     "remote_name", row.hasRemoteName() ? row.remoteName() : ANY,
                     "remote_port", row.remotePort().toString(), "local_port", row.localPort().toString(),
-                    "process", row.procName().text(), "severity", row.severity().label());
+                    "process", row.procName().text(), "severity", row.severity().label()));
         }
         return s.gauge("portwatch_connection_health",
                 "Health of a connection row: 0 GREEN, 1 YELLOW, 2 RED" + LAST_SCAN);
+    }
+
+    /**
+     * A row's labels, with {@code netns} when {@code withNetns} (some row of the kind has a {@code netns} column):
+     * the column as written ({@code *}, a glob, a name; {@code ""} for a row without it, which Prometheus treats
+     * as no label), never the namespace matched, so that a restarted container's new id makes no new series.
+     */
+    private static String[] netns(boolean withNetns, NetnsPattern netns, String... labels) {
+        if (!withNetns) {
+            return labels;
+        }
+        String[] all = Arrays.copyOf(labels, labels.length + 2);
+        all[labels.length] = "netns";
+        all[labels.length + 1] = netns.text();
+        return all;
     }
 
     private static MetricSnapshot rowReasons(Evaluation e) {
@@ -259,33 +285,58 @@ final class PortwatchCollector {
         points.putIfAbsent(labels, InfoDataPointSnapshot.builder().labels(labels).build());
     }
 
-    private static MetricSnapshot processSockets(List<ProcessSockets> processes, boolean pidLabel) {
+    private static MetricSnapshot processSockets(List<ProcessSockets> processes, ProcessLabels labels) {
         Series s = new Series();
         for (ProcessSockets p : processes) {
-            if (!pidLabel) {
-                counts(s, p.counts(), "process", p.name());
+            if (!labels.pid()) {
+                if (labels.netns()) {
+                    p.byNetns().forEach((netns, counts) -> counts(s, counts, "process", p.name(), "netns", netns));
+                } else {
+                    counts(s, p.counts(), "process", p.name());
+                }
                 continue;
             }
-            if (p.isOther()) { // stays one sum: the cap bounds the series even with pids
-                counts(s, p.counts(), "process", p.name(), "pid", "");
+            if (p.isOther()) { // stays one sum (per namespace): the cap bounds the series even with pids
+                if (labels.netns()) {
+                    p.byNetns().forEach((netns, counts) -> counts(s, counts, "process", p.name(), "pid", "",
+                            "netns", netns));
+                } else {
+                    counts(s, p.counts(), "process", p.name(), "pid", "");
+                }
                 continue;
             }
-            p.byPid().forEach((pid, counts) -> counts(s, counts, "process", p.name(), "pid", Integer.toString(pid)));
-            // sockets whose owner cannot be seen have no pid: pid="" (the same series as without the label)
-            counts(s, remainder(p), "process", p.name(), "pid", "");
+            if (!labels.netns()) {
+                p.byPid().forEach((pid, counts) -> counts(s, counts, "process", p.name(), "pid", Integer.toString(pid)));
+                // sockets whose owner cannot be seen have no pid: pid="" (the same series as without the label)
+                counts(s, remainder(p.counts(), p.byPid().values()), "process", p.name(), "pid", "");
+                continue;
+            }
+            p.byPidAndNetns().forEach((pid, perNetns) -> perNetns.forEach((netns, counts) ->
+                    counts(s, counts, "process", p.name(), "pid", Integer.toString(pid), "netns", netns)));
+            p.byNetns().forEach((netns, counts) -> {
+                List<SocketCounts> byPids = new ArrayList<>();
+                p.byPidAndNetns().values().forEach(perNetns -> {
+                    SocketCounts c = perNetns.get(netns);
+                    if (c != null) {
+                        byPids.add(c);
+                    }
+                });
+                counts(s, remainder(counts, byPids), "process", p.name(), "pid", "", "netns", netns);
+            });
         }
         return s.gauge("portwatch_process_sockets", "Sockets per process name by protocol and state;"
                 + " process unknown when the owner cannot be seen, other for the names beyond processes.max"
                 + " summed" + LAST_SCAN);
     }
 
-    /** The counts of a process name that no pid accounts for (its sockets with an unseen owner). */
-    private static Map<Protocol, Map<SocketState, Integer>> remainder(ProcessSockets p) {
+    /** The counts of {@code whole} that no pid's {@code byPids} accounts for (sockets with an unseen owner). */
+    private static Map<Protocol, Map<SocketState, Integer>> remainder(SocketCounts whole,
+                                                                       Collection<SocketCounts> byPids) {
         Map<Protocol, Map<SocketState, Integer>> left = new EnumMap<>(Protocol.class);
-        p.counts().asMap().forEach((protocol, byState) -> byState.forEach((state, n) -> {
-            int byPids = p.byPid().values().stream().mapToInt(c -> c.get(protocol, state)).sum();
-            if (n > byPids) {
-                left.computeIfAbsent(protocol, k -> new EnumMap<>(SocketState.class)).put(state, n - byPids);
+        whole.asMap().forEach((protocol, byState) -> byState.forEach((state, n) -> {
+            int counted = byPids.stream().mapToInt(c -> c.get(protocol, state)).sum();
+            if (n > counted) {
+                left.computeIfAbsent(protocol, k -> new EnumMap<>(SocketState.class)).put(state, n - counted);
             }
         }));
         return left;

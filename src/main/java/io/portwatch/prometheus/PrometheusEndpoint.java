@@ -47,19 +47,35 @@ public final class PrometheusEndpoint implements AutoCloseable {
      */
     public static PrometheusEndpoint start(EndpointOptions options, Supplier<MonitorState> state, boolean pidLabel)
             throws IOException {
+        return start(options, state, new ProcessLabels(pidLabel, false));
+    }
+
+    /**
+     * Starts serving, {@code portwatch_process_sockets} with the opt-in {@code labels} ({@code prometheus.pidLabel},
+     * {@code prometheus.netnsLabel}); otherwise as {@link #start(EndpointOptions, Supplier, boolean)}.
+     */
+    public static PrometheusEndpoint start(EndpointOptions options, Supplier<MonitorState> state, ProcessLabels labels)
+            throws IOException {
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(labels, "labels");
         return new PrometheusEndpoint(EndpointServer.start(options,
-                EndpointServer.Route.exact("prometheus", PATH, new CachedExposition(state, pidLabel))));
+                EndpointServer.Route.exact("prometheus", PATH, new CachedExposition(state, labels))));
     }
 
     /** Plain http on {@code host:port} without authentication and with the default limits. */
     public static PrometheusEndpoint start(String host, int port, Supplier<MonitorState> state, boolean pidLabel)
             throws IOException {
+        return start(host, port, state, new ProcessLabels(pidLabel, false));
+    }
+
+    /** Plain http on {@code host:port}, {@code portwatch_process_sockets} with the opt-in {@code labels}. */
+    public static PrometheusEndpoint start(String host, int port, Supplier<MonitorState> state, ProcessLabels labels)
+            throws IOException {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IOException("Prometheus endpoint: cannot listen on " + host + ":" + port + ": port must be 0-65535");
         }
-        return start(EndpointOptions.plain(EndpointOptions.Keys.PROMETHEUS, host, port), state, pidLabel);
+        return start(EndpointOptions.plain(EndpointOptions.Keys.PROMETHEUS, host, port), state, labels);
     }
 
     /** The port listened on (the one picked when started with port 0). */

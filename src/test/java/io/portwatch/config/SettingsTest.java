@@ -78,6 +78,19 @@ class SettingsTest {
     }
 
     @Test
+    void netnsLabelIsABooleanOffByDefaultLikePidLabel() throws SettingsException {
+        assertEquals(false, Settings.defaults().getBoolean(SettingKey.PROMETHEUS_NETNS_LABEL));
+        assertEquals(true, Settings.resolve(Map.of(), "--", Map.of("PORTWATCH_PROMETHEUS_NETNSLABEL", "true"))
+                .getBoolean(SettingKey.PROMETHEUS_NETNS_LABEL));
+        SettingsException e = assertThrows(SettingsException.class, () -> Settings.resolve(
+                Map.of("prometheus.netnsLabel", "yes", "prometheus.pidLabel", "1"), "--", Map.of()));
+        assertEquals(List.of(
+                "prometheus.netnsLabel: expecting true or false (found \"yes\") (--prometheus.netnsLabel)",
+                "prometheus.pidLabel: expecting true or false (found \"1\") (--prometheus.pidLabel)"),
+                e.problems().stream().sorted().toList());
+    }
+
+    @Test
     void badIgnoreEntryIsNamed() {
         SettingsException e = assertThrows(SettingsException.class, () -> Settings.resolve(
                 Map.of("unexpectedListeners.ignore", "tcp:99999"), "--", Map.of()));

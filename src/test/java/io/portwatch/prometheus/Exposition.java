@@ -31,10 +31,15 @@ final class Exposition {
 
     /** The body a scrape with that Accept header ({@code null} for none) gets. */
     static String render(MonitorState state, boolean pidLabel, String accept) {
+        return render(state, new ProcessLabels(pidLabel, false), accept);
+    }
+
+    /** {@code state} with the opt-in labels of {@code portwatch_process_sockets}, in the format {@code accept} asks. */
+    static String render(MonitorState state, ProcessLabels labels, String accept) {
         ExpositionFormatWriter writer = FORMATS.findWriter(accept);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            writer.write(out, PortwatchCollector.snapshots(state, pidLabel), EscapingScheme.fromAcceptHeader(accept));
+            writer.write(out, PortwatchCollector.snapshots(state, labels), EscapingScheme.fromAcceptHeader(accept));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

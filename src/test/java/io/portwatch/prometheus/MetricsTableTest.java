@@ -25,7 +25,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** The documented metrics table is what the endpoint serves: names, types, units and label names. */
+/**
+ * The documented metrics table is what the endpoint serves: names, types, units and label names. Labels after
+ * {@code optional:} in a labels cell appear only when a row or a setting asks for them: absent by default, all
+ * there in {@link States#inNamespaces()} with {@code pidLabel} and {@code netnsLabel}.
+ */
 class MetricsTableTest {
 
     /** The file holding the metrics table, relative to the project root. */
@@ -34,6 +38,7 @@ class MetricsTableTest {
     private static final String HEADER = "| metric | type | unit | labels | meaning |";
     private static final String REASON_HEADER = "| kind | reason | health | when |";
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+    private static final String OPTIONAL = "optional:";
 
     /** One metric as documented or as served. */
     record Metric(String name, String type, String unit, Set<String> labels) {
@@ -65,6 +70,28 @@ class MetricsTableTest {
     }
 
     @Test
+    void optionalLabelsAreServedWhenRowsAndSettingsAskForThem() throws IOException {
+        Map<String, Set<String>> optional = optionalLabels();
+        assertTrue(!optional.isEmpty(), () -> TABLE_FILE + " lists no optional label");
+        Map<String, Metric> documented = table();
+        Map<String, Metric> served;
+        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start("127.0.0.1", 0, States::inNamespaces,
+                new ProcessLabels(true, true))) {
+            served = served(TextFormat.parseOpenMetrics(Http.get(endpoint.port(), "/metrics", OPENMETRICS).body()));
+        }
+        for (String name : optional.keySet()) {
+            assertTrue(served.containsKey(name), () -> name + " is not served by the state that asks for every label");
+        }
+        for (Metric m : served.values()) {
+            Metric doc = documented.get(m.name());
+            assertTrue(doc != null, () -> m.name() + " is not in " + TABLE_FILE);
+            Set<String> all = new TreeSet<>(doc.labels());
+            all.addAll(optional.getOrDefault(m.name(), Set.of()));
+            assertEquals(all, m.labels(), () -> m.name() + ": the labels of " + TABLE_FILE + ", optional ones included");
+        }
+    }
+
+    @Test
     void theReasonTableListsEveryFixedReasonWithItsHealth() throws IOException {
         List<String> lines = Files.readAllLines(Path.of(System.getProperty("basedir", "."), TABLE_FILE),
                 StandardCharsets.UTF_8);
@@ -89,25 +116,54 @@ class MetricsTableTest {
         assertEquals(served, documented, "the reason table of " + TABLE_FILE + ", in the enums' order");
     }
 
-    /** The metrics of the table in {@link #TABLE_FILE}, by name. */
+    /** The metrics of the table in {@link #TABLE_FILE}, by name, with the labels every scrape has. */
     private static Map<String, Metric> table() throws IOException {
+        Map<String, Metric> metrics = new TreeMap<>();
+        for (List<String> cells : rows()) {
+            String name = name(cells);
+            String unit = cells.get(2).equals("—") ? "" : cells.get(2);
+            String labels = cells.get(3);
+            int optional = labels.indexOf(OPTIONAL);
+            Metric m = new Metric(name, cells.get(1), unit,
+                    new TreeSet<>(code(optional < 0 ? labels : labels.substring(0, optional))));
+            assertTrue(metrics.put(name, m) == null, () -> name + " twice in the table");
+        }
+        return metrics;
+    }
+
+    /** The labels after {@code optional:} in the table, by metric name (metrics without any left out). */
+    private static Map<String, Set<String>> optionalLabels() throws IOException {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (List<String> cells : rows()) {
+            String labels = cells.get(3);
+            int optional = labels.indexOf(OPTIONAL);
+            if (optional >= 0) {
+                out.put(name(cells), new TreeSet<>(code(labels.substring(optional))));
+            }
+        }
+        return out;
+    }
+
+    /** The cells of each row of the metrics table. */
+    private static List<List<String>> rows() throws IOException {
         Path file = Path.of(System.getProperty("basedir", "."), TABLE_FILE);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         int header = lines.indexOf(HEADER);
         assertTrue(header >= 0, () -> file + " has no line " + HEADER);
-        Map<String, Metric> metrics = new TreeMap<>();
+        List<List<String>> rows = new ArrayList<>();
         for (String line : lines.subList(header + 2, lines.size())) {
             if (!line.startsWith("|")) {
                 break;
             }
             List<String> cells = cells(line);
             assertEquals(5, cells.size(), () -> "not 5 cells: " + line);
-            String name = code(cells.get(0)).stream().findFirst().orElseGet(() -> fail("no `metric` in " + line));
-            String unit = cells.get(2).equals("—") ? "" : cells.get(2);
-            Metric m = new Metric(name, cells.get(1), unit, new TreeSet<>(code(cells.get(3))));
-            assertTrue(metrics.put(name, m) == null, () -> name + " twice in the table");
+            rows.add(cells);
         }
-        return metrics;
+        return rows;
+    }
+
+    private static String name(List<String> cells) {
+        return code(cells.get(0)).stream().findFirst().orElseGet(() -> fail("no `metric` in " + cells));
     }
 
     private static List<String> cells(String line) {

@@ -25,9 +25,13 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
+import io.portwatch.testing.NamespacedSockets;
 import io.portwatch.testing.Rows;
+import io.portwatch.testing.SnapshotBuilder;
+import io.portwatch.testing.Sockets;
 
 import java.time.Duration;
 import java.util.List;
@@ -274,6 +278,130 @@ class PortwatchCollectorTest {
                 .samples().stream().map(s -> s.labels().get("process") + "/" + s.labels().get("state") + "=" + (int) s.value())
                 .collect(Collectors.toSet());
         assertEquals(Set.of("other_/LISTEN=1", "other/ESTABLISHED=5"), without);
+    }
+
+    @Test
+    void healthMetricsHaveNoNetnsLabelWhileNoRowHasANetnsColumn() {
+        // the rows of States.scanned() have no netns column: the golden files hold the exact lines
+        String text = render(States.scanned(), false, null);
+        for (String line : text.split("\n")) {
+            assertTrue(!line.contains("netns=") || line.startsWith("portwatch_unexpected_listener{"), line);
+        }
+        Map<String, TextFormat.Family> families = TextFormat.parseText(text);
+        for (String family : List.of("portwatch_listening_port_health", "portwatch_connection_health")) {
+            assertTrue(families.get(family).samples().stream().noneMatch(x -> x.labels().containsKey("netns")), family);
+        }
+    }
+
+    @Test
+    void aListeningRowWithANetnsColumnGivesEveryListeningSampleTheColumnAndTheOthersAnEmptyOne() {
+        MonitorState state = States.evaluated(new Definitions(List.of(States.SSH, States.WEB_IN_CONTAINERS),
+                List.of(States.POOL)), NamespacedSockets.snapshot());
+        for (String accept : new String[] {null, OPENMETRICS}) {
+            String body = render(state, false, accept);
+            Map<String, TextFormat.Family> families = accept == null ? TextFormat.parseText(body)
+                    : TextFormat.parseOpenMetrics(body);
+            assertEquals(Map.of("ssh", "", "web", "container:*"), labelById(families, "portwatch_listening_port_health",
+                    "netns"), body);
+            assertTrue(families.get("portwatch_connection_health").samples().stream()
+                    .noneMatch(x -> x.labels().containsKey("netns")), "no connection row has a netns column");
+            assertTrue(body.contains("portwatch_listening_port_health{id=\"ssh\",local_ip=\"*\",local_port=\"22\","
+                    + "netns=\"\",process=\"sshd\",protocol=\"tcp\",severity=\"critical\"} 2"), body);
+        }
+        // the connection lines are those of the same rows without the listening netns column
+        MonitorState own = States.evaluated(new Definitions(List.of(States.SSH), List.of(States.POOL)),
+                NamespacedSockets.snapshot());
+        assertEquals(lines(render(own, false, null), "portwatch_connection_health"),
+                lines(render(state, false, null), "portwatch_connection_health"));
+    }
+
+    @Test
+    void aConnectionRowWithANetnsColumnGivesEveryConnectionSampleTheColumnAndTheOthersAnEmptyOne() {
+        MonitorState state = States.evaluated(new Definitions(List.of(States.SSH),
+                List.of(States.POOL, States.UPSTREAM_ANYWHERE)), NamespacedSockets.snapshot());
+        Map<String, TextFormat.Family> families = TextFormat.parseText(render(state, false, null));
+        assertEquals(Map.of("pool", "", "upstream", "*"), labelById(families, "portwatch_connection_health", "netns"));
+        assertEquals(0, value(families, "portwatch_connection_health", Map.of("id", "upstream")),
+                "upstream: 5 ESTABLISHED by nginx in both namespaces");
+        assertTrue(families.get("portwatch_listening_port_health").samples().stream()
+                .noneMatch(x -> x.labels().containsKey("netns")), "no listening row has a netns column");
+    }
+
+    @Test
+    void theNetnsLabelIsTheRowsColumnNotTheNamespaceItMatched() {
+        // a restarted container has a new id: its row's series must stay the same
+        Definitions definitions = new Definitions(List.of(States.WEB_IN_CONTAINERS), List.of());
+        List<Map<String, String>> series = new java.util.ArrayList<>();
+        for (String id : new String[] {"4f8e2a9c1b7d", "91c0d3e5a7b2"}) {
+            NetNamespace container = new NetNamespace(4026532999L, "container:" + id, false);
+            Snapshot snapshot = new SnapshotBuilder().process(11, "nginx")
+                    .socket(Sockets.in(container, Sockets.listen("0.0.0.0", 80, 1, 11))).build();
+            List<TextFormat.Sample> samples = TextFormat.parseText(render(States.evaluated(definitions, snapshot), false,
+                    null)).get("portwatch_listening_port_health").samples();
+            assertEquals(1, samples.size());
+            assertEquals(0, samples.get(0).value(), "GREEN in " + container);
+            series.add(samples.get(0).labels());
+        }
+        assertEquals("container:*", series.get(0).get("netns"));
+        assertEquals(series.get(0), series.get(1));
+    }
+
+    @Test
+    void netnsLabelSplitsEachProcessNamesSocketsByNamespaceUnknownAndOtherToo() {
+        Set<String> series = processSeries(render(States.inNamespaces(), new ProcessLabels(false, true), null));
+        assertEquals(Set.of("nginx/host/ESTABLISHED=3", "nginx/container:4f8e2a9c1b7d/ESTABLISHED=2",
+                "nginx/container:4f8e2a9c1b7d/LISTEN=1", "a/host/ESTABLISHED=3", "unknown/host/TIME_WAIT=1",
+                "unknown/container:4f8e2a9c1b7d/TIME_WAIT=2", "other/host/ESTABLISHED=2",
+                "other/container:4f8e2a9c1b7d/ESTABLISHED=1"), series);
+    }
+
+    @Test
+    void netnsAndPidLabelsGiveOneSeriesPerProcessPidAndNamespace() {
+        Set<String> series = processSeries(render(States.inNamespaces(), new ProcessLabels(true, true), null));
+        // pid 12 has sockets in both namespaces; unknown and other keep pid="" (one sum per namespace)
+        assertEquals(Set.of("nginx/10/host/ESTABLISHED=2", "nginx/11/container:4f8e2a9c1b7d/ESTABLISHED=1",
+                "nginx/11/container:4f8e2a9c1b7d/LISTEN=1", "nginx/12/host/ESTABLISHED=1",
+                "nginx/12/container:4f8e2a9c1b7d/ESTABLISHED=1", "a/20/host/ESTABLISHED=3",
+                "unknown//host/TIME_WAIT=1", "unknown//container:4f8e2a9c1b7d/TIME_WAIT=2",
+                "other//host/ESTABLISHED=2", "other//container:4f8e2a9c1b7d/ESTABLISHED=1"), series);
+    }
+
+    @Test
+    void withoutTheNetnsLabelProcessSocketsStayOnePerNameWhateverTheNamespaces() {
+        MonitorState state = States.inNamespaces();
+        assertEquals(Set.of("nginx/ESTABLISHED=5", "nginx/LISTEN=1", "a/ESTABLISHED=3", "unknown/TIME_WAIT=3",
+                "other/ESTABLISHED=3"), processSeries(render(state, new ProcessLabels(false, false), null)));
+        assertEquals(Set.of("nginx/10/ESTABLISHED=2", "nginx/11/ESTABLISHED=1", "nginx/11/LISTEN=1",
+                "nginx/12/ESTABLISHED=2", "a/20/ESTABLISHED=3", "unknown//TIME_WAIT=3", "other//ESTABLISHED=3"),
+                processSeries(render(state, new ProcessLabels(true, false), null)));
+        assertEquals(render(state, false, null), render(state, new ProcessLabels(false, false), null));
+        assertEquals(render(state, true, null), render(state, new ProcessLabels(true, false), null));
+    }
+
+    /** {@code process[/pid][/netns]/state=n} of each portwatch_process_sockets sample (all TCP here). */
+    private static Set<String> processSeries(String text) {
+        return TextFormat.parseText(text).get("portwatch_process_sockets").samples().stream().map(x -> {
+            assertEquals("tcp", x.labels().get("protocol"));
+            return x.labels().get("process") + (x.labels().containsKey("pid") ? "/" + x.labels().get("pid") : "")
+                    + (x.labels().containsKey("netns") ? "/" + x.labels().get("netns") : "") + "/"
+                    + x.labels().get("state") + "=" + (int) x.value();
+        }).collect(Collectors.toSet());
+    }
+
+    /** Label {@code label} of each sample of {@code family}, by the sample's id. */
+    private static Map<String, String> labelById(Map<String, TextFormat.Family> families, String family,
+                                                 String label) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (TextFormat.Sample x : families.get(family).samples()) {
+            assertTrue(x.labels().containsKey(label), () -> family + " sample without " + label + ": " + x);
+            out.put(x.labels().get("id"), x.labels().get(label));
+        }
+        return out;
+    }
+
+    private static List<String> lines(String text, String family) {
+        return java.util.Arrays.stream(text.split("\n")).filter(l -> l.startsWith(family + "{"))
+                .collect(Collectors.toList());
     }
 
     private static Set<Map<String, String>> reasonSeries(MonitorState state) {

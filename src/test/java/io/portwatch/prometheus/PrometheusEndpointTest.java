@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +93,47 @@ class PrometheusEndpointTest {
                 assertEquals(0, promtool.exitValue(), output);
             }
         }
+    }
+
+    @Test
+    void netnsLabelsAreServedAsValidTextAndOpenMetricsThatPromtoolAccepts() throws IOException, InterruptedException {
+        for (ProcessLabels labels : new ProcessLabels[] {new ProcessLabels(false, true), new ProcessLabels(true, true)}) {
+            try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(LOOPBACK, 0, States::inNamespaces, labels)) {
+                String text = Http.get(endpoint.port(), "/metrics", null).body();
+                String openMetrics = Http.get(endpoint.port(), "/metrics", OPENMETRICS).body();
+                for (Map.Entry<String, Map<String, TextFormat.Family>> parsed : Map.of(
+                        text, TextFormat.parseText(text), openMetrics, TextFormat.parseOpenMetrics(openMetrics)).entrySet()) {
+                    String body = parsed.getKey();
+                    Map<String, TextFormat.Family> families = parsed.getValue();
+                    // ssh has no netns column: an empty value, as Prometheus reads a missing label
+                    assertTrue(body.contains("portwatch_listening_port_health{id=\"ssh\",local_ip=\"*\","
+                            + "local_port=\"22\",netns=\"\",process=\"sshd\""), body);
+                    assertTrue(body.contains("portwatch_connection_health{id=\"upstream\",local_port=\"*\","
+                            + "netns=\"*\","), body);
+                    Set<String> namespaces = families.get("portwatch_process_sockets").samples().stream()
+                            .map(x -> x.labels().get("netns")).collect(Collectors.toSet());
+                    assertEquals(Set.of("host", "container:4f8e2a9c1b7d"), namespaces, body);
+                    assertEquals(labels.pid(), families.get("portwatch_process_sockets").samples().stream()
+                            .allMatch(x -> x.labels().containsKey("pid")), body);
+                }
+                assertEquals(Exposition.render(States.inNamespaces(), labels, null), text);
+                assertEquals(Exposition.render(States.inNamespaces(), labels, OPENMETRICS), openMetrics);
+                String output = promtoolCheckMetrics(text);
+                assertEquals("", output, "promtool check metrics (" + labels + ") reported:\n" + output);
+            }
+        }
+    }
+
+    /** What {@code promtool check metrics} prints of {@code body}; fails unless it exits 0. */
+    private static String promtoolCheckMetrics(String body) throws IOException, InterruptedException {
+        Process promtool = new ProcessBuilder(promtool(), "check", "metrics").redirectErrorStream(true).start();
+        try (OutputStream in = promtool.getOutputStream()) {
+            in.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals(0, promtool.exitValue(), output);
+        return output;
     }
 
     @Test

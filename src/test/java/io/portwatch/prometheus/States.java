@@ -7,6 +7,8 @@ import io.portwatch.config.Severity;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
+import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.Evaluator;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
 import io.portwatch.state.MonitorState;
@@ -16,8 +18,11 @@ import io.portwatch.health.UnexpectedListener;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ListenCounters;
 import io.portwatch.scan.Protocol;
+import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.NamespacedSockets;
 import io.portwatch.testing.Rows;
 
 import java.time.Duration;
@@ -46,7 +51,31 @@ final class States {
     static final ConnectionRow POOL = Rows.connection("pool").remoteIP("10.0.0.5").remotePort(5432).proc("java").max(10)
             .build();
 
+    /** Port 80 owned by nginx in any container's namespace (the netns column: a glob). */
+    static final ListeningRow WEB_IN_CONTAINERS = Rows.listening("web").port(80).proc("nginx").netns("container:*")
+            .build();
+
+    /** nginx's connections to 10.0.0.9:443 from any namespace (the netns column: {@code *}). */
+    static final ConnectionRow UPSTREAM_ANYWHERE = Rows.connection("upstream").remoteIP("10.0.0.9").remotePort(443)
+            .proc("nginx").netns("*").build();
+
     private States() {
+    }
+
+    /**
+     * {@link NamespacedSockets}' snapshot (processes with sockets in two namespaces) evaluated for real against
+     * ssh (no netns column) and {@link #WEB_IN_CONTAINERS}, pool (no netns column) and {@link #UPSTREAM_ANYWHERE}.
+     */
+    static MonitorState inNamespaces() {
+        return evaluated(new Definitions(List.of(SSH, WEB_IN_CONTAINERS), List.of(POOL, UPSTREAM_ANYWHERE)),
+                NamespacedSockets.snapshot());
+    }
+
+    /** {@code definitions} in force and evaluated against {@code snapshot} (processes.max as NamespacedSockets'). */
+    static MonitorState evaluated(Definitions definitions, Snapshot snapshot) {
+        Evaluation e = Evaluator.evaluate(definitions, snapshot, ResolvedNames.NONE,
+                EvaluationOptions.forHost("web01").withProcessesMax(NamespacedSockets.PROCESSES_MAX));
+        return initial().withDefinitions(definitions, false).withScan(SCANNED, Duration.ofMillis(5), false, e);
     }
 
     /** Before any scan: only definitions loaded. */

@@ -3,6 +3,7 @@ package io.portwatch.testing;
 import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.NamePattern;
+import io.portwatch.config.NetnsPattern;
 import io.portwatch.config.PortRange;
 import io.portwatch.config.Severity;
 import io.portwatch.config.Source;
@@ -46,6 +47,7 @@ public final class Rows {
         private NamePattern host = NamePattern.ANY;
         private Severity severity = Severity.CRITICAL;
         private Source source = new Source("monitoredListeningPorts.csv", 2);
+        private NetnsPattern netns = NetnsPattern.OWN;
 
         private Listening(String id) {
             this.id = id;
@@ -117,8 +119,14 @@ public final class Rows {
             return this;
         }
 
+        /** The {@code netns} column as written ({@code *}, a glob, a name; empty: portwatch's own). */
+        public Listening netns(String column) {
+            netns = NetnsPattern.of(column);
+            return this;
+        }
+
         public ListeningRow build() {
-            return new ListeningRow(id, protocol, localIP, localPort, procName, comment, host, severity, source);
+            return new ListeningRow(id, protocol, localIP, localPort, procName, comment, host, severity, source, netns);
         }
     }
 
@@ -136,6 +144,7 @@ public final class Rows {
         private OptionalInt maxCount = OptionalInt.empty();
         private Severity severity = Severity.CRITICAL;
         private Source source = new Source("monitoredTcpConnects.csv", 2);
+        private NetnsPattern netns = NetnsPattern.OWN;
 
         private Connection(String id) {
             this.id = id;
@@ -233,9 +242,15 @@ public final class Rows {
             return this;
         }
 
+        /** The {@code netns} column as written ({@code *}, a glob, a name; empty: portwatch's own). */
+        public Connection netns(String column) {
+            netns = NetnsPattern.of(column);
+            return this;
+        }
+
         public ConnectionRow build() {
             return new ConnectionRow(id, remoteIP, remoteName, remotePort, localPort, procName, comment, host, minCount,
-                    maxCount, severity, source);
+                    maxCount, severity, source, netns);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.portwatch.testing;
 
 import io.portwatch.scan.Addresses;
+import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
@@ -14,6 +15,12 @@ import java.time.Instant;
 public final class Sockets {
 
     private Sockets() {
+    }
+
+    /** {@code s} as a socket of namespace {@code ns} (the platform's queues left unknown). */
+    public static SocketEntry in(NetNamespace ns, SocketEntry s) {
+        return new SocketEntry(s.protocol(), s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort(),
+                s.state(), s.inode(), s.uid(), s.pid(), ns);
     }
 
     /** A TCP socket. */
