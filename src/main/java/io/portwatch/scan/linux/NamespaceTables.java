@@ -29,6 +29,7 @@ final class NamespaceTables {
     private static final int MAX_HELPERS = 3;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    private final Path procRoot;
     private final TableReader[] readers;
     private final int helpers;
     private final ThreadPoolExecutor pool;
@@ -39,6 +40,7 @@ final class NamespaceTables {
     }
 
     NamespaceTables(Path procRoot, int helpers) {
+        this.procRoot = procRoot;
         this.helpers = Math.max(0, helpers);
         this.readers = new TableReader[this.helpers + 1];
         for (int i = 0; i < readers.length; i++) {
@@ -81,6 +83,9 @@ final class NamespaceTables {
                 f.get();
             } catch (InterruptedException e) {
                 started.forEach(s -> s.cancel(true));
+                for (int i = 1; i < readers.length; i++) { // a helper still parsing keeps its reader to itself
+                    readers[i] = new TableReader(procRoot);
+                }
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while the namespaces' socket tables were read");
             } catch (ExecutionException e) {
