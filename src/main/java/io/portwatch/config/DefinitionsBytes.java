@@ -1,6 +1,7 @@
 package io.portwatch.config;
 
 import io.portwatch.support.Errors;
+import io.portwatch.support.FileTypes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class DefinitionsBytes {
                 return null;
             }
             if (!attributes.isRegularFile()) {
-                String type = fileType(path, attributes);
+                String type = FileTypes.describe(path, attributes);
                 String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
                 return null;
@@ -70,31 +71,6 @@ final class DefinitionsBytes {
     static byte[] readAtMost(InputStream in, int max) throws IOException {
         byte[] bytes = in.readNBytes(max);
         return bytes.length == max && in.read() >= 0 ? null : bytes;
-    }
-
-    /** What a file that is not a regular file is: {@code a FIFO}, {@code a character device}, .... */
-    private static String fileType(Path path, BasicFileAttributes attributes) {
-        if (attributes.isDirectory()) {
-            return "a directory";
-        }
-        try {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode");
-            switch (mode & 0170000) {
-                case 0010000:
-                    return "a FIFO";
-                case 0020000:
-                    return "a character device";
-                case 0060000:
-                    return "a block device";
-                case 0140000:
-                    return "a socket";
-                default:
-                    break;
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            // no "unix" attribute view on this platform: say no more than the basic attributes do
-        }
-        return "a special file";
     }
 
     private static String target(Path link) {

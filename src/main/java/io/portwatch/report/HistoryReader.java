@@ -3,6 +3,7 @@ package io.portwatch.report;
 import io.portwatch.history.ConnectionsLog;
 import io.portwatch.history.EventType;
 import io.portwatch.history.HistoryFiles;
+import io.portwatch.support.FileTypes;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.Month;
 import java.time.OffsetDateTime;
@@ -52,9 +54,14 @@ final class HistoryReader {
     /**
      * The kind of a file, from its header.
      *
-     * @throws IOException when it cannot be read, or is none of the kinds (the message names the file and its header)
+     * @throws IOException when it is not a regular file (a FIFO would block, and be read twice: header, then rows),
+     *                     cannot be read, or is none of the kinds (the message names the file and its header)
      */
     static InputKind kind(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(file + ": expecting a regular file (found " + FileTypes.describe(file, attributes) + ")");
+        }
         Optional<List<String>> header = ConnectionsLog.header(file);
         if (header.isEmpty()) {
             throw new IOException(file + ": empty file");
@@ -68,8 +75,9 @@ final class HistoryReader {
      *
      * @param doneBefore bytes of the inputs read before this one, for {@code progress}
      * @param total      bytes of all inputs
+     * @return the bytes read
      */
-    void read(Path file, InputKind kind, Consumer<ReportRow> rows, Progress progress, long doneBefore, long total)
+    long read(Path file, InputKind kind, Consumer<ReportRow> rows, Progress progress, long doneBefore, long total)
             throws IOException {
         String name = file.getFileName().toString();
         try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(file));
@@ -138,6 +146,7 @@ final class HistoryReader {
                         parseInt(layout.get(record, Field.PID), -1), layout.get(record, Field.PROCESS),
                         layout.get(record, Field.USER), layout.get(record, Field.EXE_PATH), layout.get(record, Field.MODULES)));
             }
+            return counted.count;
         } catch (IllegalStateException | UncheckedIOException e) {
             throw new IOException(file + ": cannot read it as CSV: " + e.getMessage(), e);
         }

@@ -89,21 +89,18 @@ public final class ReportBuilder {
         List<Path> first = new ArrayList<>();
         List<Path> then = new ArrayList<>();
         Map<Path, InputKind> kinds = new HashMap<>();
-        Map<Path, Long> sizes = new HashMap<>(); // for the progress only: a size is not a read limit
-        long total = 0;
+        long total = 0; // for the progress only: a size is not a read limit
         for (Path p : inputs) {
             InputKind k = kind(p);
             kinds.put(p, k);
             (k == InputKind.PROCESSES ? first : then).add(p);
-            sizes.put(p, Files.size(p));
-            total += sizes.get(p);
+            total += Files.size(p);
         }
         first.addAll(then);
         long done = 0;
         for (Path p : first) {
             files.add(p.toString());
-            reader.read(p, kinds.get(p), this::add, progress, done, total);
-            done += sizes.get(p);
+            done += reader.read(p, kinds.get(p), this::add, progress, done, total);
             progress.at(p, done, total);
         }
     }

@@ -1,5 +1,6 @@
 package io.portwatch.agent;
 
+import io.portwatch.testing.Fifos;
 import io.portwatch.config.DefinitionsFile;
 import io.portwatch.config.DefinitionsFileResult;
 import io.portwatch.config.DefinitionsLoader;
@@ -298,7 +299,7 @@ class MonitorDefinitionsTest {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
         Files.delete(defs.resolve(L));
-        mkfifo(defs.resolve(L));
+        Fifos.make(defs.resolve(L));
         settle();
 
         long t0 = System.nanoTime();
@@ -335,7 +336,7 @@ class MonitorDefinitionsTest {
         Monitor m = monitor();
         m.cycle();
         Path fifo = root.resolve("fifo");
-        mkfifo(fifo);
+        Fifos.make(fifo);
         openFifo = fifo; // the next listening read blocks in open(2), as one of a file swapped for a FIFO would
         writeListening("a,tcp,,22,sshd,ssh\nb,udp,,53,,dns\n");
         int reads = listeningReads.get();
@@ -390,7 +391,7 @@ class MonitorDefinitionsTest {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
         Path fifo = root.resolve("fifo");
-        mkfifo(fifo);
+        Fifos.make(fifo);
         openFifo = fifo;
         writeListening("a,tcp,,22,sshd,ssh\nb,udp,,53,,dns\n");
         try {
@@ -414,7 +415,7 @@ class MonitorDefinitionsTest {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
         Path fifo = root.resolve("fifo");
-        mkfifo(fifo);
+        Fifos.make(fifo);
         openFifo = fifo;
         writeListening("a,tcp,,22,sshd,ssh\nb,udp,,53,,dns\n");
         try {
@@ -525,11 +526,6 @@ class MonitorDefinitionsTest {
 
     private static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
-    }
-
-    private static void mkfifo(Path path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo " + path);
     }
 
     /**

@@ -2,10 +2,12 @@ package io.portwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.report.CsvReport;
+import io.portwatch.testing.Fifos;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -22,6 +24,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,6 +153,16 @@ class ReportCommandTest {
         assertEquals(3, report(dir.resolve("portwatch-events.csv").toString(), other.toString()));
         assertEquals("cannot report: " + other + ": not a portwatch history file or Log-Connections CSV (header: a,b)\n",
                 err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void aFifoIsRefusedNamingItAndIsNeverOpened() throws Exception {
+        Path fifo = Fifos.make(dir.resolve("portwatch-events-fifo.csv"));
+        // opening a FIFO without a writer blocks in open(2): the command returning at all proves it was not opened
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> report(fifo.toString()));
+        assertEquals(3, exit);
+        assertEquals("cannot report: " + fifo + ": expecting a regular file (found a FIFO)\n", err.toString());
         assertEquals("", out.toString());
     }
 

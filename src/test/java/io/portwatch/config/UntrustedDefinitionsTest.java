@@ -1,5 +1,6 @@
 package io.portwatch.config;
 
+import io.portwatch.testing.Fifos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +64,7 @@ class UntrustedDefinitionsTest {
 
     @Test
     void fifoIsAProblemNamingItAndIsNeverOpened() throws Exception {
-        mkfifo(dir.resolve(L));
+        Fifos.make(dir.resolve(L));
 
         // opening a FIFO without a writer blocks in open(2): the load returning at all proves it was not opened
         DefinitionsFileResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -376,11 +376,6 @@ class UntrustedDefinitionsTest {
             default:
                 return "";
         }
-    }
-
-    private static void mkfifo(Path path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo " + path);
     }
 
     private static List<String> problems(DefinitionsFileResult result) {
