@@ -28,7 +28,7 @@ public final class Evaluator {
         Definitions mine = definitions.forHost(options.hostName());
         SocketIndex index = new SocketIndex(snapshot, options.processesMax());
 
-        NamespaceScope scope = new NamespaceScope(snapshot, index, options.processesMax()); // rows' netns column
+        NamespaceScope scope = new NamespaceScope(snapshot, index); // rows' netns column
         Map<NetnsPattern, ListeningEvaluator> listening = new HashMap<>();
         List<ListeningResult> listeningResults = new ArrayList<>(mine.listening().size());
         for (ListeningRow row : mine.listening()) {

@@ -21,15 +21,13 @@ final class NamespaceScope {
 
     private final Snapshot snapshot;
     private final SocketIndex all;
-    private final int processesMax;
     /** The snapshot's namespaces, each once (sockets of one namespace come one after another). */
     private final List<NetNamespace> namespaces = new ArrayList<>();
     private final Map<NetnsPattern, SocketIndex> byPattern = new HashMap<>();
 
-    NamespaceScope(Snapshot snapshot, SocketIndex all, int processesMax) {
+    NamespaceScope(Snapshot snapshot, SocketIndex all) {
         this.snapshot = snapshot;
         this.all = all;
-        this.processesMax = processesMax;
         NetNamespace last = null;
         for (SocketEntry s : snapshot.sockets()) {
             if (s.netns() != last) {
@@ -60,8 +58,7 @@ final class NamespaceScope {
                 mine.add(s);
             }
         }
-        return new SocketIndex(new Snapshot(snapshot.takenAt(), snapshot.duration(), mine, snapshot.processes()),
-                processesMax);
+        return SocketIndex.withoutCensus(new Snapshot(snapshot.takenAt(), snapshot.duration(), mine, snapshot.processes()));
     }
 
     /**

@@ -29,11 +29,22 @@ final class SocketIndex {
 
     /** Indexes {@code snapshot}; the census keeps at most {@code processesMax} process names (see {@link SocketCensus}). */
     SocketIndex(Snapshot snapshot, int processesMax) {
+        this(snapshot, processesMax, true);
+    }
+
+    /** Indexes some of a snapshot's sockets for the rows that see only them (no census: the evaluation's index has it). */
+    static SocketIndex withoutCensus(Snapshot snapshot) {
+        return new SocketIndex(snapshot, 0, false);
+    }
+
+    private SocketIndex(Snapshot snapshot, int processesMax, boolean withCensus) {
         connections = new ConnectionColumns(snapshot.sockets().size());
         int[] hostTally = SocketCensus.newHostTally();
-        NetnsTallies byNetnsAndPid = SocketCensus.newNetnsTallies();
+        NetnsTallies byNetnsAndPid = withCensus ? SocketCensus.newNetnsTallies() : null;
         for (SocketEntry s : snapshot.sockets()) {
-            SocketCensus.count(s, hostTally, byNetnsAndPid);
+            if (withCensus) {
+                SocketCensus.count(s, hostTally, byNetnsAndPid);
+            }
             if (isListener(s)) {
                 listeners.add(s);
                 listenersByProtocolPort.computeIfAbsent(key(s.protocol(), s.localPort()), k -> new ArrayList<>(2)).add(s);
@@ -42,11 +53,18 @@ final class SocketIndex {
             }
         }
         byRemotePort = new ConnectionTable(connections, connections.remotePorts());
-        census = new SocketCensus(snapshot, hostTally, byNetnsAndPid, processesMax);
+        census = withCensus ? new SocketCensus(snapshot, hostTally, byNetnsAndPid, processesMax) : null;
     }
 
-    /** Socket counts per process and for the host, tallied in the same pass. */
+    /**
+     * Socket counts per process and for the host, tallied in the same pass.
+     *
+     * @throws IllegalStateException for an index made {@link #withoutCensus}
+     */
     SocketCensus census() {
+        if (census == null) {
+            throw new IllegalStateException("an index of some namespaces' sockets has no census");
+        }
         return census;
     }
 
