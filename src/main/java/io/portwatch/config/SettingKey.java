@@ -73,6 +73,9 @@ public enum SettingKey {
             "seconds a client has to send a whole request (headers and body) or finish a TLS handshake, per endpoint"),
     HTTP_MAX_BODY_SIZE("http.maxBodySize", "1MB", Type.SIZE,
             "largest request body an endpoint accepts; a larger one is answered 413 before it is read"),
+    FILES_STRICT_MODES("files.strictModes", "true", Type.BOOLEAN,
+            "read definitions and write history only where root or portwatch's own user alone could have put files"
+                    + " (owner and mode checked, as sshd's StrictModes); false is unsafe"),
     HISTORY_DIR("history.dir", "", Type.PATH, "directory for the activity log; empty = no history"),
     HISTORY_MAX_SIZE("history.maxSize", "5MB", Type.SIZE, "rotate the events file when it reaches this size"),
     HISTORY_ROTATE("history.rotate", "size,daily,start", Type.STRING, "when to rotate: any of size, daily, start"),
