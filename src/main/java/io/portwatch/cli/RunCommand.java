@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code run}: the daemon, in the foreground, until SIGTERM or SIGINT; then a clean stop. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs portwatch as a daemon in the foreground until SIGTERM/SIGINT.",
-                "Any setting may be given as --key=value (see the README's settings table)."})
+                "Any setting may be given as --key=value (see docs/settings.md)."})
 final class RunCommand extends SettingsCommand {
 
     @Override

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The one catalogue of settings: key, default and meaning. The README's settings table is generated
- * from it (and a test keeps them equal). Each key can be given as {@code --key=value} on the
+ * The one catalogue of settings: key, default and meaning. The settings table of docs/settings.md is
+ * generated from it (and a test keeps them equal). Each key can be given as {@code --key=value} on the
  * command line, {@code key=value} in agent arguments, in a properties file named by
  * {@code config=FILE}, or as environment variable {@code PORTWATCH_KEY} (dots become underscores,
  * upper case); in that precedence.
@@ -26,9 +26,8 @@ public enum SettingKey {
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),
     SCAN_LISTEN_BACKLOG("scan.listenBacklog", "auto", Type.choice("auto", "ss", "off"),
-            "Linux: ss (run once per new TCP listener, the only child process) tells listener backlogs for the"
-                    + " accept-queue YELLOW; off: no child process, backlogs unknown; auto: ss in run and the"
-                    + " commands, off as an agent (no child of the host JVM)"),
+            "Linux: how listener backlogs are read: ss (a child process, once per new listener), off (unknown),"
+                    + " auto (ss, but never as an agent)"),
     NAMESPACES("namespaces", "all", Type.choice("all", "own"),
             "Linux network namespaces scanned: all (containers, ip netns) or own (only portwatch's own)"),
     JOLOKIA_ENABLED("jolokia.enabled", "true", Type.BOOLEAN, "serve the MBeans over Jolokia HTTP"),
@@ -74,8 +73,8 @@ public enum SettingKey {
     HTTP_MAX_BODY_SIZE("http.maxBodySize", "1MB", Type.SIZE,
             "largest request body an endpoint accepts; a larger one is answered 413 before it is read"),
     FILES_STRICT_MODES("files.strictModes", "true", Type.BOOLEAN,
-            "read definitions and write history only where root or portwatch's own user alone could have put files"
-                    + " (owner and mode checked, as sshd's StrictModes); false is unsafe"),
+            "use definitions and history only where root or portwatch's own user alone could put files"
+                    + " (as sshd's StrictModes); false is unsafe"),
     HISTORY_DIR("history.dir", "", Type.PATH, "directory for the activity log; empty = no history"),
     HISTORY_MAX_SIZE("history.maxSize", "5MB", Type.SIZE, "rotate the events file when it reaches this size"),
     HISTORY_ROTATE("history.rotate", "size,daily,start", Type.STRING, "when to rotate: any of size, daily, start"),

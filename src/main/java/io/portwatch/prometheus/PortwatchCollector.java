@@ -46,7 +46,7 @@ import java.util.Optional;
  * a scan (docs/design.md §1).
  *
  * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the
- * metrics table in README.md's {@code ## Metrics} section documents it ({@code MetricsTableTest} holds them
+ * metrics table of docs/metrics.md documents it ({@code MetricsTableTest} holds them
  * equal). A label value {@code *} means "any" (an empty or {@code *} field
  * of the definitions file). Label values come from bounded sets (docs/design.md §4): the {@code reason} label is
  * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation

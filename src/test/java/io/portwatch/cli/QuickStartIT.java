@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first scan shows the rows watching portwatch's own endpoints GREEN and the NetstatWatcher article's examples RED,
  * and {@code check} run beside it prints the same. It runs in a network namespace of its own ({@code unshare -n}, as
  * root: CI runs as root), so the endpoints' ports are free and the examples' host name is looked up nowhere.
- * (The second command is {@code bin/test}: CI runs it.)
+ * The output the README shows is the output it gives: its first-scan line and {@code check}'s status line (up to the
+ * perfdata, whose socket count and scan time are this machine's). (The second command is {@code bin/test}: CI runs
+ * it.)
  */
 class QuickStartIT {
 
@@ -49,13 +51,38 @@ class QuickStartIT {
         assertTrue(output.contains("PORTWATCH CRITICAL - 6 RED, 0 YELLOW, 2 GREEN"), output);
         assertTrue(output.matches("(?s).*listening +tcp-127\\.0\\.0\\.1-9798-java +GREEN +java/\\d+ .*"), output);
         assertTrue(output.contains("check-exit=2"), output);
+        String firstScan = shownLine("INFO portwatch: first scan: ");
+        assertTrue(output.contains(firstScan.substring(firstScan.indexOf("portwatch: first scan: "))),
+                () -> "README.md shows " + firstScan + "\n" + output);
+        String status = shownLine("PORTWATCH ");
+        assertTrue(output.contains(status.substring(0, status.indexOf(" | "))), () -> "README.md shows " + status
+                + "\n" + output);
+    }
+
+    /** The line of the README's quick start that contains {@code text}. */
+    private static String shownLine(String text) throws Exception {
+        List<String> lines = quickStart();
+        return lines.stream().filter(l -> l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with \"" + text + "\" in the quick start of README.md"));
+    }
+
+    /** The lines of the README's {@code ## Quick start} section. */
+    private static List<String> quickStart() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("basedir", "."), "README.md"));
+        int start = lines.indexOf("## Quick start");
+        if (start < 0) {
+            throw new AssertionError("no ## Quick start in README.md");
+        }
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).startsWith("## ")) {
+            end++;
+        }
+        return lines.subList(start, end);
     }
 
     /** The quick start's first command after the build, from the README's first {@code sh} block. */
     private static String firstCommand() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of(System.getProperty("basedir", "."), "README.md"));
-        int start = lines.indexOf("## Quick start");
-        for (String line : lines.subList(start, lines.size())) {
+        for (String line : quickStart()) {
             if (line.startsWith(BUILD)) {
                 return line.substring(BUILD.length()).strip();
             }

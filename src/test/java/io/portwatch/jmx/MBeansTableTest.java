@@ -33,14 +33,19 @@ import static io.portwatch.jmx.States.scanned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The documented MBean table lists exactly the attributes and operations the MBeans serve. */
+/**
+ * The documented MBeans (docs/metrics.md, "MBeans") are what the MBeans serve: the overview table lists every MBean
+ * type with its operations, and the attribute table under each type's heading ({@code ### Agent}) lists exactly its
+ * attributes.
+ */
 class MBeansTableTest {
 
-    /** Where the table lives (moves into README.md later). */
-    static final Path TABLE = Path.of("README.md");
+    /** The page holding the tables, relative to the project root. */
+    static final Path TABLE = Path.of("docs", "metrics.md");
 
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`(portwatch:type=(\\w+)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
-    private static final Pattern ATTRIBUTE = Pattern.compile("`(\\w+)`");
+    private static final String ATTRIBUTE_HEADER = "| attribute | meaning |";
+    private static final Pattern ATTRIBUTE_ROW = Pattern.compile("^\\|\\s*`(\\w+)`\\s*\\|.*");
     private static final Pattern OPERATION = Pattern.compile("`(\\w+)\\(\\)`");
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -57,16 +62,36 @@ class MBeansTableTest {
     }
 
     static Map<String, Documented> table() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("basedir", ".")).resolve(TABLE),
+                StandardCharsets.UTF_8);
         Map<String, Documented> byType = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(TABLE, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             Matcher m = ROW.matcher(line);
             if (!m.matches()) {
                 continue;
             }
-            Documented d = new Documented(m.group(1), all(ATTRIBUTE, m.group(3)), all(OPERATION, m.group(4)));
+            Documented d = new Documented(m.group(1), attributes(lines, m.group(2)), all(OPERATION, m.group(4)));
             assertEquals(null, byType.put(m.group(2), d), "type " + m.group(2) + " twice in " + TABLE);
         }
         return byType;
+    }
+
+    /** The first cells of the attribute table under the heading {@code ### type}. */
+    private static List<String> attributes(List<String> lines, String type) {
+        int heading = lines.indexOf("### " + type);
+        assertTrue(heading >= 0, () -> TABLE + " has no heading ### " + type);
+        int header = lines.subList(heading, lines.size()).indexOf(ATTRIBUTE_HEADER);
+        assertTrue(header >= 0, () -> TABLE + " has no " + ATTRIBUTE_HEADER + " after ### " + type);
+        List<String> out = new ArrayList<>();
+        for (String line : lines.subList(heading + header + 2, lines.size())) {
+            if (!line.startsWith("|")) {
+                break;
+            }
+            Matcher m = ATTRIBUTE_ROW.matcher(line);
+            assertTrue(m.matches(), () -> "not an attribute row under ### " + type + ": " + line);
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     private static List<String> all(Pattern p, String cell) {

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 class MetricsTableTest {
 
     /** The file holding the metrics table, relative to the project root. */
-    static final String TABLE_FILE = "README.md";
+    static final String TABLE_FILE = "docs/metrics.md";
 
     private static final String HEADER = "| metric | type | unit | labels | meaning |";
     private static final String REASON_HEADER = "| kind | reason | health | when |";

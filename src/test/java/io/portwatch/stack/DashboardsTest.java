@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class DashboardsTest {
 
     /**
-     * The portwatch metric catalogue (README metrics table): metric name to its labels. Prometheus
+     * The portwatch metric catalogue (docs/metrics.md metrics table): metric name to its labels. Prometheus
      * adds {@code job} and {@code instance}. To be replaced by what the exporter really serves.
      */
     static final Map<String, Set<String>> KNOWN_METRICS = Map.ofEntries(
