@@ -8,6 +8,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -30,13 +30,21 @@ import java.util.Optional;
  * written only when the file is new, then one row per socket, all rows of one snapshot with the same
  * UTC ISO-8601 time stamp, RFC 4180 quoting, LF line ends, UTF-8. Protocol is {@code TCP} or
  * {@code UDP} as netstat prints it; states are portwatch's (Linux) names; an unknown process or pid
- * is an empty field. All rows of one call go to the file in one write.
+ * is an empty field. All rows of one call go to the file in one write. The process name is written printable.
+ *
+ * <p>The file is the one the user names ({@code connections --log FILE}): its folder, owner and mode are theirs
+ * to choose, but it is opened as every file portwatch writes ({@link OwnedFiles#openNoFollow}): a symbolic link,
+ * a hard-linked file or anything but a regular file at that name is refused, never followed or written through,
+ * and a new file is created with mode 0600.
  */
 public final class ConnectionsLog {
 
     /** The header, column by column. */
     public static final List<String> COLUMNS = List.of("TimeStamp", "Protocol", "LocalAddress", "LocalPort",
             "RemoteAddress", "RemotePort", "State", "ProcessName", "PID");
+
+    /** A header is read from at most this many first bytes of the file. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private ConnectionsLog() {
     }
@@ -51,13 +59,12 @@ public final class ConnectionsLog {
     public static int append(Path file, Instant time, List<SocketEntry> sockets, Snapshot snapshot) throws IOException {
         String stamp = HistoryFiles.formatTime(time);
         StringBuilder text = new StringBuilder(64 + sockets.size() * 96);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = OwnedFiles.openNoFollow(file)) {
             long size = ch.size();
             if (size == 0) {
                 text.append(Csv.header(COLUMNS));
             } else {
-                Optional<List<String>> header = header(file);
+                Optional<List<String>> header = header(ch, file);
                 if (header.isEmpty() || !isHeader(header.get())) {
                     throw new IOException(file + ": not a Log-Connections CSV: its header is "
                             + header.map(h -> String.join(",", h)).orElse("missing") + ", expecting " + String.join(",", COLUMNS));
@@ -80,7 +87,7 @@ public final class ConnectionsLog {
 
     static String row(String stamp, SocketEntry s, ProcessInfo p) {
         return Csv.line(stamp, s.protocol().name(), Addresses.format(s.localAddress()), s.localPort(),
-                Addresses.format(s.remoteAddress()), s.remotePort(), s.state(), p == null ? "" : p.name(),
+                Addresses.format(s.remoteAddress()), s.remotePort(), s.state(), p == null ? "" : HistoryFiles.text(p.name()),
                 s.hasOwner() ? Integer.toString(s.pid()) : "");
     }
 
@@ -105,8 +112,22 @@ public final class ConnectionsLog {
      *                     message names the file
      */
     public static Optional<List<String>> header(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        try (InputStream in = Files.newInputStream(file)) {
+            return header(in, file);
+        }
+    }
+
+    /** The header of the file open for appending, read through the channel (not by its name again). */
+    private static Optional<List<String>> header(FileChannel ch, Path file) throws IOException {
+        ByteBuffer start = ByteBuffer.allocate((int) Math.min(ch.size(), MAX_HEADER_BYTES));
+        while (start.hasRemaining() && ch.read(start, start.position()) >= 0) {
+            // reads the first bytes
+        }
+        return header(new ByteArrayInputStream(start.array(), 0, start.position()), file);
+    }
+
+    private static Optional<List<String>> header(InputStream in, Path file) throws IOException {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
              CSVParser parser = CSVParser.builder().setReader(reader).setFormat(Csv.READ).get()) {
             Iterator<CSVRecord> records = parser.iterator();
             while (records.hasNext()) {

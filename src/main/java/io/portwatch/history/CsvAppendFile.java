@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -28,8 +28,15 @@ final class CsvAppendFile {
         OTHER_HEADER
     }
 
+    /** Opens the file for reading and writing, creating it when missing (see {@link OwnedFiles}). */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
     private final Path path;
     private final byte[] header;
+    private final Opener opener;
     private final Consumer<String> notes;
 
     private FileChannel channel;
@@ -39,11 +46,13 @@ final class CsvAppendFile {
 
     /**
      * @param header the header line, ending in {@code \n}
+     * @param opener opens the file, refusing one that is not ours to write ({@link OwnedFiles#open})
      * @param notes  told of a repair worth one log line (a torn last line cut off)
      */
-    CsvAppendFile(Path path, byte[] header, Consumer<String> notes) {
+    CsvAppendFile(Path path, byte[] header, Opener opener, Consumer<String> notes) {
         this.path = path;
         this.header = header.clone();
+        this.opener = opener;
         this.notes = notes;
     }
 
@@ -76,13 +85,12 @@ final class CsvAppendFile {
     }
 
     /**
-     * Opens (creating it and its directory, with the header) and repairs a torn end.
+     * Opens (creating it, with the header, through the opener) and repairs a torn end.
      *
      * @return {@link Opened#OTHER_HEADER} when the file has rows under another header (left closed)
      */
     Opened open() throws IOException {
-        Files.createDirectories(path.getParent());
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = opener.open(path);
         try {
             long sz = repairTail(ch);
             if (sz > 0 && !startsWithHeader(ch)) {
@@ -219,7 +227,7 @@ final class CsvAppendFile {
                 // not one of our times: fall back on the file's own
             }
         }
-        return Files.getLastModifiedTime(path).toInstant();
+        return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant();
     }
 
     private static byte readByte(FileChannel ch, long at) throws IOException {

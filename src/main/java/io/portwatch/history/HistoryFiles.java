@@ -4,6 +4,7 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.Times;
+import io.portwatch.text.Printable;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.List;
  * Names and columns of the files in {@code history.dir}. Every file is CSV (RFC 4180 quoting, LF line
  * ends, UTF-8) with one header line; times are UTC ISO-8601 with milliseconds, always 24 characters
  * ({@code 2026-11-22T10:15:30.123Z}), so that they sort as text. An unknown pid, process, user or path
- * is an empty field.
+ * is an empty field. Every text field (process name, user, path, command line, modules) is written printable
+ * ({@link Printable}: a control character as {@code \xHH}), so a row is always one line of the file, whatever a
+ * process puts in its name or command line; quoting stays RFC 4180's.
  */
 public final class HistoryFiles {
 
@@ -58,19 +61,24 @@ public final class HistoryFiles {
         return Csv.line(formatTime(e.time()), e.type().label(), s.protocol().label(), Addresses.format(s.localAddress()),
                 s.localPort(), Addresses.format(s.remoteAddress()), s.remotePort(), s.state(),
                 e.previousState() == null ? "" : e.previousState(), s.hasOwner() ? Integer.toString(s.pid()) : "",
-                p == null ? "" : p.name(), p == null ? "" : p.user(), p == null ? "" : p.exePath());
+                p == null ? "" : text(p.name()), p == null ? "" : text(p.user()), p == null ? "" : text(p.exePath()));
     }
 
     static String snapshotRow(Instant time, SocketEntry s, ProcessInfo p) {
         return Csv.line(formatTime(time), s.protocol().label(), Addresses.format(s.localAddress()), s.localPort(),
                 Addresses.format(s.remoteAddress()), s.remotePort(), s.state(),
-                s.hasOwner() ? Integer.toString(s.pid()) : "", p == null ? "" : p.name(), p == null ? "" : p.user(),
-                p == null ? "" : p.exePath());
+                s.hasOwner() ? Integer.toString(s.pid()) : "", p == null ? "" : text(p.name()),
+                p == null ? "" : text(p.user()), p == null ? "" : text(p.exePath()));
     }
 
     static String processRow(Instant time, ProcessInfo p, List<String> modules) {
-        return Csv.line(formatTime(time), p.pid(), p.name(), p.user(),
-                p.startedAt() == null ? "" : formatTime(p.startedAt()), p.exePath(), p.commandLine(),
-                String.join(MODULE_SEPARATOR, modules));
+        return Csv.line(formatTime(time), p.pid(), text(p.name()), text(p.user()),
+                p.startedAt() == null ? "" : formatTime(p.startedAt()), text(p.exePath()), text(p.commandLine()),
+                text(String.join(MODULE_SEPARATOR, modules)));
+    }
+
+    /** Untrusted text as it may go into a file: printable, never a line break of its own. */
+    static String text(String untrusted) {
+        return Printable.of(untrusted);
     }
 }

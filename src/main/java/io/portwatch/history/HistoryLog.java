@@ -6,20 +6,20 @@ import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.support.Errors;
+import io.portwatch.support.FileTrust;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +50,12 @@ import java.util.function.Consumer;
  * processes from writing the same directory: the second logs one line and writes nothing (its rows
  * count as failures). Memory is the previous snapshot's sockets plus at most
  * {@value #MAX_REMEMBERED_PROCESSES} remembered processes.
+ *
+ * <p>Writes only where it is safe (docs/design.md §5, rule 3; see {@link OwnedFiles}): {@code history.dir} is
+ * judged ({@code files.strictModes}) before the lock is taken and at every open of a file (each rotation); while
+ * it cannot be trusted no history is written, one warning line says why and how to fix it, rows count as
+ * failures, and writing starts at the first snapshot after it is fixed. Every file, the lock too, is opened
+ * without following links and created 0600. Every text field is made printable ({@link HistoryFiles}).
  */
 public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
 
@@ -61,6 +67,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.portwatch");
 
     private final Path directory;
+    private final OwnedFiles files;
     private final Set<Rotation> rotation;
     private final Clock clock;
     private final RotatingCsvFile events;
@@ -80,10 +87,13 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     private ProcessModules modules;
     private long processGeneration = -1;
     private boolean started;
+    private boolean filesOpen;
+    private boolean snapshotWritten;
     private boolean closed;
     private boolean inUseElsewhere;
-    private boolean failing;
     private boolean unexpectedFailureLogged;
+    /** Why the lock could not be taken, as last logged; null when it was, or was not tried. */
+    private String lockProblem;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -117,10 +127,13 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
                 rotation.contains(Rotation.SIZE) ? settings.getBytes(SettingKey.HISTORY_MAX_SIZE) : 0,
                 rotation.contains(Rotation.DAILY), settings.getInt(SettingKey.HISTORY_KEEP));
         Problems problems = new Problems();
-        Path d = directory == null ? Path.of(".") : directory;
-        this.events = new RotatingCsvFile(d, HistoryFiles.EVENTS, HistoryFiles.EVENT_COLUMNS, policy, clock, problems);
-        this.snapshotFile = new RotatingCsvFile(d, HistoryFiles.SNAPSHOT, HistoryFiles.SNAPSHOT_COLUMNS, policy, clock, problems);
-        this.processes = new RotatingCsvFile(d, HistoryFiles.PROCESSES, HistoryFiles.PROCESS_COLUMNS, policy, clock, problems);
+        this.files = new OwnedFiles(directory == null ? Path.of(".") : directory,
+                FileTrust.of(settings.getBoolean(SettingKey.FILES_STRICT_MODES)));
+        this.events = new RotatingCsvFile(files, HistoryFiles.EVENTS, HistoryFiles.EVENT_COLUMNS, policy, clock, problems);
+        this.snapshotFile = new RotatingCsvFile(files, HistoryFiles.SNAPSHOT, HistoryFiles.SNAPSHOT_COLUMNS, policy, clock,
+                problems);
+        this.processes = new RotatingCsvFile(files, HistoryFiles.PROCESSES, HistoryFiles.PROCESS_COLUMNS, policy, clock,
+                problems);
     }
 
     private static Set<Rotation> rotation(Settings settings) {
@@ -148,8 +161,9 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     }
 
     /**
-     * Rows of any of the three files that could not be written (unwritable directory, full disk,
-     * directory locked by another process) (metric {@code portwatch_history_write_failures_total}).
+     * Rows of any of the three files that could not be written (unwritable or untrusted directory, a file
+     * refused, full disk, directory locked by another process) (metric
+     * {@code portwatch_history_write_failures_total}).
      */
     public long writeFailures() {
         return writeFailures.get();
@@ -180,9 +194,21 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
         if (closed) {
             return;
         }
-        if (!started) {
-            started = true;
-            start(snapshot);
+        if (modules == null) {
+            modules = ProcessModules.forThisHost();
+        }
+        boolean writable = locked();
+        if (writable && !filesOpen) {
+            filesOpen = true;
+            boolean atStart = rotation.contains(Rotation.START);
+            events.start(atStart);
+            snapshotFile.start(atStart);
+            processes.start(atStart);
+        }
+        if (!started || (writable && !snapshotWritten)) {
+            started = true; // the first snapshot is written, or its rows counted as lost ...
+            snapshotWritten = writable; // ... and then the first one that can be
+            writeSnapshot(snapshot);
         }
         List<SocketEvent> changes = tracker.next(snapshot);
         if (changes.isEmpty()) {
@@ -196,17 +222,8 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
         eventsWritten.addAndGet(write(events, rows));
     }
 
-    private void start(Snapshot snapshot) {
-        if (modules == null) {
-            modules = ProcessModules.forThisHost();
-        }
-        lock();
-        boolean atStart = rotation.contains(Rotation.START);
-        if (!inUseElsewhere) {
-            events.start(atStart);
-            snapshotFile.start(atStart);
-            processes.start(atStart);
-        }
+    /** Writes every socket of the snapshot and describes their owners. */
+    private void writeSnapshot(Snapshot snapshot) {
         List<SocketEntry> sockets = new ArrayList<>(snapshot.sockets());
         sockets.sort(Comparator.comparing(SocketEntry::protocol).thenComparingInt(SocketEntry::localPort)
                 .thenComparing(s -> s.localAddress().getHostAddress()).thenComparingInt(SocketEntry::remotePort)
@@ -224,22 +241,57 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
         writeProcesses(snapshot.takenAt(), owners); // the owners at start are described too
     }
 
-    private void lock() {
+    /**
+     * Takes the directory's lock if it is not held yet: judges the directory and opens the lock file as every
+     * history file. False while it cannot be taken; logs once per reason, once when it works again.
+     */
+    private boolean locked() {
+        if (lock != null) {
+            return true;
+        }
+        if (inUseElsewhere) {
+            return false;
+        }
+        Path file = files.resolve(LOCK_FILE);
+        FileChannel channel = null;
         try {
-            Files.createDirectories(directory);
-            lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-            if (lock == null) {
-                inUseElsewhere = true;
+            channel = files.open(file);
+            FileLock taken = channel.tryLock();
+            if (taken != null) {
+                lockChannel = channel;
+                lock = taken;
+                if (lockProblem != null) {
+                    lockProblem = null;
+                    LOG.log(Level.INFO, "portwatch: history.dir " + directory + " can be written again; writing history");
+                }
+                return true;
             }
+            inUseElsewhere = true;
         } catch (OverlappingFileLockException e) {
             inUseElsewhere = true;
         } catch (IOException | RuntimeException e) {
-            // the files cannot be written either; their failures are counted and logged
+            String why = e instanceof OwnedFiles.UntrustedDirectoryException ? e.getMessage()
+                    : "cannot lock " + file + ": " + Errors.text(e);
+            if (!why.equals(lockProblem)) {
+                lockProblem = why;
+                LOG.log(Level.WARNING, "portwatch: " + why + "; no history is written until it is fixed");
+            }
         }
+        close(channel);
         if (inUseElsewhere) {
             LOG.log(Level.WARNING, "portwatch: history.dir " + directory + " is in use by another portwatch (locked "
                     + LOCK_FILE + "); writing no history here");
+        }
+        return false;
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // nothing held
         }
     }
 
@@ -255,7 +307,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
 
     /** Describes each of these processes not yet in the current process file. */
     private void writeProcesses(Instant time, List<ProcessInfo> owners) {
-        if (!inUseElsewhere) {
+        if (lock != null) {
             processes.rotateIfNewDay(); // so that the new day's file describes its processes
         }
         long generation = processes.generation();
@@ -263,13 +315,21 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
             remembered.clear(); // a new process file describes every process that shows up in it
             processGeneration = generation;
         }
-        List<String> rows = new ArrayList<>();
+        List<ProcessInfo> described = new ArrayList<>();
         Set<ProcessKey> keys = new java.util.LinkedHashSet<>();
         for (ProcessInfo p : owners) {
             ProcessKey key = new ProcessKey(p.pid(), p.startedAt());
             if (remembered.get(key) == null && keys.add(key)) {
-                rows.add(HistoryFiles.processRow(time, p, modules.of(p.pid())));
+                described.add(p);
             }
+        }
+        if (lock == null) { // not written: their modules are not read
+            writeFailures.addAndGet(described.size());
+            return;
+        }
+        List<String> rows = new ArrayList<>(described.size());
+        for (ProcessInfo p : described) {
+            rows.add(HistoryFiles.processRow(time, p, modules.of(p.pid())));
         }
         if (!rows.isEmpty() && write(processes, rows) == rows.size()) {
             keys.forEach(k -> remembered.put(k, Boolean.TRUE));
@@ -280,7 +340,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
         if (rows.isEmpty()) {
             return 0;
         }
-        if (inUseElsewhere) {
+        if (lock == null) {
             writeFailures.addAndGet(rows.size());
             return 0;
         }
@@ -290,7 +350,7 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
     /** Rotates every file that has rows now (an operator's request). */
     public void rotate() {
         synchronized (this) {
-            if (directory == null || closed || inUseElsewhere) {
+            if (directory == null || closed || lock == null) {
                 return;
             }
         }
@@ -321,25 +381,38 @@ public final class HistoryLog implements Consumer<Snapshot>, AutoCloseable {
         }
     }
 
-    /** Counts lost rows and logs once when writing starts failing, once when it works again. */
+    /**
+     * Counts lost rows and logs once per file when writing it starts failing, once when it works again; a
+     * directory found untrusted is said once for all files.
+     */
     private final class Problems implements RotatingCsvFile.Problems {
+        private final Set<Path> failing = new HashSet<>();
+        private String untrusted;
+
         @Override
         public void writeFailed(Path file, String action, Exception cause, int rows) {
             writeFailures.addAndGet(rows);
             synchronized (this) {
-                if (!failing) {
-                    failing = true;
-                    LOG.log(Level.WARNING, "portwatch: cannot " + action + " history file " + file + ": "
-                            + Errors.text(cause) + "; rows are lost and counted until it works again");
+                if (!failing.add(file)) {
+                    return;
                 }
+                if (cause instanceof OwnedFiles.UntrustedDirectoryException) {
+                    if (!cause.getMessage().equals(untrusted)) {
+                        untrusted = cause.getMessage();
+                        LOG.log(Level.WARNING, "portwatch: " + untrusted + "; no history is written until it is fixed");
+                    }
+                    return;
+                }
+                LOG.log(Level.WARNING, "portwatch: cannot " + action + " history file " + file + ": "
+                        + Errors.text(cause) + "; rows are lost and counted until it works again");
             }
         }
 
         @Override
         public void written(Path file, int rows) {
             synchronized (this) {
-                if (failing) {
-                    failing = false;
+                if (failing.remove(file)) {
+                    untrusted = null;
                     LOG.log(Level.INFO, "portwatch: writing history to " + file + " again");
                 }
             }

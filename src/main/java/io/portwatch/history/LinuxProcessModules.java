@@ -1,7 +1,10 @@
 package io.portwatch.history;
 
+import io.portwatch.text.Printable;
+
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +22,9 @@ import java.util.TreeSet;
  * mapped {@code .so}/{@code .jar}, and the jars it holds open ({@code /proc/PID/fd}: the JVM reads class
  * path jars through file descriptors, it does not map them). Device files, {@code memfd:} and SysV
  * shared memory are left out; the kernel's {@code " (deleted)"} suffix is removed. Another user's
- * process gives nothing unless portwatch runs as root.
+ * process gives nothing unless portwatch runs as root. Paths are untrusted text (any user names their files):
+ * they are made printable ({@link Printable}) here, where they enter; the kernel writes a line feed in a
+ * {@code maps} path as {@code \012}, a {@code fd} link target is written raw.
  */
 final class LinuxProcessModules implements ProcessModules {
 
@@ -37,7 +42,9 @@ final class LinuxProcessModules implements ProcessModules {
     public List<String> of(int pid) {
         Path dir = procRoot.resolve(Integer.toString(pid));
         SortedSet<String> modules = new TreeSet<>();
-        try (BufferedReader maps = Files.newBufferedReader(dir.resolve("maps"), StandardCharsets.UTF_8)) {
+        // an InputStreamReader decodes leniently: a path of invalid UTF-8 becomes U+FFFD, it does not fail the file
+        try (BufferedReader maps = new BufferedReader(new InputStreamReader(Files.newInputStream(dir.resolve("maps")),
+                StandardCharsets.UTF_8))) {
             modules.addAll(fromMaps(maps));
         } catch (IOException | RuntimeException e) {
             // exited, or not ours to read
@@ -71,7 +78,7 @@ final class LinuxProcessModules implements ProcessModules {
             if (f.length < 6 || f[1].length() < 3 || !f[5].startsWith("/")) {
                 continue;
             }
-            String path = withoutDeleted(f[5]);
+            String path = Printable.of(withoutDeleted(f[5]));
             if (isSpecial(path)) {
                 continue;
             }
@@ -86,7 +93,7 @@ final class LinuxProcessModules implements ProcessModules {
     static SortedSet<String> openJars(Collection<String> targets) {
         SortedSet<String> out = new TreeSet<>();
         for (String t : targets) {
-            String path = withoutDeleted(t);
+            String path = Printable.of(withoutDeleted(t));
             String lower = path.toLowerCase(Locale.ROOT);
             if (path.startsWith("/") && !isSpecial(path) && (lower.endsWith(".jar") || lower.endsWith(".war")
                     || lower.endsWith(".ear") || lower.endsWith(".jmod"))) {

@@ -3,6 +3,7 @@ package io.portwatch.history;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Names and prunes the rotated files of one log: {@code NAME-yyyyMMdd'T'HHmmss'Z'[-N].csv}, stamped with the time of
- * the file's first row, N counting files started in the same second; oldest first by stamp, then N.
+ * the file's first row, N counting files started in the same second; oldest first by stamp, then N. A new name is
+ * above every taken one, whatever is at it; only regular files are rotated files: a symbolic link or anything else
+ * at such a name is never counted, listed or deleted (nor followed).
  */
 final class RotatedFiles {
 
@@ -35,7 +38,7 @@ final class RotatedFiles {
     Path next(Instant stamp) throws IOException {
         String text = STAMP.format(stamp);
         int next = 0;
-        for (Rotated r : all()) {
+        for (Rotated r : all(false)) {
             if (r.stamp.equals(text)) {
                 next = Math.max(next, r.sequence + 1);
             }
@@ -46,7 +49,7 @@ final class RotatedFiles {
     /** The rotated files, oldest first. */
     List<Path> list() throws IOException {
         List<Path> out = new ArrayList<>();
-        for (Rotated r : all()) {
+        for (Rotated r : all(true)) {
             out.add(r.path);
         }
         return out;
@@ -54,7 +57,7 @@ final class RotatedFiles {
 
     /** Deletes the oldest rotated files beyond {@code keep}. */
     void prune(int keep) throws IOException {
-        List<Rotated> all = all();
+        List<Rotated> all = all(true);
         for (int i = 0; i < all.size() - keep; i++) {
             Files.deleteIfExists(all.get(i).path);
         }
@@ -63,12 +66,13 @@ final class RotatedFiles {
     private record Rotated(Path path, String stamp, int sequence) {
     }
 
-    private List<Rotated> all() throws IOException {
+    /** The names of rotated files, oldest first; with {@code filesOnly}, only those that are regular files. */
+    private List<Rotated> all(boolean filesOnly) throws IOException {
         List<Rotated> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, baseName + "-*" + HistoryFiles.EXTENSION)) {
             for (Path p : files) {
                 Matcher m = name.matcher(p.getFileName().toString());
-                if (m.matches()) {
+                if (m.matches() && (!filesOnly || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
                     out.add(new Rotated(p, m.group(1), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))));
                 }
             }

@@ -5,8 +5,8 @@ import io.portwatch.support.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -59,12 +59,20 @@ final class RotatingCsvFile implements AutoCloseable {
     private boolean pruneProblemNoted;
     private Exception lastOpenFailure;
 
-    RotatingCsvFile(Path dir, String baseName, List<String> columns, RotationPolicy policy, Clock clock, Problems problems) {
+    /** A log named {@code baseName} among {@code files}, opened and set aside as {@link OwnedFiles} says. */
+    RotatingCsvFile(OwnedFiles files, String baseName, List<String> columns, RotationPolicy policy, Clock clock,
+                    Problems problems) {
+        this(files.directory(), baseName, columns, files::open, policy, clock, problems);
+    }
+
+    /** For testing only: {@code opener} opens the live file (a test's may give a full disk). */
+    RotatingCsvFile(Path dir, String baseName, List<String> columns, CsvAppendFile.Opener opener, RotationPolicy policy,
+                    Clock clock, Problems problems) {
         this.path = dir.resolve(baseName + HistoryFiles.EXTENSION);
         this.policy = policy;
         this.clock = clock;
         this.problems = problems;
-        this.file = new CsvAppendFile(path, Csv.header(columns).getBytes(StandardCharsets.UTF_8), problems::note);
+        this.file = new CsvAppendFile(path, Csv.header(columns).getBytes(StandardCharsets.UTF_8), opener, problems::note);
         this.rotatedFiles = new RotatedFiles(dir, baseName);
     }
 
@@ -189,7 +197,7 @@ final class RotatingCsvFile implements AutoCloseable {
         Instant stamp = file.firstRowAt() != null ? file.firstRowAt() : clock.instant();
         file.close(true);
         try {
-            Files.move(path, rotatedFiles.next(stamp), StandardCopyOption.ATOMIC_MOVE);
+            OwnedFiles.moveAside(path, rotatedFiles.next(stamp));
         } catch (IOException | RuntimeException e) {
             if (!rotateProblemNoted) {
                 rotateProblemNoted = true;
@@ -231,8 +239,8 @@ final class RotatingCsvFile implements AutoCloseable {
         }
         try {
             if (file.open() == CsvAppendFile.Opened.OTHER_HEADER) {
-                Path aside = rotatedFiles.next(Files.getLastModifiedTime(path).toInstant());
-                Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+                Path aside = rotatedFiles.next(Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant());
+                OwnedFiles.moveAside(path, aside);
                 generation++;
                 problems.note(path + " has another header; set it aside as " + aside.getFileName());
                 if (file.open() != CsvAppendFile.Opened.OPEN) {

@@ -64,6 +64,24 @@ class LinuxProcessModulesTest {
     }
 
     @Test
+    void pathsWithControlCharactersOrInvalidUtf8AreMadePrintableNotDropped(@TempDir Path proc) throws IOException {
+        Path pid = Files.createDirectories(proc.resolve("42").resolve("fd"));
+        byte[] maps = ("7f0000000000-7f0000001000 r-xp 00000000 08:01 42 /opt/evil\u001b[2J.so\n"
+                + "7f0000001000-7f0000002000 r-xp 00000000 08:01 43 /opt/bad-").getBytes(StandardCharsets.UTF_8);
+        byte[] invalid = {(byte) 0xff, (byte) 0xfe, '.', 's', 'o', '\n'};
+        Files.write(pid.getParent().resolve("maps"), concat(maps, invalid));
+        Files.createSymbolicLink(pid.resolve("3"), Path.of("/opt/app\n* * * * * root sh.jar"));
+        assertEquals(List.of("/opt/app\\x0a* * * * * root sh.jar", "/opt/bad-\ufffd\ufffd.so", "/opt/evil\\x1b[2J.so"),
+                new LinuxProcessModules(proc).of(42));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void thisJvmHasLibjvmAndAJar() {
         List<String> modules = ProcessModules.forThisHost().of((int) ProcessHandle.current().pid());
         assertTrue(modules.stream().anyMatch(m -> m.endsWith("/libjvm.so")), modules.toString());

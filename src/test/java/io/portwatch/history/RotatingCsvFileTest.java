@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portwatch.support.FileTrust;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.portwatch.testing.TestClock;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -58,7 +61,8 @@ class RotatingCsvFileTest {
     }
 
     private RotatingCsvFile log(long maxSize, boolean daily, int keep) {
-        return new RotatingCsvFile(dir, "log", COLUMNS, new RotationPolicy(maxSize, daily, keep), clock, problems);
+        return new RotatingCsvFile(new OwnedFiles(dir, FileTrust.strict()), "log", COLUMNS,
+                new RotationPolicy(maxSize, daily, keep), clock, problems);
     }
 
     private String row(int n) {
@@ -276,8 +280,8 @@ class RotatingCsvFileTest {
     @Test
     void anUnusableDirectoryCountsTheRowsAsFailedAndThrowsNothing() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-        RotatingCsvFile log = new RotatingCsvFile(notADirectory.resolve("history"), "log", COLUMNS,
-                new RotationPolicy(0, true, 5), clock, problems);
+        RotatingCsvFile log = new RotatingCsvFile(new OwnedFiles(notADirectory.resolve("history"), FileTrust.strict()),
+                "log", COLUMNS, new RotationPolicy(0, true, 5), clock, problems);
         log.start(true);
         assertEquals(0, log.append(rows(0, 3)));
         log.rotateNow();
@@ -292,13 +296,17 @@ class RotatingCsvFileTest {
         if (!Files.exists(full)) {
             throw new IllegalStateException("this test needs /dev/full (Linux) to fill a disk");
         }
-        Files.createSymbolicLink(dir.resolve("log.csv"), full);
-        try (RotatingCsvFile log = log(0, false, 5)) {
+        OwnedFiles files = new OwnedFiles(dir, FileTrust.strict());
+        AtomicBoolean diskFull = new AtomicBoolean(true);
+        CsvAppendFile.Opener opener = file -> diskFull.get()
+                ? FileChannel.open(full, StandardOpenOption.READ, StandardOpenOption.WRITE) : files.open(file);
+        try (RotatingCsvFile log = new RotatingCsvFile(dir, "log", COLUMNS, opener, new RotationPolicy(0, false, 5),
+                clock, problems)) {
             log.start(false);
             assertEquals(0, log.append(rows(0, 2)));
             assertEquals(2, problems.failed.get());
             assertTrue(problems.notes.get(0).contains("No space left on device"), problems.notes.toString());
-            Files.delete(dir.resolve("log.csv")); // space again
+            diskFull.set(false); // space again
             assertEquals(1, log.append(rows(2, 3)));
         }
         assertEquals(List.of("2"), numbers(dir.resolve("log.csv")));
