@@ -11,6 +11,9 @@ import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.CountingControl;
+import io.portwatch.testing.FakeMonitor;
+import io.portwatch.testing.StateBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +44,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import static io.portwatch.jmx.States.connection;
-import static io.portwatch.jmx.States.listener;
-import static io.portwatch.jmx.States.listening;
-import static io.portwatch.jmx.States.process;
-import static io.portwatch.jmx.States.scanned;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.outgoing;
+import static io.portwatch.testing.StateBuilder.connection;
+import static io.portwatch.testing.StateBuilder.listening;
+import static io.portwatch.testing.StateBuilder.process;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,18 +64,18 @@ class JmxPublisherTest {
             "Operation exposed for management", "Information on the management interface of the MBean");
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final States.FakeMonitor monitor = new States.FakeMonitor();
-    private final States.CountingControl control = new States.CountingControl();
+    private final FakeMonitor monitor = new FakeMonitor();
+    private final CountingControl control = new CountingControl();
     private JmxPublisher publisher;
 
-    private static final SocketEntry SSH = listener(22, 812);
-    private static final SocketEntry DB = connection("10.0.0.5", 1433, SocketState.ESTABLISHED, 900);
+    private static final SocketEntry SSH = listen(22, 812);
+    private static final SocketEntry DB = outgoing("10.0.0.5", 1433, SocketState.ESTABLISHED, 900);
 
     @BeforeEach
     void start() throws Exception {
         assertEquals(Set.of(), names(), "portwatch MBeans left over from elsewhere");
         publisher = new JmxPublisher(server, monitor, control);
-        monitor.attach(publisher);
+        monitor.onPublish(publisher::published);
     }
 
     @AfterEach
@@ -84,12 +87,12 @@ class JmxPublisherTest {
     }
 
     private MonitorState typical() {
-        return scanned(
+        return new StateBuilder().results(
                 List.of(listening("ssh-22", 22, Health.GREEN, SSH), listening("web-80", 80, Health.RED)),
                 List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1, SocketState.TIME_WAIT, 2), DB)),
                 List.of(process("sshd", 812, "root", SSH), process("java", 900, "app", DB,
-                        connection("10.0.0.6", 80, SocketState.TIME_WAIT, 900),
-                        connection("10.0.0.7", 80, SocketState.CLOSE_WAIT, 900))));
+                        outgoing("10.0.0.6", 80, SocketState.TIME_WAIT, 900),
+                        outgoing("10.0.0.7", 80, SocketState.CLOSE_WAIT, 900)))).build();
     }
 
     private Set<String> names() {
@@ -226,7 +229,7 @@ class JmxPublisherTest {
                 List.of(new io.portwatch.health.ConnectionResult(db.row(), db.reasonCode(), db.reason(), db.testedAt(),
                         db.matched(), db.byState(), db.netstatWatcherKey(), 1448, 7)),
                 e.processes(), e.host(), e.unexpected(), new io.portwatch.scan.ListenCounters(3, 5));
-        monitor.swapOnly(plain.withScan(States.AT, Duration.ofMillis(1), false, withQueues));
+        monitor.swapOnly(plain.withScan(StateBuilder.SCANNED, Duration.ofMillis(1), false, withQueues));
         publisher.register();
 
         assertEquals(2, get("portwatch:type=ListeningPort,name=ssh-22", "AcceptQueue"));
@@ -334,10 +337,10 @@ class JmxPublisherTest {
         monitor.publish(typical());
         assertEquals(6, names().size());
 
-        monitor.publish(scanned(
+        monitor.publish(new StateBuilder().results(
                 List.of(listening("ssh-22", 22, Health.GREEN, SSH), listening("dns-53", 53, Health.YELLOW)),
                 List.of(),
-                List.of(process("sshd", 812, "root", SSH), process("named", 53, "bind", listener(53, 53)))));
+                List.of(process("sshd", 812, "root", SSH), process("named", 53, "bind", listen(53, 53)))).build());
 
         assertEquals(new TreeSet<>(List.of("portwatch:type=Agent",
                 "portwatch:type=ListeningPort,name=ssh-22", "portwatch:type=ListeningPort,name=dns-53",
@@ -354,14 +357,14 @@ class JmxPublisherTest {
         for (int pid = 100; pid < 106; pid++) {
             owners.put(pid, new ProcessInfo(pid, names[pid - 100], "", "user" + pid, "", "", null));
             for (int i = 0; i < pid - 99; i++) {
-                sockets.add(connection("10.0.0." + (i + 1), 443, SocketState.ESTABLISHED, pid));
+                sockets.add(outgoing("10.0.0." + (i + 1), 443, SocketState.ESTABLISHED, pid));
             }
         }
-        Snapshot snapshot = new Snapshot(States.AT, Duration.ofMillis(3), sockets, owners);
+        Snapshot snapshot = new Snapshot(StateBuilder.SCANNED, Duration.ofMillis(3), sockets, owners);
         Evaluation capped = Evaluator.evaluate(Definitions.EMPTY, snapshot, ResolvedNames.NONE,
                 EvaluationOptions.forHost("web01").withProcessesMax(3));
         publisher.register();
-        monitor.publish(States.initial().withScan(States.AT, Duration.ofMillis(3), false, capped));
+        monitor.publish(new StateBuilder().build().withScan(StateBuilder.SCANNED, Duration.ofMillis(3), false, capped));
 
         assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=c",
                 "portwatch:type=Process,name=d", "portwatch:type=Process,name=e",
@@ -374,14 +377,14 @@ class JmxPublisherTest {
         assertEquals(6, get("portwatch:type=Process,name=e", "Total"));
 
         // the process named other grows: it keeps its own MBean, other_, and never the bucket's name
-        sockets.addAll(List.of(connection("10.0.1.1", 443, SocketState.ESTABLISHED, 101),
-                connection("10.0.1.2", 443, SocketState.ESTABLISHED, 101),
-                connection("10.0.1.3", 443, SocketState.ESTABLISHED, 101),
-                connection("10.0.1.4", 443, SocketState.ESTABLISHED, 101),
-                connection("10.0.1.5", 443, SocketState.ESTABLISHED, 101)));
-        Evaluation later = Evaluator.evaluate(Definitions.EMPTY, new Snapshot(States.AT, Duration.ofMillis(3), sockets,
+        sockets.addAll(List.of(outgoing("10.0.1.1", 443, SocketState.ESTABLISHED, 101),
+                outgoing("10.0.1.2", 443, SocketState.ESTABLISHED, 101),
+                outgoing("10.0.1.3", 443, SocketState.ESTABLISHED, 101),
+                outgoing("10.0.1.4", 443, SocketState.ESTABLISHED, 101),
+                outgoing("10.0.1.5", 443, SocketState.ESTABLISHED, 101)));
+        Evaluation later = Evaluator.evaluate(Definitions.EMPTY, new Snapshot(StateBuilder.SCANNED, Duration.ofMillis(3), sockets,
                 owners), ResolvedNames.NONE, EvaluationOptions.forHost("web01").withProcessesMax(3));
-        monitor.publish(States.initial().withScan(States.AT, Duration.ofMillis(3), false, later));
+        monitor.publish(new StateBuilder().build().withScan(StateBuilder.SCANNED, Duration.ofMillis(3), false, later));
         assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=d",
                 "portwatch:type=Process,name=e", "portwatch:type=Process,name=other",
                 "portwatch:type=Process,name=other_")), names());
@@ -392,7 +395,7 @@ class JmxPublisherTest {
     @Test
     void processesWithoutSocketsGetNoMBean() throws Exception {
         publisher.register();
-        monitor.publish(scanned(List.of(), List.of(), List.of(process("idle", 7, "nobody"))));
+        monitor.publish(new StateBuilder().results(List.of(), List.of(), List.of(process("idle", 7, "nobody"))).build());
 
         assertEquals(Set.of("portwatch:type=Agent"), names());
     }
@@ -402,7 +405,7 @@ class JmxPublisherTest {
         publisher.register();
         monitor.publish(typical());
 
-        monitor.swapOnly(scanned(List.of(listening("ssh-22", 22, Health.YELLOW)), List.of(), List.of()));
+        monitor.swapOnly(new StateBuilder().results(List.of(listening("ssh-22", 22, Health.YELLOW)), List.of(), List.of()).build());
 
         assertEquals(1, get("portwatch:type=ListeningPort,name=ssh-22", "Health"));
         assertEquals("ssh-22 is YELLOW", get("portwatch:type=ListeningPort,name=ssh-22", "Reason"));
@@ -422,10 +425,10 @@ class JmxPublisherTest {
         server.addNotificationListener(ssh, listener, null, null);
         server.addNotificationListener(db, listener, null, null);
 
-        monitor.publish(scanned(
+        monitor.publish(new StateBuilder().results(
                 List.of(listening("ssh-22", 22, Health.RED), listening("web-80", 80, Health.RED)),
                 List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1), DB)),
-                List.of()));
+                List.of()).build());
 
         assertEquals(1, received.size(), received.toString());
         AttributeChangeNotification n = assertInstanceOf(AttributeChangeNotification.class, received.get(0));
@@ -435,7 +438,7 @@ class JmxPublisherTest {
         assertEquals("int", n.getAttributeType());
         assertEquals(0, n.getOldValue());
         assertEquals(2, n.getNewValue());
-        assertEquals(States.AT.toEpochMilli(), n.getTimeStamp());
+        assertEquals(StateBuilder.SCANNED.toEpochMilli(), n.getTimeStamp());
         assertEquals("ssh-22: health GREEN -> RED (ssh-22 is RED)", n.getMessage());
         server.removeNotificationListener(ssh, listener);
         server.removeNotificationListener(db, listener);
@@ -466,8 +469,8 @@ class JmxPublisherTest {
         server.invoke(agent, "scanNow", null, null);
         server.invoke(agent, "reloadDefinitions", new Object[0], new String[0]);
 
-        assertEquals(2, control.scans.get());
-        assertEquals(1, control.reloads.get());
+        assertEquals(2, control.scans());
+        assertEquals(1, control.reloads());
         assertEquals(Set.of("scanNow", "reloadDefinitions"), Arrays.stream(server.getMBeanInfo(agent).getOperations())
                 .map(MBeanOperationInfo::getName).collect(Collectors.toSet()));
     }
@@ -475,8 +478,8 @@ class JmxPublisherTest {
     @Test
     void processNameNeedingQuotesRegistersAndReadsBack() throws Exception {
         publisher.register();
-        monitor.publish(scanned(List.of(), List.of(), List.of(process("weird,name:x", 5, "u", SSH),
-                process("star*", 6, "u", SSH), process("plain name (1)", 7, "u", SSH))));
+        monitor.publish(new StateBuilder().results(List.of(), List.of(), List.of(process("weird,name:x", 5, "u", SSH),
+                process("star*", 6, "u", SSH), process("plain name (1)", 7, "u", SSH))).build());
 
         assertEquals(new TreeSet<>(List.of("portwatch:type=Agent", "portwatch:type=Process,name=\"weird,name:x\"",
                 "portwatch:type=Process,name=\"star\\*\"", "portwatch:type=Process,name=plain name (1)")), names());

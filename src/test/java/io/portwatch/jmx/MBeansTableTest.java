@@ -2,6 +2,9 @@ package io.portwatch.jmx;
 
 import io.portwatch.health.Health;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.CountingControl;
+import io.portwatch.testing.FakeMonitor;
+import io.portwatch.testing.StateBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +28,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import static io.portwatch.jmx.States.connection;
-import static io.portwatch.jmx.States.listener;
-import static io.portwatch.jmx.States.listening;
-import static io.portwatch.jmx.States.process;
-import static io.portwatch.jmx.States.scanned;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.outgoing;
+import static io.portwatch.testing.StateBuilder.connection;
+import static io.portwatch.testing.StateBuilder.listening;
+import static io.portwatch.testing.StateBuilder.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,8 +52,8 @@ class MBeansTableTest {
     private static final Pattern OPERATION = Pattern.compile("`(\\w+)\\(\\)`");
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final States.FakeMonitor monitor = new States.FakeMonitor();
-    private final JmxPublisher publisher = new JmxPublisher(server, monitor, new States.CountingControl());
+    private final FakeMonitor monitor = new FakeMonitor();
+    private final JmxPublisher publisher = new JmxPublisher(server, monitor, new CountingControl());
 
     @AfterEach
     void stop() {
@@ -105,11 +108,11 @@ class MBeansTableTest {
 
     @Test
     void tableListsWhatTheMBeansServe() throws Exception {
-        monitor.attach(publisher);
+        monitor.onPublish(publisher::published);
         publisher.register();
-        monitor.publish(scanned(List.of(listening("ssh-22", 22, Health.GREEN, listener(22, 812))),
+        monitor.publish(new StateBuilder().results(List.of(listening("ssh-22", 22, Health.GREEN, listen(22, 812))),
                 List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1))),
-                List.of(process("sshd", 812, "root", listener(22, 812)))));
+                List.of(process("sshd", 812, "root", listen(22, 812)))).build());
         Map<String, Documented> table = table();
 
         Set<String> served = server.queryNames(Names.all(), null).stream().map(n -> n.getKeyProperty("type"))

@@ -2,6 +2,9 @@ package io.portwatch.jmx;
 
 import io.portwatch.health.Health;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.CountingControl;
+import io.portwatch.testing.FakeMonitor;
+import io.portwatch.testing.StateBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +38,11 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static io.portwatch.jmx.States.connection;
-import static io.portwatch.jmx.States.listener;
-import static io.portwatch.jmx.States.listening;
-import static io.portwatch.jmx.States.process;
-import static io.portwatch.jmx.States.scanned;
+import static io.portwatch.testing.Sockets.listen;
+import static io.portwatch.testing.Sockets.outgoing;
+import static io.portwatch.testing.StateBuilder.connection;
+import static io.portwatch.testing.StateBuilder.listening;
+import static io.portwatch.testing.StateBuilder.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -53,8 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RemoteConnectorTest {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final States.FakeMonitor monitor = new States.FakeMonitor();
-    private final States.CountingControl control = new States.CountingControl();
+    private final FakeMonitor monitor = new FakeMonitor();
+    private final CountingControl control = new CountingControl();
     private JmxPublisher publisher;
     private JMXConnectorServer connectorServer;
     private JMXConnector connector;
@@ -63,13 +66,13 @@ class RemoteConnectorTest {
     @BeforeEach
     void start() throws Exception {
         publisher = new JmxPublisher(server, monitor, control);
-        monitor.attach(publisher);
+        monitor.onPublish(publisher::published);
         publisher.register();
-        monitor.publish(scanned(
-                List.of(listening("ssh-22", 22, Health.GREEN, listener(22, 812))),
+        monitor.publish(new StateBuilder().results(
+                List.of(listening("ssh-22", 22, Health.GREEN, listen(22, 812))),
                 List.of(connection("db", Health.GREEN, Map.of(SocketState.ESTABLISHED, 1),
-                        States.connection("10.0.0.5", 1433, SocketState.ESTABLISHED, 900))),
-                List.of(process("weird,name:x", 812, "root", listener(22, 812)))));
+                        outgoing("10.0.0.5", 1433, SocketState.ESTABLISHED, 900))),
+                List.of(process("weird,name:x", 812, "root", listen(22, 812)))).build());
         Map<String, Object> env = Map.of(
                 RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, new Loopback(),
                 RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, new Loopback());
@@ -120,7 +123,7 @@ class RemoteConnectorTest {
         assertEquals("weird,name:x", weird.getName());
         assertEquals(Map.of("LISTEN", 1), weird.getTcpByState());
         agent.scanNow();
-        assertEquals(1, control.scans.get());
+        assertEquals(1, control.scans());
     }
 
     @Test
@@ -129,7 +132,7 @@ class RemoteConnectorTest {
         ObjectName ssh = Names.of(Names.LISTENING_PORT, "ssh-22");
         remote.addNotificationListener(ssh, (n, handback) -> received.add(n), null, null);
 
-        monitor.publish(scanned(List.of(listening("ssh-22", 22, Health.RED)), List.of(), List.of()));
+        monitor.publish(new StateBuilder().results(List.of(listening("ssh-22", 22, Health.RED)), List.of(), List.of()).build());
 
         Notification n = received.poll(30, TimeUnit.SECONDS);
         assertNotNull(n, "no notification within 30 s");

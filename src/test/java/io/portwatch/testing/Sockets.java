@@ -30,6 +30,16 @@ public final class Sockets {
                 remotePort, state, inode, 0, pid);
     }
 
+    /** A TCP listener on {@code port} of every IPv4 address (inode 1). */
+    public static SocketEntry listen(int port, int pid) {
+        return listen("0.0.0.0", port, 1, pid);
+    }
+
+    /** An outgoing TCP connection from 10.0.0.1, local port 40000 + pid, to {@code remote:port} (inode 2). */
+    public static SocketEntry outgoing(String remote, int port, SocketState state, int pid) {
+        return tcp("10.0.0.1", 40000 + pid, remote, port, state, 2, pid);
+    }
+
     /** A TCP listener (LISTEN, or a bound unconnected UDP socket for {@code udp}); the remote side is the wildcard. */
     public static SocketEntry listen(String protocol, String local, int port, long inode, int pid) {
         Protocol p = Protocol.parse(protocol);
