@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 @Command(name = "attach", mixinStandardHelpOptions = true,
         description = {"Loads portwatch into a running JVM (dynamic attach).",
                 "Settings given as --key=value are checked here, then passed as agent arguments."})
-final class AttachCommand extends SettingsCommand {
+final class AttachCommand extends SettingsOptions {
 
     @Parameters(index = "0", paramLabel = "PID", description = "Process id of the target JVM.")
     long pid;

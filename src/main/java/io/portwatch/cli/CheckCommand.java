@@ -35,7 +35,7 @@ import java.util.Optional;
         description = {"Scans once and evaluates every row.",
                 "Exit code: 0 all GREEN, 1 worst YELLOW, 2 any RED, 3 could not run (Nagios/Icinga convention).",
                 "Any setting may be given as --key=value."})
-final class CheckCommand extends SettingsCommand {
+final class CheckCommand extends SettingsOptions {
 
     static final int OK = 0;
     static final int WARNING = 1;

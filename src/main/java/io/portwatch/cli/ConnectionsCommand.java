@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
                         + " --state accepts them case-insensitively, with or without underscores, and ss spellings.",
                 "--log appends the listed sockets to a CSV (Log-Connections.ps1); --watch scans again every SECONDS"
                         + " until Ctrl-C, prints each change and, with --log, appends the sockets whenever they change."})
-final class ConnectionsCommand extends SettingsCommand {
+final class ConnectionsCommand extends SettingsOptions {
 
     @Option(names = "--process", paramLabel = "GLOB", description = "Only sockets of processes matching this name glob.")
     String process;

@@ -31,7 +31,7 @@ import java.util.Set;
                 + " portwatch's own endpoints, not on loopback unless asked), and with --connections one connection"
                 + " row per remote address and port a process holds ESTABLISHED.",
                 "Exit code: 0 written, 2 not written (a file exists without --force, or it cannot write)."})
-final class LearnCommand extends SettingsCommand {
+final class LearnCommand extends SettingsOptions {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory to write monitoredListeningPorts.csv and monitoredTcpConnects.csv into"

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs portwatch as a daemon in the foreground until SIGTERM/SIGINT.",
                 "Any setting may be given as --key=value (see docs/settings.md)."})
-final class RunCommand extends SettingsCommand {
+final class RunCommand extends SettingsOptions {
 
     @Override
     public Integer call() throws InterruptedException {

@@ -16,7 +16,7 @@ import java.io.PrintWriter;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks the settings and both definitions files and prints every problem and warning.",
                 "Exit code: 0 when clean, 1 with warnings only (the rows load), 2 with problems."})
-final class ValidateCommand extends SettingsCommand {
+final class ValidateCommand extends SettingsOptions {
 
     @Override
     public Integer call() {

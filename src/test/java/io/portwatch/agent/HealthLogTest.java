@@ -11,6 +11,7 @@ import io.portwatch.health.ListeningResult;
 import io.portwatch.state.MonitorState;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.scan.Protocol;
+import io.portwatch.testing.StateBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,7 +29,7 @@ class HealthLogTest {
 
     private static final Instant AT = Instant.parse("2026-12-04T10:00:00Z");
     private final HealthLog log = new HealthLog(System.getLogger("io.portwatch"));
-    private MonitorState state = MonitorState.initial("web01", "1", "test", Duration.ofSeconds(15), AT);
+    private MonitorState state = new StateBuilder().version("1").startedAt(AT).build();
 
     @Test
     void firstScanIsOneSummaryThenEachChangeOneLine() {

@@ -2,8 +2,8 @@ package io.portwatch.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.portwatch.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -47,7 +49,10 @@ import java.util.regex.Pattern;
  */
 class EndToEndIT {
 
+    /** How long the stack may take to show a change (scrape, rule evaluation, notification). */
     private static final Duration LIMIT = Duration.ofSeconds(120);
+    /** How long rate() queries may take to have data: they need a few scrapes. */
+    private static final Duration RATES_LIMIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -101,7 +106,7 @@ class EndToEndIT {
         ServerSocket stuck = new ServerSocket();
         stuck.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         List<SocketChannel> stuckClients = new ArrayList<>();
-        List<Socket> stuckAccepted = new ArrayList<>();
+        List<Socket> stuckAccepted = new CopyOnWriteArrayList<>();
 
         try {
             for (int i = 0; i < 6; i++) {
@@ -172,17 +177,17 @@ class EndToEndIT {
             checkDashboards(prometheusPort, instance, served);
 
             // it accepts everything (also the clients whose SYN was dropped and who retry): the alert resolves
-            stuck.setSoTimeout(100);
-            Instant drainUntil = Instant.now().plus(LIMIT);
-            while (Instant.now().isBefore(drainUntil)) {
+            Thread acceptor = new Thread(() -> {
                 try {
-                    stuckAccepted.add(stuck.accept());
-                } catch (java.net.SocketTimeoutException e) {
-                    if (stuckAccepted.size() >= stuckClients.size()) {
-                        break;
+                    while (true) {
+                        stuckAccepted.add(stuck.accept());
                     }
+                } catch (IOException closed) {
+                    // the test is over: the finally block closed the listener
                 }
-            }
+            }, "e2e-stuck-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
             awaitAlert(alertmanagerPort, "PortwatchListenerNotAccepting", false);
 
             ServerSocket reopened = new ServerSocket();
@@ -227,36 +232,34 @@ class EndToEndIT {
     }
 
     private void awaitQuery(int prometheusPort, String expr, Predicate<String> wanted, String what) throws Exception {
-        Instant deadline = Instant.now().plus(LIMIT);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
+        String[] last = {""};
+        Poll.until(LIMIT, () -> what + " (" + expr + "), last: " + last[0] + logs(), () -> {
             try {
                 List<?> result = query(prometheusPort, expr);
                 if (!result.isEmpty()) {
                     List<?> value = Json.array(Json.object(result.get(0), "sample").get("value"), "value");
-                    last = String.valueOf(value.get(1));
-                    if (wanted.test(last)) {
-                        return;
-                    }
+                    last[0] = String.valueOf(value.get(1));
+                    return wanted.test(last[0]);
                 }
             } catch (IOException e) {
-                last = e.toString();
+                last[0] = e.toString();
             }
-            Thread.sleep(500);
-        }
-        fail("never saw " + what + " (" + expr + "), last: " + last + logs());
+            return false;
+        });
     }
 
+    /** The firing alert {@code name} (firing) or an empty map once no such alert is active (not firing). */
     private Map<?, ?> awaitAlert(int alertmanagerPort, String name, boolean firing) throws Exception {
-        Instant deadline = Instant.now().plus(LIMIT);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
+        String[] last = {""};
+        return Poll.value(LIMIT, () -> (firing ? "alert arrived: " : "alert resolved: ") + name + "\nlast: " + last[0]
+                + logs(), () -> {
             try {
-                last = get("http://127.0.0.1:" + alertmanagerPort + "/api/v2/alerts");
+                last[0] = get("http://127.0.0.1:" + alertmanagerPort + "/api/v2/alerts");
                 Map<?, ?> found = null;
-                for (Object a : Json.array(Json.parse(last), "alerts")) {
+                for (Object a : Json.array(Json.parse(last[0]), "alerts")) {
                     Map<?, ?> alert = Json.object(a, "alert");
                     Map<?, ?> labels = Json.object(alert.get("labels"), "labels");
+                    // Alertmanager keeps a resolved alert for a while, its endsAt then in the past
                     boolean active = Instant.parse(String.valueOf(alert.get("endsAt"))).isAfter(Instant.now());
                     if (name.equals(labels.get("alertname")) && active) {
                         found = alert;
@@ -269,12 +272,10 @@ class EndToEndIT {
                     return Map.of();
                 }
             } catch (IOException e) {
-                last = e.toString();
+                last[0] = e.toString();
             }
-            Thread.sleep(500);
-        }
-        fail((firing ? "alert never arrived: " : "alert never resolved: ") + name + "\nlast: " + last + logs());
-        return Map.of();
+            return null;
+        });
     }
 
     private Set<String> servedMetricNames(int metricsPort) throws IOException, InterruptedException {
@@ -294,6 +295,7 @@ class EndToEndIT {
 
     private void checkDashboards(int prometheusPort, String instance, Set<String> served) throws Exception {
         List<String> problems = new ArrayList<>();
+        Map<String, String> noDataYet = new TreeMap<>(); // query -> the dashboard file it is in
         for (String file : List.of("grafana/dashboards/portwatch-overview.json", "grafana/dashboards/portwatch-host.json")) {
             Matcher m = Pattern.compile("\"expr\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\")").matcher(Commands.read(file));
             while (m.find()) {
@@ -307,23 +309,18 @@ class EndToEndIT {
                         .replace("$__interval", "15s").replace("$__range", "5m").replace("${job}", "portwatch")
                         .replace("$job", "portwatch").replace("${instance}", instance).replace("$instance", instance)
                         .replace("${process}", ".*").replace("$process", ".*");
-                if (!hasData(prometheusPort, concrete)) {
-                    problems.add(file + ": no data for " + concrete);
-                }
+                noDataYet.put(concrete, file);
             }
         }
         assertEquals(List.of(), problems, "dashboard queries" + logs());
-    }
-
-    private boolean hasData(int prometheusPort, String expr) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20)); // rates need a few scrapes
-        while (Instant.now().isBefore(deadline)) {
-            if (!query(prometheusPort, expr).isEmpty()) {
-                return true;
+        Poll.until(RATES_LIMIT, () -> "dashboard queries without data: " + noDataYet + logs(), () -> {
+            for (String expr : List.copyOf(noDataYet.keySet())) {
+                if (!query(prometheusPort, expr).isEmpty()) {
+                    noDataYet.remove(expr);
+                }
             }
-            Thread.sleep(500);
-        }
-        return false;
+            return noDataYet.isEmpty();
+        });
     }
 
     private String logs() {

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * A command that takes settings: {@code --definitions=DIR} and any other key of the settings
- * catalogue as {@code --key=value}.
+ * The base of every command that takes settings (not a command itself): the options {@code --definitions=DIR} and
+ * any other key of the settings catalogue as {@code --key=value}, and the settings they resolve to.
  */
-abstract class SettingsCommand implements Callable<Integer> {
+abstract class SettingsOptions implements Callable<Integer> {
 
     @Option(names = "--definitions", paramLabel = "DIR",
             description = "Directory with monitoredListeningPorts.csv and monitoredTcpConnects.csv (default: config).")
