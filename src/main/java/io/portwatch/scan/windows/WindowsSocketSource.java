@@ -142,10 +142,11 @@ public final class WindowsSocketSource implements SocketSource {
      */
     static ProcessInfo processInfo(int pid, String imageName, WindowsNative.Details details, List<String> services,
                                    Instant started) {
-        String name = Printable.of(imageName);
-        String path = Printable.of(details.exePath());
-        String exeName = path.isEmpty() ? name : path.substring(path.lastIndexOf('\\') + 1);
-        return new ProcessInfo(pid, name, exeName, Printable.of(details.user()), path, servicesText(services), started);
+        String path = details.exePath();
+        // split before escaping: a \xHH written for a control character is no path separator
+        String exeName = path.isEmpty() ? imageName : path.substring(path.lastIndexOf('\\') + 1);
+        return new ProcessInfo(pid, Printable.of(imageName), Printable.of(exeName), Printable.of(details.user()),
+                Printable.of(path), servicesText(services), started);
     }
 
     /** {@code services: Dnscache, LanmanWorkstation}, sorted, each made printable; "" when the process hosts none. */
