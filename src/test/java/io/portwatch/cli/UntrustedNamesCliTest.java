@@ -113,6 +113,24 @@ class UntrustedNamesCliTest {
         assertNoControlCharacters(r.out());
     }
 
+    @Test
+    void connectionsShowANamespaceNamedWithControlCharactersPrintable() throws Exception {
+        String ns = fixture.namespace("pwt-\u001b]0;x\u0007\n");
+        NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
+        String shown = ns.replace("\u001b", "\\x1b").replace("\u0007", "\\x07").replace("\n", "\\x0a");
+
+        Run table = run("connections", "--port=" + child.port());
+        Run json = run("connections", "--port=" + child.port(), "--format=json");
+
+        assertEquals(0, table.exitCode(), table.out() + table.err());
+        assertTrue(table.out().lines().anyMatch(l -> l.contains(" " + child.pid() + " ") && l.endsWith(" " + shown)),
+                table.out());
+        assertNoControlCharacters(table.out());
+        assertTrue(json.out().contains("\"" + shown.replace("\\", "\\\\") + "\""), json.out());
+        new JSONParser().parse(json.out());
+        assertNoControlCharacters(json.out());
+    }
+
     private void expectNginxOn(int port) throws Exception {
         Files.writeString(definitions.resolve("monitoredListeningPorts.csv"),
                 "ipProtocol,localIP,localPort,procName,comment\ntcp,127.0.0.1," + port + ",nginx,web\n");
