@@ -106,7 +106,8 @@ final class CheckCommand extends SettingsCommand {
             out.println(Json.write(root));
         } else {
             out.println(status);
-            errors.stream().map(Printable::of).filter(e -> !status.contains(e)).forEach(out::println); // each error once
+            // each error once, each on one line
+            errors.stream().map(Printable::of).filter(e -> !status.contains(e)).forEach(out::println);
         }
         return UNKNOWN;
     }

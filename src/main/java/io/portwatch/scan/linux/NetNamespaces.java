@@ -174,7 +174,8 @@ final class NetNamespaces {
             return Optional.empty();
         }
         try {
-            return Optional.of(ProcText.read(procRoot.resolve(Integer.toString(pid)).resolve("cgroup"), CGROUP_MAX_BYTES));
+            Path file = procRoot.resolve(Integer.toString(pid)).resolve("cgroup");
+            return Optional.of(ProcText.read(file, CGROUP_MAX_BYTES));
         } catch (IOException e) {
             return Optional.empty();
         }

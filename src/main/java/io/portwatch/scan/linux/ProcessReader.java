@@ -137,7 +137,8 @@ final class ProcessReader {
                     continue;
                 }
                 try {
-                    names.putIfAbsent(Integer.parseInt(line, uidStart, uidEnd, 10), ProcText.printable(line.substring(0, nameEnd)));
+                    int uid = Integer.parseInt(line, uidStart, uidEnd, 10);
+                    names.putIfAbsent(uid, ProcText.printable(line.substring(0, nameEnd)));
                 } catch (NumberFormatException e) {
                     // not a passwd line; skip it as getpwent would
                 }

@@ -237,7 +237,8 @@ public final class MacSocketSource implements SocketSource {
                 return Integer.toString(u);
             }
             // pw_name points into passwdStrings: its NUL is there
-            byte[] bytes = name.getByteArray(0, (int) Math.max(0, Math.min(passwdStrings.size(), name.indexOf(0, (byte) 0))));
+            long end = Math.max(0, Math.min(passwdStrings.size(), name.indexOf(0, (byte) 0)));
+            byte[] bytes = name.getByteArray(0, (int) end);
             return MacSockets.text(bytes, bytes.length);
         });
     }
