@@ -13,6 +13,7 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.Times;
 import io.portwatch.text.Json;
+import io.portwatch.text.Printable;
 import io.portwatch.text.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,7 +98,7 @@ final class CheckCommand extends SettingsOptions {
 
     /** Could not run: the UNKNOWN status line and the errors, as text or as JSON; exit 3. */
     private int unknown(PrintWriter out, String why, List<String> errors) {
-        String status = "PORTWATCH UNKNOWN - " + why;
+        String status = "PORTWATCH UNKNOWN - " + statusText(why);
         if (format == Format.json) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("status", status);
@@ -105,12 +106,16 @@ final class CheckCommand extends SettingsOptions {
             out.println(Json.write(root));
         } else {
             out.println(status);
-            errors.stream().filter(e -> !status.contains(e)).forEach(out::println); // each error once
+            // each error once, each on one line
+            errors.stream().map(Printable::of).filter(e -> !status.contains(e)).forEach(out::println);
         }
         return UNKNOWN;
     }
 
-    /** {@code PORTWATCH CRITICAL - 1 RED, 0 YELLOW, 3 GREEN: id: reason | green=3 yellow=0 red=1 ...}. */
+    /**
+     * {@code PORTWATCH CRITICAL - 1 RED, 0 YELLOW, 3 GREEN: id: reason | green=3 yellow=0 red=1 ...}: one line,
+     * one {@code |} ({@link #statusText}).
+     */
     static String statusLine(Evaluation evaluation, Snapshot snapshot) {
         Health worst = evaluation.worst();
         String status = worst == Health.GREEN ? "OK" : worst == Health.YELLOW ? "WARNING" : "CRITICAL";
@@ -120,11 +125,20 @@ final class CheckCommand extends SettingsOptions {
         StringBuilder line = new StringBuilder("PORTWATCH ").append(status).append(" - ")
                 .append(red).append(" RED, ").append(yellow).append(" YELLOW, ").append(green).append(" GREEN");
         Optional<RowResult> first = evaluation.rows().filter(r -> r.health() == worst && worst != Health.GREEN).findFirst();
-        first.ifPresent(r -> line.append(": ").append(r.id()).append(": ").append(r.reason()));
+        first.ifPresent(r -> line.append(statusText(": " + r.id() + ": " + r.reason())));
         line.append(" | green=").append(green).append(" yellow=").append(yellow).append(" red=").append(red)
                 .append(" sockets=").append(snapshot.sockets().size())
                 .append(String.format(Locale.ROOT, " scan_time=%.3fs", snapshot.duration().toNanos() / 1e9));
         return line.toString();
+    }
+
+    /**
+     * Text for the status line before its perfdata: one line, whatever a process or definitions row is named.
+     * Names are printable from where they entered (docs/design.md §5, rule 4; applying {@link Printable} again
+     * changes nothing); here a {@code |}, which would start the perfdata, is written {@code \x7c} as well.
+     */
+    static String statusText(String text) {
+        return Printable.of(text).replace("|", "\\x7c");
     }
 
     private static TextTable table(Evaluation evaluation, Snapshot snapshot) {

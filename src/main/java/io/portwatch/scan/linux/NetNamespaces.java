@@ -3,8 +3,6 @@ package io.portwatch.scan.linux;
 import io.portwatch.scan.NetNamespace;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -34,7 +32,9 @@ import java.util.TreeMap;
  *   <li>else {@code net:[INODE]}.</li>
  * </ol>
  * The reader's own namespace is {@code host} when it is pid 1's (or pid 1's cannot be read), else it is
- * named by the same rules. Not thread-safe: one scan at a time.
+ * named by the same rules. An {@code ip netns} name may hold any byte but {@code /} and NUL: it is made
+ * printable ({@link ProcText}); a container name is built from hex digits only. Not thread-safe: one scan at
+ * a time.
  */
 final class NetNamespaces {
 
@@ -152,7 +152,7 @@ final class NetNamespaces {
         TreeMap<String, Path> entries = new TreeMap<>();
         try (DirectoryStream<Path> mounts = Files.newDirectoryStream(netnsDir)) {
             for (Path p : mounts) {
-                entries.put(p.getFileName().toString(), p);
+                entries.put(ProcText.printable(p.getFileName()), p);
             }
         } catch (IOException | DirectoryIteratorException e) {
             // no /run/netns: no names from there
@@ -173,8 +173,9 @@ final class NetNamespaces {
         if (pid <= 0) {
             return Optional.empty();
         }
-        try (InputStream in = Files.newInputStream(procRoot.resolve(Integer.toString(pid)).resolve("cgroup"))) {
-            return Optional.of(new String(in.readNBytes(CGROUP_MAX_BYTES), StandardCharsets.UTF_8));
+        try {
+            Path file = procRoot.resolve(Integer.toString(pid)).resolve("cgroup");
+            return Optional.of(ProcText.read(file, CGROUP_MAX_BYTES));
         } catch (IOException e) {
             return Optional.empty();
         }

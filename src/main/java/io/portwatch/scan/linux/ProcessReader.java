@@ -4,6 +4,7 @@ import io.portwatch.scan.ProcessInfo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +16,22 @@ import java.util.Optional;
 /**
  * Reads what {@code /proc/PID} tells of one process:
  * <ul>
- *   <li>{@code name}: {@code comm}, trimmed;</li>
+ *   <li>{@code name}: {@code comm} without the line end the kernel adds;</li>
  *   <li>{@code exePath}, {@code exeName}: the {@code exe} link and its base name, without the
  *       {@code " (deleted)"} the kernel appends when the file was replaced; empty when the link cannot be
  *       read (another user's process, when not root);</li>
  *   <li>{@code user}: the real uid of {@code status}'s {@code Uid:} line, named from the passwd file
  *       (read once, then cached), or the number itself when the file does not name it;</li>
- *   <li>{@code commandLine}: {@code cmdline} with its NUL separators turned into spaces, trimmed;</li>
+ *   <li>{@code commandLine}: {@code cmdline} (its first {@value #MAX_COMMAND_LINE_BYTES} bytes) with its NUL
+ *       separators turned into spaces, trimmed;</li>
  *   <li>{@code startedAt}: field 22 of {@code stat} (start time in clock ticks after boot) plus
  *       {@code btime} of {@code /proc/stat}. <b>Assumes {@code CLK_TCK} (USER_HZ) = 100</b>, which is what
  *       the kernel reports to user space on x86, arm, arm64, ppc, s390 and riscv whatever its internal
  *       HZ; Java cannot call {@code sysconf(_SC_CLK_TCK)} without native code.</li>
  * </ul>
+ * Every text is read leniently and made printable where it is read ({@link ProcText}, docs/design.md §5 rule 4):
+ * a name with invalid UTF-8 (a {@code comm} cut inside a character) or control characters is shown as
+ * U+FFFD and {@code \xHH}, and its process stays the owner of its sockets.
  * Boot time is read once and then cached, so that a process keeps the same start time across scans
  * ({@code btime} may move by a second as the clock is adjusted).
  */
@@ -35,6 +40,10 @@ final class ProcessReader {
     /** USER_HZ: the unit of the times in {@code /proc/PID/stat}. */
     static final int CLOCK_TICKS_PER_SECOND = 100;
 
+    /** Most bytes of {@code cmdline} read; a longer command line is cut there. */
+    static final int MAX_COMMAND_LINE_BYTES = 1 << 20;
+    /** Most bytes read of {@code comm} (the kernel's are at most 16), {@code status}, {@code stat}. */
+    private static final int MAX_SMALL_FILE_BYTES = 64 * 1024;
     private static final String DELETED = " (deleted)";
     /** {@code starttime} is field 22 of {@code stat}; fields are counted from 1, {@code state} (3) follows the name. */
     private static final int START_TIME_AFTER_STATE = 22 - 3;
@@ -54,7 +63,9 @@ final class ProcessReader {
         Path dir = procRoot.resolve(Integer.toString(pid));
         String name;
         try {
-            name = Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).trim();
+            byte[] comm = ProcText.bytes(dir.resolve("comm"), MAX_SMALL_FILE_BYTES);
+            int end = comm.length > 0 && comm[comm.length - 1] == '\n' ? comm.length - 1 : comm.length;
+            name = ProcText.printable(comm, 0, end);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -65,7 +76,7 @@ final class ProcessReader {
 
     private static String exePath(Path dir) {
         try {
-            String target = Files.readSymbolicLink(dir.resolve("exe")).toString();
+            String target = ProcText.printable(Files.readSymbolicLink(dir.resolve("exe")));
             return target.endsWith(DELETED) ? target.substring(0, target.length() - DELETED.length()) : target;
         } catch (IOException e) {
             return "";
@@ -73,9 +84,8 @@ final class ProcessReader {
     }
 
     private String user(Path dir) {
-        try (BufferedReader status = Files.newBufferedReader(dir.resolve("status"), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = status.readLine()) != null) {
+        try {
+            for (String line : ProcText.read(dir.resolve("status"), MAX_SMALL_FILE_BYTES).split("\n")) {
                 if (line.startsWith("Uid:")) {
                     int uid = realUid(line);
                     return uid < 0 ? "" : userName(uid);
@@ -110,10 +120,14 @@ final class ProcessReader {
         return name != null ? name : Integer.toString(uid);
     }
 
-    /** uid → name from {@code name:password:uid:gid:...} lines; the first line for a uid wins, as for getpwuid. */
+    /**
+     * uid → name from {@code name:password:uid:gid:...} lines; the first line for a uid wins, as for getpwuid.
+     * Read leniently (a line with invalid UTF-8 does not hide the others) and each name made printable.
+     */
     static Map<Integer, String> readPasswd(Path file) {
         Map<Integer, String> names = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 int nameEnd = line.indexOf(':');
@@ -123,7 +137,8 @@ final class ProcessReader {
                     continue;
                 }
                 try {
-                    names.putIfAbsent(Integer.parseInt(line, uidStart, uidEnd, 10), line.substring(0, nameEnd));
+                    int uid = Integer.parseInt(line, uidStart, uidEnd, 10);
+                    names.putIfAbsent(uid, ProcText.printable(line.substring(0, nameEnd)));
                 } catch (NumberFormatException e) {
                     // not a passwd line; skip it as getpwent would
                 }
@@ -136,13 +151,13 @@ final class ProcessReader {
 
     private static String commandLine(Path dir) {
         try {
-            byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
+            byte[] raw = ProcText.bytes(dir.resolve("cmdline"), MAX_COMMAND_LINE_BYTES);
             for (int i = 0; i < raw.length; i++) {
                 if (raw[i] == 0) {
                     raw[i] = ' ';
                 }
             }
-            return new String(raw, StandardCharsets.UTF_8).trim();
+            return ProcText.printable(raw, 0, raw.length).strip();
         } catch (IOException e) {
             return "";
         }
@@ -151,7 +166,7 @@ final class ProcessReader {
     private Instant startedAt(Path dir) {
         long ticks;
         try {
-            ticks = startTimeTicks(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8));
+            ticks = startTimeTicks(ProcText.read(dir.resolve("stat"), MAX_SMALL_FILE_BYTES));
         } catch (IOException e) {
             return null;
         }
@@ -196,7 +211,8 @@ final class ProcessReader {
     /** {@code btime} of {@code /proc/stat} in epoch seconds, -1 when it cannot be read (then tried again next time). */
     private long bootTimeSeconds() {
         if (bootTimeSeconds < 0) {
-            try (BufferedReader in = Files.newBufferedReader(procRoot.resolve("stat"), StandardCharsets.UTF_8)) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                    Files.newInputStream(procRoot.resolve("stat")), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith("btime ")) {

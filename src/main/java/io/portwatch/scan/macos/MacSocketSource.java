@@ -14,7 +14,6 @@ import io.portwatch.scan.SocketSources;
 import io.portwatch.scan.SocketSources.UnsupportedPlatformException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -221,7 +220,7 @@ public final class MacSocketSource implements SocketSource {
     }
 
     private String text(int length) {
-        return length <= 0 ? "" : new String(textBuffer, 0, Math.min(length, textBuffer.length), StandardCharsets.UTF_8);
+        return length <= 0 ? "" : MacSockets.text(textBuffer, length);
     }
 
     /** The user name of a uid, or the uid as text when there is none. */
@@ -234,7 +233,13 @@ public final class MacSocketSource implements SocketSource {
                 return Integer.toString(u);
             }
             Pointer name = found.getPointer(0); // pw_name is the first member
-            return name == null ? Integer.toString(u) : name.getString(0, StandardCharsets.UTF_8.name());
+            if (name == null) {
+                return Integer.toString(u);
+            }
+            // pw_name points into passwdStrings: its NUL is there
+            long end = Math.max(0, Math.min(passwdStrings.size(), name.indexOf(0, (byte) 0)));
+            byte[] bytes = name.getByteArray(0, (int) end);
+            return MacSockets.text(bytes, bytes.length);
         });
     }
 }

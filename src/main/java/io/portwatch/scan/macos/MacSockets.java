@@ -1,6 +1,7 @@
 package io.portwatch.scan.macos;
 
 import com.sun.jna.Pointer;
+import io.portwatch.text.Printable;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
@@ -11,7 +12,6 @@ import io.portwatch.scan.macos.ProcInfoStructures.SocketFdInfo;
 import io.portwatch.scan.macos.ProcInfoStructures.SocketInfo;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -176,12 +176,22 @@ final class MacSockets {
         return new BsdInfo(info.pbi_uid, comm, started);
     }
 
-    /** A NUL-terminated UTF-8 string in a fixed-size array. */
+    /** A NUL-terminated UTF-8 string in a fixed-size array, made printable ({@link #text}). */
     static String cString(byte[] bytes) {
         int end = 0;
         while (end < bytes.length && bytes[end] != 0) {
             end++;
         }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return text(bytes, end);
+    }
+
+    /**
+     * The first {@code length} bytes of a name the kernel gave ({@code proc_name}, {@code proc_pidpath},
+     * {@code pbi_comm}, {@code pw_name}): where macOS text enters portwatch (docs/design.md §5, rule 4).
+     * They may hold any byte: decoded leniently (invalid UTF-8 as U+FFFD, a name cut inside a character
+     * too) and made printable (control characters as {@code \xHH}).
+     */
+    static String text(byte[] bytes, int length) {
+        return Printable.decode(bytes, 0, Math.max(0, Math.min(length, bytes.length)));
     }
 }

@@ -6,6 +6,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
 import io.portwatch.scan.SocketSources.UnsupportedPlatformException;
+import io.portwatch.text.Printable;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -130,17 +131,31 @@ public final class WindowsSocketSource implements SocketSource {
                 cache.put(pid, cached);
             }
         }
-        String path = cached.details.exePath();
-        String exeName = path.isEmpty() ? imageName : path.substring(path.lastIndexOf('\\') + 1);
-        return new ProcessInfo(pid, imageName, exeName, cached.details.user(), path, servicesText(services), started);
+        return processInfo(pid, imageName, cached.details, services, started);
     }
 
-    /** {@code services: Dnscache, LanmanWorkstation}, sorted; "" when the process hosts none. */
+    /**
+     * The owner as Windows named it, where Windows text enters portwatch (docs/design.md §5, rule 4): image
+     * name, path, user and service names are UTF-16 that may hold lone surrogates and control characters (a
+     * file name may hold any but {@code \0}-{@code \x1f} on NTFS, a service name anything); each is made
+     * printable (a lone surrogate as U+FFFD, a control character as {@code \xHH}).
+     */
+    static ProcessInfo processInfo(int pid, String imageName, WindowsNative.Details details, List<String> services,
+                                   Instant started) {
+        String path = details.exePath();
+        // split before escaping: a \xHH written for a control character is no path separator
+        String exeName = path.isEmpty() ? imageName : path.substring(path.lastIndexOf('\\') + 1);
+        return new ProcessInfo(pid, Printable.of(imageName), Printable.of(exeName), Printable.of(details.user()),
+                Printable.of(path), servicesText(services), started);
+    }
+
+    /** {@code services: Dnscache, LanmanWorkstation}, sorted, each made printable; "" when the process hosts none. */
     static String servicesText(List<String> services) {
         if (services.isEmpty()) {
             return "";
         }
-        List<String> sorted = new ArrayList<>(services);
+        List<String> sorted = new ArrayList<>(services.size());
+        services.forEach(name -> sorted.add(Printable.of(name)));
         sorted.sort(String.CASE_INSENSITIVE_ORDER);
         return "services: " + String.join(", ", sorted);
     }

@@ -1,12 +1,18 @@
 package io.portwatch.scan.linux;
 
+import io.portwatch.testing.Poll;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +51,36 @@ public final class NetnsFixture implements AutoCloseable {
             "    print(s.getsockname()[1], flush=True)",
             "sys.stdin.read()");
 
+    /**
+     * A TCP listener on 127.0.0.1 that then becomes a copy of {@code /bin/sleep} at {@code DIR/NAME} (NAME given as
+     * hex bytes, any byte but NUL and {@code /}), run with {@code argv = [NAME, 600]}: so that process name
+     * ({@code comm}), executable path and command line all hold the bytes of NAME. The listening socket is inherited
+     * across the {@code exec}.
+     */
+    private static final String RENAMED = String.join("\n",
+            "import os, shutil, socket, sys",
+            "name = bytes.fromhex(sys.argv[2])",
+            "path = os.fsencode(sys.argv[1]) + b'/' + name",
+            "shutil.copyfile('/bin/sleep', path); os.chmod(path, 0o755)",
+            "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(4); s.set_inheritable(True)",
+            "print(s.getsockname()[1], flush=True)",
+            "os.execv(path, [name, b'600'])");
+
     private final Deque<Process> processes = new ArrayDeque<>();
     private final List<String> namespaces = new ArrayList<>();
     private final List<String[]> links = new ArrayList<>();
 
     /** A new namespace with its loopback up; its name starts with {@code pwt-}, unique on the host. */
     public String namespace() throws IOException, InterruptedException {
-        String name = "pwt-" + UUID.randomUUID().toString().substring(0, 8);
+        return namespace("pwt-");
+    }
+
+    /**
+     * A new namespace with its loopback up, named {@code prefix} and 8 hex digits; {@code ip netns} takes any
+     * character but {@code /} and NUL, control characters too.
+     */
+    public String namespace(String prefix) throws IOException, InterruptedException {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 8);
         run("ip", "netns", "add", name);
         namespaces.add(name);
         run("ip", "-n", name, "link", "set", "lo", "up");
@@ -97,6 +126,20 @@ public final class NetnsFixture implements AutoCloseable {
         return start(namespace, "connect", host, port);
     }
 
+    /**
+     * A process listening on 127.0.0.1 whose name, executable ({@code dir/NAME}) and command line
+     * ({@code NAME 600}) hold the bytes {@code fileName}: a copy of {@code /bin/sleep} that inherited the socket
+     * (see {@link #RENAMED}). Returns once the {@code exec} is done.
+     */
+    public Child renamedListener(Path dir, byte[] fileName) throws Exception {
+        Child child = start(List.of(), List.of("python3", "-c", RENAMED, dir.toString(), HexFormat.of().formatHex(fileName)),
+                "renamed listener");
+        Path exe = Path.of("/proc", Long.toString(child.pid()), "exe");
+        Poll.until(Duration.ofSeconds(30), "pid " + child.pid() + " execs " + dir + "/<" + fileName.length + " bytes>",
+                () -> Files.readSymbolicLink(exe).startsWith(dir));
+        return child;
+    }
+
     /** A child process and the port it printed. */
     public record Child(Process process, int port) {
         public long pid() {
@@ -109,16 +152,20 @@ public final class NetnsFixture implements AutoCloseable {
     }
 
     private Child start(List<String> prefix, String mode, String host, int port) throws IOException {
+        return start(prefix, List.of("python3", "-c", CHILD, mode, host, Integer.toString(port)),
+                mode + " " + host + " " + port);
+    }
+
+    private Child start(List<String> prefix, List<String> python, String what) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of("python3", "-c", CHILD, mode, host, Integer.toString(port)));
+        command.addAll(python);
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.push(p);
         // ip netns exec and unshare exec the command: the pid is python's
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
         String line = out.readLine(); // the child prints its port once its socket is there, or exits (null)
         if (line == null) {
-            throw new IOException("child " + command.subList(0, command.size() - 3) + " " + mode + " " + host + " "
-                    + port + " exited without a port");
+            throw new IOException("child " + prefix + " " + what + " exited without a port");
         }
         return new Child(p, Integer.parseInt(line.strip()));
     }

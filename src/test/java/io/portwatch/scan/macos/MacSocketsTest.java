@@ -160,6 +160,17 @@ class MacSocketsTest {
     }
 
     @Test
+    void processNamesAreDecodedLenientlyAndMadePrintable() {
+        byte[] bytes = fixture("bsdinfo-named.fields");
+        byte[] hostile = {'e', 'v', 0x1b, '[', '2', 'J', '\n', (byte) 0xff, 'x', (byte) 0xe2, (byte) 0x82, 0};
+        System.arraycopy(hostile, 0, bytes, 64, hostile.length); // pbi_name, NUL-terminated
+
+        assertEquals("ev\\x1b[2J\\x0a\uFFFDx\uFFFD", MacSockets.bsdInfo(memory(bytes), bytes.length).comm());
+        assertEquals("a\\x7fb", MacSockets.text(new byte[] {'a', 0x7f, 'b', 'c'}, 3));
+        assertEquals("ab", MacSockets.text(new byte[] {'a', 'b'}, 4096), "a length past the buffer is cut to it");
+    }
+
+    @Test
     void onlySocketDescriptorsAreListed() {
         byte[] bytes = fixture("fdlist.fields");
         assertArrayEquals(new int[] {3, 7}, MacSockets.socketFds(memory(bytes), bytes.length));

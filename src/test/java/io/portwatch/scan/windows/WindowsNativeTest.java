@@ -2,6 +2,7 @@ package io.portwatch.scan.windows;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketSources;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +105,20 @@ class WindowsNativeTest {
         assertEquals("services: Dnscache, LanmanWorkstation, nsi",
                 WindowsSocketSource.servicesText(List.of("nsi", "LanmanWorkstation", "Dnscache")));
         assertEquals("", WindowsSocketSource.servicesText(List.of()));
+    }
+
+    @Test
+    void namesFromWindowsAreMadePrintableLoneSurrogatesIncluded() {
+        // UTF-16 from Windows is not checked: a file name may hold a lone surrogate, a service name anything
+        WindowsNative.Details details = new WindowsNative.Details("C:\\Temp\\ev\uD800il\u001b.exe", "HOST\\b\u0085d");
+
+        ProcessInfo p = WindowsSocketSource.processInfo(42, "ev\uD800il\u001b.exe", details,
+                List.of("Svc\nFake: 1", "Dnscache"), Instant.EPOCH);
+
+        assertEquals("ev\uFFFDil\\x1b.exe", p.name());
+        assertEquals("C:\\Temp\\ev\uFFFDil\\x1b.exe", p.exePath());
+        assertEquals("ev\uFFFDil\\x1b.exe", p.exeName());
+        assertEquals("HOST\\b\\x85d", p.user());
+        assertEquals("services: Dnscache, Svc\\x0aFake: 1", p.commandLine());
     }
 }
