@@ -15,8 +15,8 @@ import java.util.Optional;
  * The one CSV dialect of the files portwatch writes and reads (history files, Log-Connections CSVs, learned
  * definitions, {@code report --format=csv}, {@code connections --format=csv}); only the definitions reader keeps its
  * own, {@code Import-Csv}-compatible rules. RFC 4180: fields separated by commas, a field quoted when it holds a
- * comma, a double quote, CR or LF, begins with {@code #} or a blank, or ends with a blank (so a reader that trims or
- * takes {@code #} for a comment reads the same value), double quotes doubled inside quotes; records end with LF.
+ * comma, a double quote, CR or LF, begins with {@code #}, a blank or a byte order mark, or ends with a blank (so a
+ * reader that trims, takes {@code #} for a comment or skips a byte order mark reads the same value), double quotes doubled inside quotes; records end with LF.
  * A record of one empty field is written {@code ""} so that it is not a blank line.
  *
  * <p>Reading takes the same rules and also what other writers do: CRLF or CR line ends, blank lines (skipped), a
@@ -83,7 +83,8 @@ public final class Csv {
         if (v.isEmpty()) {
             return false;
         }
-        if (v.charAt(0) == '#' || isBlank(v.charAt(0)) || isBlank(v.charAt(v.length() - 1))) {
+        char first = v.charAt(0);
+        if (first == '#' || first == '\uFEFF' || isBlank(first) || isBlank(v.charAt(v.length() - 1))) {
             return true;
         }
         for (int i = 0; i < v.length(); i++) {

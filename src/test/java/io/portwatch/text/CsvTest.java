@@ -76,6 +76,7 @@ class CsvTest {
         written.put(" x", "\" x\"");
         written.put("x\t", "\"x\t\"");
         written.put("#x", "\"#x\"");
+        written.put("\uFEFFx", "\"\uFEFFx\""); // at the start of a file, a reader would skip it
         written.put("a#b", "a#b");
         written.put("2001:db8::1", "2001:db8::1");
         written.put("a\"b", "\"a\"\"b\"");
