@@ -185,6 +185,16 @@ class ReportCommandTest {
     }
 
     @Test
+    void progressBarNamesAFileWithControlCharactersPrintably() {
+        long[] now = {0};
+        StringWriter bar = new StringWriter();
+        ProgressBar progress = new ProgressBar(new PrintWriter(bar, true), () -> now[0]);
+        now[0] = 1_500_000_000L;
+        progress.at(Path.of("big\u001b]0;owned\u0007.csv"), 0, 100);
+        assertEquals("\r[..............................]   0% 0.0 KB / 0.1 KB big\\x1b]0;owned\\x07.csv", bar.toString());
+    }
+
+    @Test
     void htmlReportOpensInHeadlessChromiumWithoutConsoleErrorsAndIsScreenshot() throws Exception {
         Path target = Files.createDirectories(Path.of("target", "report-html"));
         Path page = target.resolve("report.html").toAbsolutePath();
