@@ -3,7 +3,6 @@ package io.portwatch.report;
 import io.portwatch.history.ConnectionsLog;
 import io.portwatch.history.EventType;
 import io.portwatch.history.HistoryFiles;
-import io.portwatch.support.FileTypes;
 import io.portwatch.text.Csv;
 import io.portwatch.text.Printable;
 
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.Month;
 import java.time.OffsetDateTime;
@@ -55,10 +53,7 @@ final class HistoryReader {
      *                     cannot be read, or is none of the kinds (the message names the file and its header)
      */
     static InputKind kind(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        if (!attributes.isRegularFile()) {
-            throw new IOException(file + ": expecting a regular file (found " + FileTypes.describe(file, attributes) + ")");
-        }
+        RegularFiles.require(file);
         Optional<List<String>> header = ConnectionsLog.header(file);
         if (header.isEmpty()) {
             throw new IOException(file + ": empty file");

@@ -166,6 +166,17 @@ class ReportCommandTest {
         assertEquals("", out.toString());
     }
 
+    /** Not listed: the criteria file is a file report reads too; a FIFO there blocked report for ever in open(2). */
+    @Test
+    void aFifoGivenAsCriteriaIsRefusedNamingItAndIsNeverOpened() throws Exception {
+        Path fifo = Fifos.make(dir.resolve("criteria-fifo.txt"));
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> report("--criteria=" + fifo, dir.resolve("portwatch-events.csv").toString()));
+        assertEquals(3, exit);
+        assertEquals("cannot read criteria: " + fifo + ": expecting a regular file (found a FIFO)\n", err.toString());
+        assertEquals("", out.toString());
+    }
+
     @Test
     void progressBarAppearsOnlyAfterASecondAndIsClearedAtTheEnd() {
         long[] now = {0};
