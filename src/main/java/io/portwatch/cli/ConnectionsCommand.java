@@ -14,6 +14,7 @@ import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketState;
+import io.portwatch.text.Csv;
 import io.portwatch.text.Json;
 import io.portwatch.text.TextTable;
 import picocli.CommandLine.Command;
@@ -276,21 +277,20 @@ final class ConnectionsCommand extends SettingsOptions {
         return out;
     }
 
-    /** A header line and one line per socket, CRLF-terminated and quoted as RFC 4180 says; unknown is empty. */
+    /**
+     * A header line and one line per socket in portwatch's CSV dialect ({@link Csv}), CRLF-terminated on stdout as
+     * RFC 4180 says; unknown is empty.
+     */
     static void printCsv(List<SocketEntry> sockets, Snapshot snapshot, PrintWriter out) {
-        out.print(String.join(",", COLUMNS) + "\r\n");
+        out.print(Csv.record(COLUMNS) + "\r\n");
         for (Map<String, Object> r : records(sockets, snapshot)) {
-            out.print(r.values().stream().map(v -> csvField(v == null ? "" : v.toString()))
-                    .collect(Collectors.joining(",")) + "\r\n");
+            out.print(Csv.record(new java.util.ArrayList<>(r.values())) + "\r\n");
         }
     }
 
-    /** A field quoted when it holds a comma, a double quote, CR or LF; double quotes doubled. */
+    /** One field as {@link Csv} quotes it (for the tests of this output). */
     static String csvField(String value) {
-        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
-            return value;
-        }
-        return '"' + value.replace("\"", "\"\"") + '"';
+        return Csv.field(value);
     }
 
     /** PortQry-style statistics: counts and % per state, then per-process counts by state. */

@@ -1,6 +1,7 @@
 package io.portwatch.cli;
 
 import io.portwatch.report.Progress;
+import io.portwatch.text.Printable;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class ProgressBar implements Progress {
         int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
         int filled = percent * WIDTH / 100;
         String line = String.format(Locale.ROOT, "[%s%s] %3d%% %s / %s %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                percent, size(done), size(total), file.getFileName());
+                percent, size(done), size(total), Printable.of(file.getFileName().toString()));
         err.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())));
         err.flush();
         drawnLength = line.length();

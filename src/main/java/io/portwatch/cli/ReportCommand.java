@@ -9,6 +9,8 @@ import io.portwatch.report.Report;
 import io.portwatch.report.ReportBuilder;
 import io.portwatch.report.ReverseDns;
 import io.portwatch.report.TextReport;
+import io.portwatch.support.Errors;
+import io.portwatch.text.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,7 +114,7 @@ final class ReportCommand implements Callable<Integer> {
             err.flush();
             return 2;
         } catch (IOException e) {
-            err.println("cannot read criteria: " + e.getMessage());
+            err.println("cannot read criteria: " + problem(e));
             err.flush();
             return 3;
         }
@@ -123,7 +125,7 @@ final class ReportCommand implements Callable<Integer> {
             builder.readAll(files, showProgress ? bar : Progress.NONE);
         } catch (IOException e) {
             bar.finish();
-            err.println("cannot report: " + e.getMessage());
+            err.println("cannot report: " + problem(e));
             err.flush();
             return 3;
         } finally {
@@ -151,6 +153,14 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * What went wrong, on one printable line: the message of portwatch's own IOExceptions (they name file and line),
+     * the exception's name and message for the JDK's ({@code NoSuchFileException: /var/log/x.csv}).
+     */
+    static String problem(IOException e) {
+        return Printable.of(e.getClass() == IOException.class ? e.getMessage() : Errors.text(e));
     }
 
     private static void check(boolean ok, String message) {

@@ -4,24 +4,17 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -108,12 +101,12 @@ public final class ConnectionsLog {
      * The first record of a CSV file, skipping a PowerShell {@code #TYPE} line and a byte order mark;
      * empty for an empty file.
      *
-     * @throws IOException when it cannot be read, or its first record is not CSV (an unterminated quote): the
-     *                     message names the file
+     * @throws IOException when it cannot be read, or its first record is not CSV (an unterminated quote, a field
+     *                     over the bound): the message names the file and line
      */
     public static Optional<List<String>> header(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return header(in, file);
+            return Csv.header(in, file.toString());
         }
     }
 
@@ -123,27 +116,7 @@ public final class ConnectionsLog {
         while (start.hasRemaining() && ch.read(start, start.position()) >= 0) {
             // reads the first bytes
         }
-        return header(new ByteArrayInputStream(start.array(), 0, start.position()), file);
-    }
-
-    private static Optional<List<String>> header(InputStream in, Path file) throws IOException {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(Csv.READ).get()) {
-            Iterator<CSVRecord> records = parser.iterator();
-            while (records.hasNext()) {
-                List<String> fields = new java.util.ArrayList<>(records.next().toList());
-                if (!fields.isEmpty() && fields.get(0).startsWith("\uFEFF")) {
-                    fields.set(0, fields.get(0).substring(1));
-                }
-                if (fields.size() == 1 && fields.get(0).toUpperCase(Locale.ROOT).startsWith("#TYPE")) {
-                    continue;
-                }
-                return Optional.of(fields);
-            }
-            return Optional.empty();
-        } catch (IllegalStateException | UncheckedIOException e) { // what commons-csv's iterator throws for bad CSV
-            throw new IOException(file + ": cannot read it as CSV: " + e.getMessage(), e);
-        }
+        return Csv.header(new ByteArrayInputStream(start.array(), 0, start.position()), file.toString());
     }
 
     private static byte lastByte(FileChannel ch, long size) throws IOException {

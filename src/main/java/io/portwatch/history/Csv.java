@@ -1,36 +1,36 @@
 package io.portwatch.history;
 
-import org.apache.commons.csv.CSVFormat;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
-/** The CSV dialect of every file portwatch writes: RFC 4180 quoting, records ended by a line feed. */
+/** The history files' entry to portwatch's one CSV dialect, {@link io.portwatch.text.Csv}: writing and reading. */
 final class Csv {
-
-    /** RFC 4180 quoting (a field with a comma, quote or line break is quoted), LF between records. */
-    static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
-
-    /** For reading: any line ending, blank lines skipped, no header handling (callers read it). */
-    static final CSVFormat READ = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
 
     private Csv() {
     }
 
     /** One whole record, ending in {@code \n}. */
     static String line(Object... values) {
-        StringBuilder b = new StringBuilder(128);
-        try {
-            FORMAT.printRecord(b, values);
-        } catch (IOException e) { // a StringBuilder does not throw
-            throw new UncheckedIOException(e);
-        }
-        return b.toString();
+        return io.portwatch.text.Csv.line(values);
     }
 
     /** The header record of a file. */
     static String header(List<String> columns) {
-        return line(columns.toArray());
+        return io.portwatch.text.Csv.line(columns);
+    }
+
+    /**
+     * The header of a CSV file: its first record, after a PowerShell {@code #TYPE} line; empty for an empty file.
+     *
+     * @param name what errors name: {@code name:line: ...}
+     * @throws IOException when it cannot be read or is not CSV the dialect takes (an unterminated quote, a field over
+     *                     the bound)
+     */
+    static Optional<List<String>> header(InputStream in, String name) throws IOException {
+        try (io.portwatch.text.Csv.Reader csv = io.portwatch.text.Csv.Reader.utf8(in, name)) {
+            return csv.header();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.portwatch.learn;
 
 import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.scan.Addresses;
+import io.portwatch.text.Csv;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,8 @@ public final class LearnedFiles {
                 .append("# Check the file with: java -jar portwatch.jar validate --definitions=DIR\n")
                 .append(LISTENING_HEADER).append('\n');
         for (Baseline.Listener l : baseline.listening()) {
-            text.append(l.protocol().label()).append(',').append(Addresses.format(l.address())).append(',')
-                    .append(l.port()).append(',').append(field(l.process())).append(',')
-                    .append(field(comment(learned, l.process()))).append('\n');
+            text.append(Csv.line(l.protocol().label(), Addresses.format(l.address()), l.port(), l.process(),
+                    comment(learned, l.process())));
         }
         return text.toString();
     }
@@ -60,9 +60,8 @@ public final class LearnedFiles {
         }
         text.append(CONNECTIONS_HEADER).append('\n');
         for (Baseline.Connection c : baseline.connections()) {
-            text.append(Addresses.format(c.remote())).append(",,").append(c.remotePort()).append(',')
-                    .append(field(c.process())).append(',').append(field(comment(learned, c.process())))
-                    .append(",1\n");
+            text.append(Csv.line(Addresses.format(c.remote()), "", c.remotePort(), c.process(),
+                    comment(learned, c.process()), 1));
         }
         return text.toString();
     }
@@ -109,12 +108,5 @@ public final class LearnedFiles {
 
     private static String comment(String learned, String process) {
         return "learned " + learned + (process.isEmpty() ? " (owner not visible: run learn as root to name it)" : "");
-    }
-
-    /** A CSV field: quoted when it holds a comma, a quote, a line break or leading/trailing blanks. */
-    static String field(String value) {
-        boolean plain = value.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')
-                && value.strip().equals(value) && !value.startsWith("#");
-        return plain ? value : "\"" + value.replace("\"", "\"\"") + "\"";
     }
 }

@@ -257,11 +257,12 @@ public final class Criteria {
         /**
          * Adds the criteria of a file: UTF-8, lines ended by LF, CRLF or CR, each at most {@value #MAX_LINE_BYTES} bytes.
          *
-         * @throws IOException              when it cannot be read
+         * @throws IOException              when it cannot be read or is not a regular file (a FIFO is never opened)
          * @throws IllegalArgumentException naming {@code file:line} and the problem (a line that is not UTF-8, or
          *                                  too long, too)
          */
         public Builder addFile(Path file) throws IOException {
+            RegularFiles.require(file);
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
                 CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);

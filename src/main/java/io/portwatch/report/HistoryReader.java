@@ -3,26 +3,19 @@ package io.portwatch.report;
 import io.portwatch.history.ConnectionsLog;
 import io.portwatch.history.EventType;
 import io.portwatch.history.HistoryFiles;
-import io.portwatch.support.FileTypes;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import io.portwatch.text.Csv;
+import io.portwatch.text.Printable;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.Month;
 import java.time.OffsetDateTime;
 import java.time.Year;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,14 +28,16 @@ import java.util.function.Consumer;
 
 /**
  * Reads the rows of one input of {@code report} (a history file or a Log-Connections CSV) into {@link ReportRow}s,
- * streaming: one row in memory at a time. Columns are found by header name, case-insensitively; a row shorter than
- * its header reads the missing fields as empty. Not thread-safe.
+ * streaming: one row in memory at a time, read by the bounded {@link Csv.Reader} (what it cannot take is an
+ * IOException naming {@code file:line}). Columns are found by header name, case-insensitively; a row shorter than
+ * its header reads the missing fields as empty. Every value is made {@link Printable} here, where it enters, so no
+ * renderer can be handed a control character. Not thread-safe.
  */
 final class HistoryReader {
 
-    /** Any line ending, blank lines skipped, the header read here. */
-    private static final CSVFormat READ = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
     private static final int PROGRESS_EVERY = 4096;
+    /** The most characters of a header quoted in the error for a file of no known kind. */
+    static final int HEADER_EXCERPT = 80;
 
     private long shortRows;
 
@@ -58,16 +53,19 @@ final class HistoryReader {
      *                     cannot be read, or is none of the kinds (the message names the file and its header)
      */
     static InputKind kind(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        if (!attributes.isRegularFile()) {
-            throw new IOException(file + ": expecting a regular file (found " + FileTypes.describe(file, attributes) + ")");
-        }
+        RegularFiles.require(file);
         Optional<List<String>> header = ConnectionsLog.header(file);
         if (header.isEmpty()) {
             throw new IOException(file + ": empty file");
         }
         return InputKind.of(header.get()).orElseThrow(() -> new IOException(file + ": not a portwatch history file or"
-                + " Log-Connections CSV (header: " + String.join(",", header.get()) + ")"));
+                + " Log-Connections CSV (header: " + excerpt(String.join(",", header.get())) + ")"));
+    }
+
+    /** The start of a header, printable, at most {@link #HEADER_EXCERPT} characters and an ellipsis. */
+    private static String excerpt(String header) {
+        String cut = header.length() <= HEADER_EXCERPT ? header : header.substring(0, HEADER_EXCERPT) + "\u2026";
+        return Printable.of(cut);
     }
 
     /**
@@ -79,29 +77,19 @@ final class HistoryReader {
      */
     long read(Path file, InputKind kind, Consumer<ReportRow> rows, Progress progress, long doneBefore, long total)
             throws IOException {
-        String name = file.getFileName().toString();
+        String name = Printable.of(file.getFileName().toString());
         try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(file));
-             InputStreamReader reader = new InputStreamReader(counted, StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(READ).get()) {
-            Layout layout = null;
+             Csv.Reader csv = Csv.Reader.utf8(counted, file.toString())) {
+            Optional<List<String>> header = csv.header();
+            if (header.isEmpty()) {
+                return counted.count;
+            }
+            Layout layout = new Layout(kind, header.get());
             Set<String> previousSnapshot = new HashSet<>();
             Set<String> currentSnapshot = new HashSet<>();
             String currentStamp = null;
             long n = 0;
-            for (CSVRecord record : parser) {
-                if (layout == null) {
-                    String first = record.get(0);
-                    if (first.startsWith("\uFEFF")) {
-                        first = first.substring(1);
-                    }
-                    if (record.size() == 1 && first.toUpperCase(Locale.ROOT).startsWith("#TYPE")) {
-                        continue;
-                    }
-                    List<String> header = new ArrayList<>(record.toList());
-                    header.set(0, first);
-                    layout = new Layout(kind, header);
-                    continue;
-                }
+            for (List<String> record = csv.next(); record != null; record = csv.next()) {
                 if (++n % PROGRESS_EVERY == 0) {
                     progress.at(file, doneBefore + counted.count, total);
                 }
@@ -139,7 +127,7 @@ final class HistoryReader {
                         event = previousSnapshot.contains(key) ? "logged again" : "logged";
                     }
                 }
-                rows.accept(new ReportRow(name, parser.getCurrentLineNumber(), normalizeTime(layout.get(record, Field.TIME)),
+                rows.accept(new ReportRow(name, csv.line(), normalizeTime(layout.get(record, Field.TIME)),
                         event, protocol, layout.get(record, Field.LOCAL_ADDRESS),
                         parseInt(layout.get(record, Field.LOCAL_PORT), 0), layout.get(record, Field.REMOTE_ADDRESS),
                         parseInt(layout.get(record, Field.REMOTE_PORT), 0), layout.get(record, Field.STATE),
@@ -147,8 +135,6 @@ final class HistoryReader {
                         layout.get(record, Field.USER), layout.get(record, Field.EXE_PATH), layout.get(record, Field.MODULES)));
             }
             return counted.count;
-        } catch (IllegalStateException | UncheckedIOException e) {
-            throw new IOException(file + ": cannot read it as CSV: " + e.getMessage(), e);
         }
     }
 
@@ -168,10 +154,10 @@ final class HistoryReader {
             columnCount = header.size();
         }
 
-        /** A field of the record, "" when the file has no such column or the row is short. */
-        String get(CSVRecord record, Field field) {
+        /** A field of the record, made printable; "" when the file has no such column or the row is short. */
+        String get(List<String> record, Field field) {
             Integer i = at.get(field);
-            return i == null || i >= record.size() ? "" : record.get(i);
+            return i == null || i >= record.size() ? "" : Printable.of(record.get(i));
         }
     }
 

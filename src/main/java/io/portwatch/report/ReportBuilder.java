@@ -2,6 +2,7 @@ package io.portwatch.report;
 
 import io.portwatch.history.HistoryFiles;
 import io.portwatch.scan.Addresses;
+import io.portwatch.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ public final class ReportBuilder {
         first.addAll(then);
         long done = 0;
         for (Path p : first) {
-            files.add(p.toString());
+            files.add(Printable.of(p.toString()));
             done += reader.read(p, kinds.get(p), this::add, progress, done, total);
             progress.at(p, done, total);
         }

@@ -1,6 +1,7 @@
 package io.portwatch.report;
 
 import io.portwatch.scan.Addresses;
+import io.portwatch.text.Printable;
 import io.portwatch.support.DaemonThreads;
 
 import java.net.InetAddress;
@@ -93,6 +94,7 @@ public final class ReverseDns implements ReportBuilder.Names {
     private String name(String address) throws Exception {
         InetAddress a = Addresses.parseLiteral(address);
         String name = lookup.name(a);
-        return name == null || name.equals(a.getHostAddress()) || name.equals(address) ? "" : name;
+        // a PTR answer is untrusted text: made printable where it enters, as the history's values are
+        return name == null || name.equals(a.getHostAddress()) || name.equals(address) ? "" : Printable.of(name);
     }
 }

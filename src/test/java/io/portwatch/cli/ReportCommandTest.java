@@ -168,6 +168,17 @@ class ReportCommandTest {
         assertEquals("", out.toString());
     }
 
+    /** Not listed: the criteria file is a file report reads too; a FIFO there blocked report for ever in open(2). */
+    @Test
+    void aFifoGivenAsCriteriaIsRefusedNamingItAndIsNeverOpened() throws Exception {
+        Path fifo = Fifos.make(dir.resolve("criteria-fifo.txt"));
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> report("--criteria=" + fifo, dir.resolve("portwatch-events.csv").toString()));
+        assertEquals(3, exit);
+        assertEquals("cannot read criteria: " + fifo + ": expecting a regular file (found a FIFO)\n", err.toString());
+        assertEquals("", out.toString());
+    }
+
     @Test
     void progressBarAppearsOnlyAfterASecondAndIsClearedAtTheEnd() {
         long[] now = {0};
@@ -184,6 +195,16 @@ class ReportCommandTest {
         assertEquals("\r" + line, bar.toString(), "at most ten redraws a second");
         progress.finish();
         assertEquals("\r" + line + "\r" + " ".repeat(line.length()) + "\r", bar.toString());
+    }
+
+    @Test
+    void progressBarNamesAFileWithControlCharactersPrintably() {
+        long[] now = {0};
+        StringWriter bar = new StringWriter();
+        ProgressBar progress = new ProgressBar(new PrintWriter(bar, true), () -> now[0]);
+        now[0] = 1_500_000_000L;
+        progress.at(Path.of("big\u001b]0;owned\u0007.csv"), 0, 100);
+        assertEquals("\r[..............................]   0% 0.0 KB / 0.1 KB big\\x1b]0;owned\\x07.csv", bar.toString());
     }
 
     @Test
@@ -215,5 +236,122 @@ class ReportCommandTest {
         assertTrue(dom.stdout().contains("&lt;script&gt;alert('x')&lt;/script&gt;"), "markup from the logs is shown as text");
         assertEquals(8, dom.stdout().split("<tr class=\"flagged\"><td>20", -1).length - 1, "8 flagged rows highlighted");
         Files.writeString(target.resolve("report.dom.html"), dom.stdout(), StandardCharsets.UTF_8);
+    }
+
+    /** One line, printable: no control character but its end (rule 4 of docs/design.md §5 applied to the error too). */
+    private static void assertOneLine(String text) {
+        assertTrue(text.endsWith("\n") && text.indexOf('\n') == text.length() - 1, "one line: " + text);
+        assertTrue(text.substring(0, text.length() - 1).chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0x2028),
+                "printable: " + text);
+    }
+
+    /** report on FILE: exit 3, nothing on stdout and one line on stderr, which is returned. */
+    private String refused(Path file) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> report(file.toString()));
+        assertEquals(3, exit, file + ": " + err);
+        assertEquals("", out.toString());
+        assertOneLine(err.toString());
+        return err.toString();
+    }
+
+    private static final String EVENTS_HEADER = "time,event,protocol,localAddress,localPort,remoteAddress,remotePort,state,"
+            + "previousState,pid,process,user,exePath\n";
+
+    /**
+     * Input report cannot take (issue 20: a 300 MB field was an OutOfMemoryError stack trace, exit 1): a field over the
+     * bound (a sparse 64 MiB file, one field), a truncated quoted field, a binary file (a gzipped history file, a UTF-16
+     * one), a line of ten million commas, a directory, a missing file: exit 3, one line naming file and line.
+     */
+    @Test
+    void inputReportCannotTakeExitsThreeWithOneLineNamingFileAndLine() throws IOException {
+        Path huge = Files.writeString(dir.resolve("portwatch-events-huge.csv"), EVENTS_HEADER + "2026-11-20T08:05:00.000Z,open,tcp,\"");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(64L << 20); // a hole: read as NUL bytes inside the quoted field, never held by this test
+        }
+        assertEquals("cannot report: " + huge + ":2: a field longer than " + io.portwatch.text.Csv.MAX_FIELD_CHARS
+                + " characters\n", refused(huge));
+
+        Path truncated = Files.writeString(dir.resolve("portwatch-events-cut.csv"), EVENTS_HEADER
+                + "2026-11-20T08:05:00.000Z,open,tcp,10.0.0.5,22,10.0.0.77,51000,ESTABLISHED,,1200,\"ssh\n");
+        assertEquals("cannot report: " + truncated + ":2: a quoted field is not closed before the end of the file\n",
+                refused(truncated));
+
+        Path gzipped = dir.resolve("portwatch-events.csv.gz");
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzipped))) {
+            gz.write(Files.readAllBytes(dir.resolve("portwatch-events.csv")));
+        }
+        assertTrue(refused(gzipped).startsWith("cannot report: " + gzipped + ":"), err.toString());
+
+        Path utf16 = Files.writeString(dir.resolve("portwatch-events-utf16.csv"), EVENTS_HEADER, StandardCharsets.UTF_16LE);
+        assertTrue(refused(utf16).startsWith("cannot report: " + utf16 + ": not a portwatch history file or Log-Connections"
+                + " CSV (header: t\\x00i\\x00m\\x00e\\x00,\\x00e\\x00v\\x00e\\x00n\\x00t\\x00"), err.toString());
+
+        Path commas = dir.resolve("portwatch-events-commas.csv");
+        try (java.io.Writer w = Files.newBufferedWriter(commas)) {
+            w.write(EVENTS_HEADER);
+            for (int i = 0; i < 10_000_000; i++) {
+                w.write(',');
+            }
+        }
+        assertEquals("cannot report: " + commas + ":2: more than " + io.portwatch.text.Csv.MAX_FIELDS + " fields in a record\n",
+                refused(commas));
+
+        Path folder = Files.createDirectory(dir.resolve("portwatch-events-folder.csv"));
+        assertEquals("cannot report: " + folder + ": expecting a regular file (found a directory)\n", refused(folder));
+
+        Path missing = dir.resolve("portwatch-events-missing.csv");
+        assertEquals("cannot report: NoSuchFileException: " + missing + "\n", refused(missing));
+    }
+
+    /** Not listed: a file named with a line break and ESC is named printably, in the error and in the report. */
+    @Test
+    void aFileNamedWithControlCharactersIsNamedOnOnePrintableLine() throws IOException {
+        Path named = dir.resolve("portwatch-events-\u001b[31m\nforged.csv");
+        assertEquals("cannot report: NoSuchFileException: " + dir + "/portwatch-events-\\x1b[31m\\x0aforged.csv\n",
+                refused(named));
+        Files.copy(dir.resolve("portwatch-events.csv"), named);
+        err.getBuffer().setLength(0);
+        for (String format : List.of("text", "csv", "json")) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, report("--format=" + format, "--flag-port=22", named.toString()), err.toString());
+            assertFalse(out.toString().contains("\u001b"), format + ": " + out);
+            String name = "portwatch-events-\\x1b[31m\\x0aforged.csv";
+            assertTrue(out.toString().contains(format.equals("json") ? name.replace("\\", "\\\\") : name), format + ": " + out);
+        }
+    }
+
+    /**
+     * Rule 4: every value report reads from a history file is made printable where it is read, so no output format
+     * carries a raw control character: ESC, CR, a line break inside quotes, NUL, U+2028 and invalid UTF-8 in a process
+     * name, user and path come out as {@code \x1b}, {@code \x0d}, {@code \x0a}, {@code \x00}, {@code \u2028}, U+FFFD.
+     */
+    @Test
+    void everyValueReadFromAHistoryFileIsPrintableInEveryOutputFormat() throws IOException {
+        String hostile = "evil\u001b[2J\r\n\u0000\u2028x";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes(EVENTS_HEADER.getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(("2026-11-20T08:05:00.000Z,open,tcp,10.0.0.5,22,10.0.0.77,51000,ESTABLISHED,,1200,\"" + hostile)
+                .getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xC8, (byte) 0xFF});
+        bytes.writeBytes(("\",\"r\u001boot\",\"/usr/bin/\u001b]0;x\u0007\"\n").getBytes(StandardCharsets.UTF_8));
+        Path events = Files.write(dir.resolve("portwatch-events-hostile.csv"), bytes.toByteArray());
+        String shown = "evil\\x1b[2J\\x0d\\x0a\\x00\\u2028x\uFFFD\uFFFD";
+
+        for (String format : List.of("text", "csv", "json")) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, report("--format=" + format, "--flag-process=*", events.toString()), err.toString());
+            // JSON writes the backslash of the visible form as \\; the text tables leave the path out
+            String text = format.equals("json") ? out.toString().replace("\\\\", "\\") : out.toString();
+            assertTrue(text.contains(shown) && text.contains("r\\x1boot"), format + ": " + text);
+            assertTrue(format.equals("text") || text.contains("/usr/bin/\\x1b]0;x\\x07"), format + ": " + text);
+            assertTrue(text.chars().allMatch(c -> c == '\n' || c >= 0x20 && c != 0x7f && c != 0x2028), format + ": " + text);
+        }
+        Path html = dir.resolve("report.html");
+        assertEquals(0, report("--flag-process=*", "--html=" + html, events.toString()), err.toString());
+        String page = Files.readString(html);
+        assertTrue(page.contains(shown), page);
+        assertTrue(page.chars().allMatch(c -> c == '\n' || c >= 0x20 && c != 0x7f && c != 0x2028), "html: raw control");
     }
 }

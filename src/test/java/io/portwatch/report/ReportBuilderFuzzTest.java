@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.portwatch.fuzz.Fuzzing;
+import io.portwatch.text.Csv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Fuzzes the readers of {@code report} (issue #11, item 8): {@link ReportBuilder#readAll} over history files
@@ -66,6 +69,7 @@ class ReportBuilderFuzzTest {
         }
 
         for (Path f : files) {
+            assertDialectReadsBackWhatItWrites(f);
             try {
                 ReportBuilder.kind(f);
             } catch (IOException e) {
@@ -89,6 +93,31 @@ class ReportBuilderFuzzTest {
         assertTrue(report.firstTime().compareTo(report.lastTime()) <= 0, "first time before last time");
         String html = HtmlReport.render(report);
         assertTrue(html.endsWith("</html>\n"), "a whole page");
+    }
+
+    /**
+     * The one CSV dialect ({@link Csv}) on any bytes, quotes included: it reads records or refuses the file naming
+     * {@code file:line}; the records it read, written by it and read again, are the same records.
+     */
+    private static void assertDialectReadsBackWhatItWrites(Path file) throws IOException {
+        List<List<String>> records = new ArrayList<>();
+        try (Csv.Reader r = Csv.Reader.utf8(Files.newInputStream(file), file.toString())) {
+            for (List<String> record = r.next(); record != null; record = r.next()) {
+                records.add(record);
+            }
+        } catch (IOException e) {
+            assertTrue(e.getMessage().matches(Pattern.quote(file.toString()) + ":[1-9][0-9]*: [^\\n]+"), e.getMessage());
+            return;
+        }
+        StringBuilder written = new StringBuilder();
+        records.forEach(record -> written.append(Csv.line(record)));
+        List<List<String>> again = new ArrayList<>();
+        try (Csv.Reader r = new Csv.Reader(new StringReader(written.toString()), "written")) {
+            for (List<String> record = r.next(); record != null; record = r.next()) {
+                again.add(record);
+            }
+        }
+        assertEquals(records, again, written::toString);
     }
 
     private static void assertNamesFile(IOException e, Path file) {
