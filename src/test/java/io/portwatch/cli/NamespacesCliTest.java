@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -21,6 +22,7 @@ import picocli.CommandLine;
  * {@link NetnsFixture} removes them and their processes after each test).
  */
 @EnabledOnOs(OS.LINUX)
+@Tag("netns") @Tag("root")
 class NamespacesCliTest {
 
     private final NetnsFixture fixture = new NetnsFixture();

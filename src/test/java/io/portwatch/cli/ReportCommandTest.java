@@ -12,6 +12,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -208,6 +209,7 @@ class ReportCommandTest {
     }
 
     @Test
+    @Tag("chromium")
     void htmlReportOpensInHeadlessChromiumWithoutConsoleErrorsAndIsScreenshot() throws Exception {
         Path target = Files.createDirectories(Path.of("target", "report-html"));
         Path page = target.resolve("report.html").toAbsolutePath();

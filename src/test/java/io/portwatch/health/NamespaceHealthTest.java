@@ -21,6 +21,7 @@ import io.portwatch.scan.linux.NetnsFixture;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.condition.OS;
  * {@link NetnsFixture} removes them after each test, also when it fails).
  */
 @EnabledOnOs(OS.LINUX)
+@Tag("netns") @Tag("root")
 class NamespaceHealthTest {
 
     private static final EvaluationOptions OPTIONS = EvaluationOptions.forHost("test");

@@ -17,6 +17,7 @@ import io.portwatch.support.FileTrust;
 import io.portwatch.testing.Fifos;
 import io.portwatch.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,6 +226,7 @@ class HistoryFileTrustTest {
     }
 
     @Test
+    @Tag("root")
     void aHistoryDirWritableByAGroupWithOtherMembersIsRefused() throws IOException {
         Path dir = history();
         UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
@@ -237,6 +239,7 @@ class HistoryFileTrustTest {
     }
 
     @Test
+    @Tag("root")
     void aHistoryDirOwnedByAnotherUserIsRefusedUnlessStrictModesIsOff() throws IOException {
         Path dir = history();
         UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
@@ -300,6 +303,7 @@ class HistoryFileTrustTest {
     }
 
     @Test
+    @Tag("root")
     void anExistingFileOwnedByAnotherUserIsRefusedAndUntouched() throws IOException {
         Path dir = history();
         Path events = Files.writeString(dir.resolve(HistoryFiles.EVENTS + HistoryFiles.EXTENSION), VICTIM_TEXT);

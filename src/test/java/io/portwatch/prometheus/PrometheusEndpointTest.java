@@ -14,6 +14,7 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import io.portwatch.scan.linux.LinuxSocketSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -79,6 +80,7 @@ class PrometheusEndpointTest {
     }
 
     @Test
+    @Tag("promtool")
     void promtoolFindsNoProblemInTheTextFormat() throws IOException, InterruptedException {
         for (boolean pidLabel : new boolean[] {false, true}) {
             try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(LOOPBACK, 0, States::scanned, pidLabel)) {
@@ -96,6 +98,7 @@ class PrometheusEndpointTest {
     }
 
     @Test
+    @Tag("promtool")
     void netnsLabelsAreServedAsValidTextAndOpenMetricsThatPromtoolAccepts() throws IOException, InterruptedException {
         for (ProcessLabels labels : new ProcessLabels[] {new ProcessLabels(false, true), new ProcessLabels(true, true)}) {
             try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(LOOPBACK, 0, States::inNamespaces, labels)) {

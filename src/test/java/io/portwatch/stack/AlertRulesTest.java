@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,16 +40,19 @@ class AlertRulesTest {
     // ------------------------------------------------------------------ the tools
 
     @Test
+    @Tag("promtool")
     void alertRulesPassPromtoolCheck() {
         Commands.run(List.of(promtool(), "check", "rules", RULES)).assertSuccess();
     }
 
     @Test
+    @Tag("promtool")
     void alertRuleUnitTestsPass() {
         Commands.run(List.of(promtool(), "test", "rules", RULE_TESTS)).assertSuccess();
     }
 
     @Test
+    @Tag("promtool")
     void prometheusConfigPassesPromtoolCheckWithItsRuleFilesAndTargets() {
         Commands.Result result = Commands.run(List.of(promtool(), "check", "config", PROMETHEUS));
         result.assertSuccess();
@@ -57,11 +61,13 @@ class AlertRulesTest {
     }
 
     @Test
+    @Tag("alertmanager")
     void alertmanagerConfigPassesAmtoolCheck() {
         Commands.run(List.of(amtool(), "check-config", ALERTMANAGER)).assertSuccess();
     }
 
     @Test
+    @Tag("alertmanager")
     void criticalAndWarningAlertsGoToDifferentReceivers() {
         for (String[] route : new String[][] {{"critical", "portwatch-critical"}, {"warning", "portwatch-warning"}}) {
             Commands.run(List.of(amtool(), "config", "routes", "test", "--config.file=" + ALERTMANAGER,

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -44,6 +45,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void listenerInAnotherNamespaceIsFoundWithItsIpNetnsNameAndOwner() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
@@ -60,6 +62,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void ipv6AndUdpSocketsInAnotherNamespaceAreFound() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child tcp6 = fixture.listen(ns, "::1", 0);
@@ -76,6 +79,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void ownNamespacesOnlyDoesNotSeeOtherNamespaces() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
@@ -103,6 +107,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void namespaceWithoutMountIsNamedByItsContainerOrInode() throws Exception {
         NetnsFixture.Child child = fixture.unshared("0.0.0.0", 0);
         long inode = NetNamespaces.inode(Path.of("/proc/" + child.pid() + "/ns/net"));
@@ -117,6 +122,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void vethPairGivesOneEstablishedSocketOnEachSideInItsNamespace() throws Exception {
         String a = fixture.namespace();
         String b = fixture.namespace();
@@ -139,6 +145,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void namespaceObjectIsSharedBySocketsAndKeptAcrossScans() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child server = fixture.listen(ns, "127.0.0.1", 0);
@@ -156,6 +163,7 @@ class LinuxNamespacesTest {
     }
 
     @Test
+    @Tag("netns") @Tag("root")
     void namespaceWhoseProcessesExitedIsSkipped() throws Exception {
         String ns = fixture.namespace();
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ class NamespaceTablesTest {
 
     /** Real namespaces of the fixture, each with a listener: three helpers read what the scan thread alone reads. */
     @Test
+    @Tag("netns") @Tag("root")
     void realNamespacesReadByFourThreadsGiveTheRowsOfOneInTheSameOrder() throws Exception {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

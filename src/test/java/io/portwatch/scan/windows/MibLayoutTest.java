@@ -2,6 +2,7 @@ package io.portwatch.scan.windows;
 
 import com.sun.jna.platform.win32.Tlhelp32;
 import com.sun.jna.platform.win32.WinNT;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * under wine, prints each as {@code kind name value}; every printed line must equal the Java constant of that name,
  * and every Java constant listed here must be printed.
  */
+@Tag("wine")
 class MibLayoutTest {
 
     /** What the probe prints, and the Java constant each line must equal. */

@@ -1,5 +1,6 @@
 package io.portwatch.scan.windows;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * capture is left in {@code target/wine-capture} as hex files, the form of the committed fixtures that
  * {@link WineCaptureFixtureTest} decodes without wine. The namespace goes away with its last process.
  */
+@Tag("wine")
 class WineCaptureTest {
 
     static final Path CAPTURE = WineTools.TARGET.resolve("wine-capture");
