@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,7 @@ class SystemdUnitTest {
     }
 
     @Test
+    @Tag("systemd")
     void systemdAnalyzeVerifiesTheUnitWhereItCanRun(@TempDir Path dir) throws IOException {
         Optional<Path> analyze = Commands.onPath("systemd-analyze");
         assertTrue(analyze.isPresent(),
