@@ -1,6 +1,7 @@
 package io.portwatch.config;
 
 import io.portwatch.support.Errors;
+import io.portwatch.support.FileTrust;
 import io.portwatch.support.FileTypes;
 
 import java.io.IOException;
@@ -11,11 +12,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a definitions file's bytes as untrusted input (docs/design.md §2): a regular file only (never a FIFO, device
@@ -27,11 +31,29 @@ final class DefinitionsBytes {
     private DefinitionsBytes() {
     }
 
+    /** Where a symbolic link to a missing file points; empty for anything else (a file, a loop, no link). */
+    static Optional<Path> danglingTarget(Path path) {
+        try {
+            Files.readAttributes(path, BasicFileAttributes.class);
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            try {
+                return Files.isSymbolicLink(path) ? Optional.of(Files.readSymbolicLink(path)) : Optional.empty();
+            } catch (IOException | RuntimeException e2) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
-     * The bytes of a regular file, at most {@link DefinitionsLoader#MAX_FILE_BYTES}; null after adding a problem. Anything
-     * but a regular file (after following symbolic links) is never opened.
+     * The bytes of a regular file that {@code trust} accepts, at most {@link DefinitionsLoader#MAX_FILE_BYTES}; null
+     * after adding a problem. Anything but a regular file (after following symbolic links), a file on a kernel file
+     * system and an untrusted file are never opened; for a symbolic link the folder of its target is judged too
+     * (whoever may write there may swap the file).
      */
-    static byte[] read(Path path, String fileName, Problems problems) {
+    static byte[] read(Path path, String fileName, Problems problems, FileTrust trust) {
         Source source = new Source(fileName, 0);
         try {
             BasicFileAttributes attributes;
@@ -44,6 +66,13 @@ final class DefinitionsBytes {
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
                         + " a missing file: " + Files.readSymbolicLink(path) + ")"));
                 return null;
+            } catch (FileSystemException e) {
+                if (!Files.isSymbolicLink(path)) {
+                    throw e;
+                }
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link that"
+                        + " cannot be followed: " + (e.getReason() == null ? Errors.text(e) : e.getReason()) + ")"));
+                return null;
             }
             if (!attributes.isRegularFile()) {
                 String type = FileTypes.describe(path, attributes);
@@ -51,8 +80,19 @@ final class DefinitionsBytes {
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
                 return null;
             }
+            Optional<String> untrusted = trust.problem(path, "definitions file");
+            if (untrusted.isEmpty() && Files.isSymbolicLink(path)) {
+                Path folder = path.toRealPath().getParent();
+                if (folder != null) {
+                    untrusted = trust.problem(folder, "the folder of the target of definitions file " + path + ":");
+                }
+            }
+            if (untrusted.isPresent()) {
+                problems.add(new DefinitionProblem(source, "", untrusted.get()));
+                return null;
+            }
             try (InputStream in = Files.newInputStream(path)) {
-                byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES);
+                byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES, attributes.size());
                 if (bytes == null) {
                     problems.add(DefinitionsLoader.tooLarge(fileName));
                 }
@@ -69,8 +109,36 @@ final class DefinitionsBytes {
      * stream is then read {@code max + 1} bytes far, never further).
      */
     static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] bytes = in.readNBytes(max);
-        return bytes.length == max && in.read() >= 0 ? null : bytes;
+        return readAtMost(in, max, 0);
+    }
+
+    /**
+     * {@link #readAtMost(InputStream, int)} into one array sized by {@code sizeHint} (the size the file system
+     * reports), grown only when the file is larger than it said: a file is held once, not once per chunk and once
+     * whole.
+     */
+    static byte[] readAtMost(InputStream in, int max, long sizeHint) throws IOException {
+        byte[] bytes = new byte[(int) Math.max(1, Math.min(max, sizeHint))];
+        int n = 0;
+        while (true) {
+            if (n == bytes.length) { // as large as it said, or larger
+                int next = in.read();
+                if (next < 0) {
+                    return bytes;
+                }
+                if (n == max) {
+                    return null;
+                }
+                bytes = Arrays.copyOf(bytes, (int) Math.min(max, Math.max(8192, 2L * n)));
+                bytes[n++] = (byte) next;
+                continue;
+            }
+            int read = in.read(bytes, n, bytes.length - n);
+            if (read < 0) {
+                return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+            }
+            n += read;
+        }
     }
 
     private static String target(Path link) {

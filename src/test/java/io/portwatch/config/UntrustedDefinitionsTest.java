@@ -95,12 +95,15 @@ class UntrustedDefinitionsTest {
     }
 
     @Test
-    void danglingSymbolicLinkIsAProblemNamingTheTarget() throws IOException {
+    void danglingSymbolicLinkIsAMissingFileWithANoteNamingTheTarget() throws IOException {
         Files.createSymbolicLink(dir.resolve(L), dir.resolve("gone.csv"));
 
-        assertEquals(List.of(L + ":0: expecting a regular file (found a symbolic link to a missing file: "
-                        + dir.resolve("gone.csv") + ")"),
-                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+        DefinitionsFileResult result = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+
+        assertEquals(List.of(), problems(result));
+        assertEquals(DefinitionsFileResult.Content.MISSING, result.content());
+        assertEquals(List.of(L + " in " + dir + " is a symbolic link to a missing file (" + dir.resolve("gone.csv")
+                + "): no listening rows"), result.notes());
     }
 
     @Test
@@ -196,8 +199,8 @@ class UntrustedDefinitionsTest {
         List<String> problems = problems(parseOneRow(kind, column, tooLong));
 
         String file = kind.equals("listening") ? L : C;
-        assertEquals(List.of(file + ":3: " + column + ": expecting at most " + max + " characters (found " + (max + 1)
-                + " characters: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ...\")"), problems);
+        assertEquals(List.of(file + ":3: " + column + ": expecting at most " + max + " characters (found \""
+                + "Z".repeat(40) + "...\" (" + (max + 1) + " characters))"), problems);
     }
 
     @ParameterizedTest(name = "{0} {1}: {2} characters")
@@ -231,8 +234,8 @@ class UntrustedDefinitionsTest {
         String row = "icmp,,22," + "p".repeat(513) + ",\n";
 
         assertEquals(List.of(
-                        L + ":2: procName: expecting at most 512 characters (found 513 characters: \""
-                                + "p".repeat(32) + "...\")",
+                        L + ":2: procName: expecting at most 512 characters (found \""
+                                + "p".repeat(40) + "...\" (513 characters))",
                         L + ":2: ipProtocol: expecting tcp or udp (found \"icmp\")"),
                 problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + row))));
     }
@@ -247,7 +250,7 @@ class UntrustedDefinitionsTest {
                 new StringReader("localPort," + name + "\n22,x\n")));
 
         assertEquals(List.of(L + ":1: unknown column, expecting one of ipProtocol, localIP, localPort, procName, comment,"
-                + " id, host, severity, netns (found \"" + "q".repeat(64) + "...\" (1000000 characters))"), problems);
+                + " id, host, severity, netns (found \"" + "q".repeat(40) + "...\" (1000000 characters))"), problems);
     }
 
     @Test
@@ -255,14 +258,14 @@ class UntrustedDefinitionsTest {
         String rest = "r".repeat(300);
 
         assertEquals(List.of(L + ":2: expecting a comma or the end of the line after a closing quote (found \""
-                        + "r".repeat(64) + "...\" (300 characters))"),
+                        + "r".repeat(40) + "...\" (300 characters))"),
                 problems(DefinitionsLoader.parseListening(L,
                         new StringReader(LISTENING_HEADER + "tcp,,22,sshd,\"ssh\"" + rest + "\n"))));
     }
 
     @Test
     void lineBreakInAQuotedValueIsShownEscapedSoAProblemIsOneLine() {
-        assertEquals(List.of(L + ":2: localPort: expecting 1-65535 (found \"8\\n0\")"),
+        assertEquals(List.of(L + ":2: localPort: expecting 1-65535 (found \"8\\x0a0\")"),
                 problems(DefinitionsLoader.parseListening(L,
                         new StringReader(LISTENING_HEADER + "tcp,,\"8\n0\",sshd,ssh\n"))));
     }
