@@ -2,6 +2,8 @@ package io.portwatch.config;
 
 import io.portwatch.text.Printable;
 
+import java.util.regex.Pattern;
+
 /**
  * The one place a problem or a log line quotes the content of a definitions file (docs/design.md §5, rule 3):
  * at most {@value #MAX} characters, made printable ({@link Printable}: control characters as {@code \xHH}), so
@@ -15,13 +17,16 @@ final class Excerpt {
     static final int MAX = 40;
 
     private static final String FOUND = "(found \"";
+    /** The start of a {@link Printable} escape at the end of a cut text. */
+    private static final Pattern PARTIAL_ESCAPE = Pattern.compile("\\\\(x[0-9a-f]?|u[0-9a-f]{0,3})?$");
 
     private Excerpt() {
     }
 
     /**
      * {@code "value"} when the value, made printable, has at most {@value #MAX} characters; else its first
-     * characters and its length, {@code "abc..." (300 characters)}. An escape is never cut in two.
+     * characters and its length, {@code "abc..." (300 characters)}. An escape is never cut in two. Lengths are
+     * counted as the value is held: a field was made printable where it was read, so an ESC counts 4.
      */
     static String quoted(String value) {
         return quoted(value, value.codePointCount(0, value.length()));
@@ -59,7 +64,9 @@ final class Excerpt {
             shown.append(one);
             i += Character.charCount(cp);
         }
-        return "\"" + shown + "...\" (" + length + " characters)";
+        // a value made printable where it was read holds its escapes as text: never show one cut in two
+        String text = PARTIAL_ESCAPE.matcher(shown).replaceFirst("");
+        return "\"" + text + "...\" (" + length + " characters)";
     }
 
     /**
