@@ -41,6 +41,12 @@ final class Excerpt {
         return cut(value, length);
     }
 
+    /** A short value as it is (an id in {@code duplicate id web}), a longer one as {@link #quoted(String)} cuts it. */
+    static String plain(String value) {
+        String printable = Printable.of(value);
+        return printable.length() <= MAX ? printable : quoted(value);
+    }
+
     /**
      * {@link #quoted(String)} of {@code text[from, to)}, copying only its first few characters: the length shown
      * is counted in place.

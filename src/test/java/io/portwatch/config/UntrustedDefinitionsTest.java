@@ -296,6 +296,16 @@ class UntrustedDefinitionsTest {
                 problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + value + ",,22,,\n"))));
     }
 
+    /** Not listed: a duplicate derived id holds a 500-character procName; its problem shows 40 characters of it. */
+    @Test
+    void aDuplicateLongIdIsQuotedCut() {
+        String row = "tcp,,22," + "p".repeat(500) + ",x\n";
+
+        assertEquals(List.of(L + ":3: id: duplicate id \"tcp-any-22-" + "p".repeat(29) + "...\" (511 characters),"
+                        + " first defined at line 2"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + row + row))));
+    }
+
     // ---- the CSV reader's memory is bounded by the file, whatever the quoting (rule 2) ---------------------
 
     /**
