@@ -54,8 +54,8 @@ import java.util.stream.Collectors;
  *       others, owned by another user) is one config error, every row stays; it is judged at every check, so the
  *       error clears as soon as the cause is gone (the directory is back, {@code chmod o-w}), no edit needed.</li>
  *   <li><b>An error clears when its cause is gone.</b> A chmod or chown of the file, or a link swapped, changes
- *       what is looked at, so the file is read again. A file that could not be read at all (not trusted, access
- *       denied, not a regular file) is also read again every {@link #RETRY_UNREAD} though nothing looked at
+ *       what is looked at, so the file is read again. A file that was not opened ({@code REFUSED}: not trusted,
+ *       access denied, not a regular file) is also tried again every {@link #RETRY_UNREAD} though nothing looked at
  *       changed, since the cause may lie elsewhere (a group's members, the folder of a link's target); such a
  *       retry that finds the same problems logs and counts nothing.</li>
  *   <li><b>Reads never block the scan loop.</b> Each file is read on its own daemon thread
@@ -241,7 +241,7 @@ final class DefinitionsWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (result.content() == DefinitionsFileResult.Content.NOT_READ) {
+        if (result.content() == DefinitionsFileResult.Content.REFUSED) {
             w.retryAt = read.startedAt.plus(RETRY_UNREAD);
             if (read.retry && result.problemLines().equals(w.errors)) {
                 return; // the same as before: said already

@@ -53,8 +53,10 @@ final class DefinitionsBytes {
      * system and an untrusted file are never opened; for a symbolic link the folder of its target is judged too
      * (whoever may write there may swap the file).
      */
-    static byte[] read(Path path, String fileName, Problems problems, FileTrust trust) {
+    static Outcome read(Path path, String fileName, Problems problems, FileTrust trust) {
         Source source = new Source(fileName, 0);
+        InputStream in;
+        long size;
         try {
             BasicFileAttributes attributes;
             try {
@@ -65,20 +67,20 @@ final class DefinitionsBytes {
                 }
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
                         + " a missing file: " + Files.readSymbolicLink(path) + ")"));
-                return null;
+                return Outcome.REFUSED;
             } catch (FileSystemException e) {
                 if (!Files.isSymbolicLink(path)) {
                     throw e;
                 }
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link that"
                         + " cannot be followed: " + (e.getReason() == null ? Errors.text(e) : e.getReason()) + ")"));
-                return null;
+                return Outcome.REFUSED;
             }
             if (!attributes.isRegularFile()) {
                 String type = FileTypes.describe(path, attributes);
                 String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
-                return null;
+                return Outcome.REFUSED;
             }
             Optional<String> untrusted = trust.problem(path, "definitions file");
             if (untrusted.isEmpty() && Files.isSymbolicLink(path)) {
@@ -89,19 +91,35 @@ final class DefinitionsBytes {
             }
             if (untrusted.isPresent()) {
                 problems.add(new DefinitionProblem(source, "", untrusted.get()));
-                return null;
+                return Outcome.REFUSED;
             }
-            try (InputStream in = Files.newInputStream(path)) {
-                byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES, attributes.size());
-                if (bytes == null) {
-                    problems.add(DefinitionsLoader.tooLarge(fileName));
-                }
-                return bytes;
+            size = attributes.size();
+            in = Files.newInputStream(path);
+        } catch (IOException | RuntimeException e) { // not opened: access denied, gone meanwhile, ...
+            problems.add(new DefinitionProblem(source, "", "cannot read file: " + Errors.text(e)));
+            return Outcome.REFUSED;
+        }
+        try (in) {
+            byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES, size);
+            if (bytes == null) {
+                problems.add(DefinitionsLoader.tooLarge(fileName));
             }
+            return new Outcome(bytes, false);
         } catch (IOException | RuntimeException e) {
             problems.add(new DefinitionProblem(source, "", "cannot read file: " + Errors.text(e)));
-            return null;
+            return new Outcome(null, false);
         }
+    }
+
+    /**
+     * What {@link #read} gave.
+     *
+     * @param bytes   the file's bytes; null after a problem
+     * @param refused whether the file was not opened, or could not be (untrusted, not a regular file, access
+     *                denied): its problem may clear without an edit
+     */
+    record Outcome(byte[] bytes, boolean refused) {
+        static final Outcome REFUSED = new Outcome(null, true);
     }
 
     /**

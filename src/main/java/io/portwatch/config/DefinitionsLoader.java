@@ -164,9 +164,8 @@ public final class DefinitionsLoader {
         Objects.requireNonNull(trust, "trust");
         Optional<DefinitionProblem> folder = checkDirectory(directory, trust);
         if (folder.isPresent()) {
-            Problems problems = new Problems();
-            problems.add(folder.get());
-            return notRead(file, file.fileName(), problems, new ArrayList<>());
+            return new DefinitionsFileResult(file, file.fileName(), DefinitionsFileResult.Content.REFUSED,
+                    Definitions.EMPTY, List.of(folder.get()), 1, List.of());
         }
         return read(directory, file, trust);
     }
@@ -208,7 +207,12 @@ public final class DefinitionsLoader {
             return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.MISSING,
                     Definitions.EMPTY, List.of(), 0, notes);
         }
-        byte[] bytes = DefinitionsBytes.read(path, fileName, problems, trust);
+        DefinitionsBytes.Outcome read = DefinitionsBytes.read(path, fileName, problems, trust);
+        if (read.refused()) {
+            return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.REFUSED, Definitions.EMPTY,
+                    problems.kept(), problems.count(), notes);
+        }
+        byte[] bytes = read.bytes();
         if (bytes == null) {
             return notRead(file, fileName, problems, notes);
         }

@@ -21,6 +21,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -435,6 +436,23 @@ class MonitorDefinitionsTest {
 
         assertEquals(List.of(), m.state().configErrors());
         assertEquals(List.of("a"), ids(m.state()));
+    }
+
+    /** A problem of the content (here not UTF-8) goes only with an edit: the file is not read again meanwhile. */
+    @Test
+    void aFileWhoseContentIsWrongIsNotReadAgainUntilItChanges() throws IOException {
+        Files.write(defs.resolve(L), (L_HEADER + "a,tcp,,22,ss\u00fchd,x\n").getBytes(StandardCharsets.ISO_8859_1));
+        Files.setLastModifiedTime(defs.resolve(L), FileTime.from(clock.instant()));
+        settle();
+        Monitor m = monitor();
+        assertEquals(List.of(L + ":2: expecting UTF-8 text, save the file as UTF-8 (found byte 0xFC)"),
+                m.state().configErrors());
+        int reads = listeningReads.get();
+
+        clock.advance(DefinitionsWatcher.RETRY_UNREAD.multipliedBy(3));
+        m.cycle();
+
+        assertEquals(reads, listeningReads.get());
     }
 
     @Test

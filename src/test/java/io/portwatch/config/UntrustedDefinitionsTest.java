@@ -74,7 +74,7 @@ class UntrustedDefinitionsTest {
                 () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING));
 
         assertEquals(List.of(L + ":0: expecting a regular file (found a FIFO)"), problems(result));
-        assertEquals(DefinitionsFileResult.Content.NOT_READ, result.content());
+        assertEquals(DefinitionsFileResult.Content.REFUSED, result.content());
     }
 
     @Test
@@ -147,7 +147,7 @@ class UntrustedDefinitionsTest {
 
         assertEquals(List.of(L + ":0: definitions file " + dir.resolve(L) + " is on the kernel file system proc,"
                 + " not on a disk: it is not read"), problems(result));
-        assertEquals(DefinitionsFileResult.Content.NOT_READ, result.content());
+        assertEquals(DefinitionsFileResult.Content.REFUSED, result.content());
     }
 
     /** A regular file whose read blocks: refused on its file system, so no reader thread ever waits on it. */
