@@ -6,6 +6,8 @@ import io.portwatch.config.DefinitionsFile;
 import io.portwatch.config.DefinitionsFileResult;
 import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.config.Source;
+import io.portwatch.support.FileTrust;
+import io.portwatch.text.Printable;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -38,7 +40,8 @@ import java.util.stream.Collectors;
  *       bad listening file keeps the last good listening rows and does not hold back a good change of
  *       the connections file, and the other way round.</li>
  *   <li><b>Only a settled file is read.</b> A file is read again when it differs from what was last read
- *       (presence, name, type, size, modification time, file key) and has been unchanged for at least
+ *       (presence, name, type, size, modification time, file key, and the owner, group, mode and change time
+ *       rule 3 judges, of the file and of a symbolic link to it) and has been unchanged for at least
  *       {@link #SETTLE}, by the monitor's clock: its modification time (the directory's, for a file
  *       that is not there) is at least that long ago, or this watcher saw it the same at least that
  *       long ago. A half-written file is not read.</li>
@@ -47,8 +50,14 @@ import java.util.stream.Collectors;
  *       rows stay in force. A file holding only its header line is a deliberate "no rows": accepted,
  *       with a WARNING that says how many rows were removed. A file that never had rows may go missing
  *       or be empty (a note).</li>
- *   <li><b>The directory</b> missing (or not a directory) is one config error, every row stays, and it
- *       clears when the directory is back.</li>
+ *   <li><b>The directory</b> missing, not a directory, or not trusted (docs/design.md §5 rule 3: writable by
+ *       others, owned by another user) is one config error, every row stays; it is judged at every check, so the
+ *       error clears as soon as the cause is gone (the directory is back, {@code chmod o-w}), no edit needed.</li>
+ *   <li><b>An error clears when its cause is gone.</b> A chmod or chown of the file, or a link swapped, changes
+ *       what is looked at, so the file is read again. A file that was not opened ({@code REFUSED}: not trusted,
+ *       access denied, not a regular file) is also tried again every {@link #RETRY_UNREAD} though nothing looked at
+ *       changed, since the cause may lie elsewhere (a group's members, the folder of a link's target); such a
+ *       retry that finds the same problems logs and counts nothing.</li>
  *   <li><b>Reads never block the scan loop.</b> Each file is read on its own daemon thread
  *       ({@code portwatch-definitions-read-listening}, {@code -connections}) and waited for at most
  *       the read deadline. A read that does not finish is abandoned by that cycle and reported, and
@@ -71,6 +80,8 @@ final class DefinitionsWatcher implements AutoCloseable {
     static final Duration READ_DEADLINE = Duration.ofSeconds(5);
     /** Problems shown in a log line; the rest are counted. */
     static final int PROBLEMS_LOGGED = 20;
+    /** How often a file that could not be read is tried again though nothing visible of it changed. */
+    static final Duration RETRY_UNREAD = Duration.ofSeconds(30);
 
     private static final System.Logger LOG = System.getLogger("io.portwatch");
 
@@ -97,16 +108,23 @@ final class DefinitionsWatcher implements AutoCloseable {
     private final Clock clock;
     private final Duration readDeadline;
     private final Loader loader;
+    private final FileTrust trust;
     private final Map<DefinitionsFile, Watched> files = new EnumMap<>(DefinitionsFile.class);
     private String directoryError;
     private Definitions inForce = Definitions.EMPTY;
     private List<String> errors = List.of();
 
     DefinitionsWatcher(Path directory, Clock clock, Duration readDeadline, Loader loader) {
+        this(directory, clock, readDeadline, loader, FileTrust.strict());
+    }
+
+    /** @param trust how the directory is judged ({@code files.strictModes}); the loader judges the files */
+    DefinitionsWatcher(Path directory, Clock clock, Duration readDeadline, Loader loader, FileTrust trust) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = clock;
         this.readDeadline = readDeadline;
         this.loader = loader;
+        this.trust = Objects.requireNonNull(trust, "trust");
         for (DefinitionsFile file : DefinitionsFile.values()) {
             files.put(file, new Watched(file));
         }
@@ -119,7 +137,7 @@ final class DefinitionsWatcher implements AutoCloseable {
     Check check(boolean force, boolean first) {
         Instant now = clock.instant();
         Tally tally = new Tally();
-        Optional<DefinitionProblem> notADirectory = DefinitionsLoader.checkDirectory(directory);
+        Optional<DefinitionProblem> notADirectory = DefinitionsLoader.checkDirectory(directory, trust);
         if (notADirectory.isPresent()) {
             String error = notADirectory.get().toString();
             if (!error.equals(directoryError)) {
@@ -167,8 +185,11 @@ final class DefinitionsWatcher implements AutoCloseable {
                     w.errors(List.of(), tally);
                 }
             }
-            if (force || !seen.equals(w.loaded) && settled(w, now)) {
-                reads.add(new Read(w, seen, now, w.reader.start(() -> loader.load(directory, w.file), now)));
+            boolean changed = !seen.equals(w.loaded) && settled(w, now);
+            boolean retry = !changed && w.retryAt != null && !now.isBefore(w.retryAt);
+            if (force || changed || retry) {
+                reads.add(new Read(w, seen, now, w.reader.start(() -> loader.load(directory, w.file), now),
+                        retry && !force));
             }
         }
         String skipScan = "";
@@ -201,11 +222,17 @@ final class DefinitionsWatcher implements AutoCloseable {
     private void finished(Read read, boolean first, Tally tally) {
         Watched w = read.watched;
         w.loaded = read.seen;
+        w.retryAt = null;
         DefinitionsFileResult result;
         try {
             result = read.result.get();
         } catch (ExecutionException e) {
-            String error = new Source(w.file.fileName(), 0) + ": cannot read file: " + e.getCause();
+            w.retryAt = read.startedAt.plus(RETRY_UNREAD);
+            String error = new Source(w.file.fileName(), 0) + ": cannot read file: "
+                    + Printable.of(String.valueOf(e.getCause()));
+            if (read.retry && List.of(error).equals(w.errors)) {
+                return; // the same as before: said already
+            }
             w.errors(List.of(error), tally);
             tally.failed(first);
             LOG.log(Level.WARNING, "portwatch: " + error + "; " + rowsInForce(w));
@@ -213,6 +240,12 @@ final class DefinitionsWatcher implements AutoCloseable {
         } catch (InterruptedException e) { // not reached: the read has finished
             Thread.currentThread().interrupt();
             return;
+        }
+        if (result.content() == DefinitionsFileResult.Content.REFUSED) {
+            w.retryAt = read.startedAt.plus(RETRY_UNREAD);
+            if (read.retry && result.problemLines().equals(w.errors)) {
+                return; // the same as before: said already
+            }
         }
         apply(w, result, first, tally);
     }
@@ -326,6 +359,7 @@ final class DefinitionsWatcher implements AutoCloseable {
         Path path = found.get(0);
         String name = path.getFileName().toString();
         BasicFileAttributes a;
+        String link = Files.isSymbolicLink(path) ? " link " + trustAttributes(path, LinkOption.NOFOLLOW_LINKS) : "";
         try {
             a = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (IOException | RuntimeException e) {
@@ -337,7 +371,21 @@ final class DefinitionsWatcher implements AutoCloseable {
         }
         Instant modified = a.lastModifiedTime().toInstant();
         return new Fingerprint(name + (a.isRegularFile() ? " file " : a.isDirectory() ? " dir " : " other ")
-                + a.size() + " " + modified + " " + a.fileKey(), modified);
+                + a.size() + " " + modified + " " + a.fileKey() + " " + trustAttributes(path) + link, modified);
+    }
+
+    /**
+     * What rule 3 judges and a chmod, chown or ACL change alters without touching the modification time: owner,
+     * group, mode and change time ({@code unix:} view); "" where the platform has no such view.
+     */
+    private static String trustAttributes(Path path, LinkOption... options) {
+        try {
+            Map<String, Object> unix = Files.readAttributes(path, "unix:uid,gid,mode,ctime,ino", options);
+            return unix.get("uid") + ":" + unix.get("gid") + " " + unix.get("mode") + " " + unix.get("ctime") + " "
+                    + unix.get("ino");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static String text(Duration d) {
@@ -387,6 +435,8 @@ final class DefinitionsWatcher implements AutoCloseable {
         Fingerprint loaded;
         /** A read that overran its deadline and may still be running; null when none. */
         Read pending;
+        /** When a file that could not be read is tried again, unchanged or not; null when it was read. */
+        Instant retryAt;
         Fingerprint observed;
         Instant observedSince;
 
@@ -425,12 +475,16 @@ final class DefinitionsWatcher implements AutoCloseable {
         final Fingerprint seen;
         final Instant startedAt;
         final Future<DefinitionsFileResult> result;
+        /** Read only because an earlier read could not read it ({@link #RETRY_UNREAD}): the same outcome is quiet. */
+        final boolean retry;
 
-        Read(Watched watched, Fingerprint seen, Instant startedAt, Future<DefinitionsFileResult> result) {
+        Read(Watched watched, Fingerprint seen, Instant startedAt, Future<DefinitionsFileResult> result,
+             boolean retry) {
             this.watched = watched;
             this.seen = seen;
             this.startedAt = startedAt;
             this.result = result;
+            this.retry = retry;
         }
     }
 

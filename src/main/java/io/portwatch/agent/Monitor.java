@@ -2,6 +2,7 @@ package io.portwatch.agent;
 
 import io.portwatch.config.Definitions;
 import io.portwatch.config.DefinitionsLoader;
+import io.portwatch.support.FileTrust;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
@@ -72,8 +73,14 @@ public final class Monitor implements MonitorControl, AutoCloseable {
 
     public Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions,
                    Duration interval, String version, Clock clock) {
-        this(source, names, options, definitions, interval, version, clock, DefinitionsWatcher.READ_DEADLINE,
-                DefinitionsLoader::loadFile);
+        this(source, names, options, definitions, interval, version, clock, FileTrust.strict());
+    }
+
+    /** @param trust how the definitions folder and files are judged (setting {@code files.strictModes}) */
+    public Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions,
+                   Duration interval, String version, Clock clock, FileTrust trust) {
+        this(source, names, options, definitions, interval, version, clock, Ticker.SYSTEM,
+                DefinitionsWatcher.READ_DEADLINE, (d, f) -> DefinitionsLoader.loadFile(d, f, trust), trust);
     }
 
     /** For testing: how long a cycle waits for a definitions read, and what reads a file. */
@@ -85,11 +92,18 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     /** For testing: also the ticker that times cycles and schedules them. */
     Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions, Duration interval,
             String version, Clock clock, Ticker ticker, Duration readDeadline, DefinitionsWatcher.Loader loader) {
+        this(source, names, options, definitions, interval, version, clock, ticker, readDeadline, loader,
+                FileTrust.strict());
+    }
+
+    private Monitor(SocketSource source, NameCache names, EvaluationOptions options, Path definitions,
+                    Duration interval, String version, Clock clock, Ticker ticker, Duration readDeadline,
+                    DefinitionsWatcher.Loader loader, FileTrust trust) {
         this.source = source;
         this.ticker = ticker;
         this.names = names;
         this.options = options;
-        this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader);
+        this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader, trust);
         this.clock = clock;
         this.interval = interval;
         MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), interval, clock.instant());

@@ -4,6 +4,7 @@ import io.portwatch.config.BuildInfo;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.health.EvaluationOptions;
+import io.portwatch.support.FileTrust;
 import io.portwatch.state.HistoryStats;
 import io.portwatch.history.HistoryLog;
 import io.portwatch.http.EndpointOptions;
@@ -76,7 +77,8 @@ public final class PortwatchRuntime implements AutoCloseable {
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
         started.push(names);
         Monitor monitor = new Monitor(source, names, options, settings.getPath(SettingKey.DEFINITIONS),
-                settings.getSeconds(SettingKey.INTERVAL), BuildInfo.version(), Clock.systemUTC());
+                settings.getSeconds(SettingKey.INTERVAL), BuildInfo.version(), Clock.systemUTC(),
+                FileTrust.of(settings.getBoolean(SettingKey.FILES_STRICT_MODES)));
 
         HistoryLog history = new HistoryLog(settings);
         if (history.isEnabled()) {

@@ -14,6 +14,7 @@ import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
+import io.portwatch.support.FileTrust;
 
 import java.io.IOException;
 
@@ -31,7 +32,8 @@ final class OneScan {
 
     /** Loads the definitions the settings name. */
     static DefinitionsLoadResult definitions(Settings settings) {
-        return DefinitionsLoader.load(settings.getPath(SettingKey.DEFINITIONS));
+        return DefinitionsLoader.load(settings.getPath(SettingKey.DEFINITIONS),
+                FileTrust.of(settings.getBoolean(SettingKey.FILES_STRICT_MODES)));
     }
 
     /** Scans once and evaluates the definitions, resolving remote names on this thread. */

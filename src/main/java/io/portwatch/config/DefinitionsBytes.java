@@ -1,6 +1,7 @@
 package io.portwatch.config;
 
 import io.portwatch.support.Errors;
+import io.portwatch.support.FileTrust;
 import io.portwatch.support.FileTypes;
 
 import java.io.IOException;
@@ -11,11 +12,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a definitions file's bytes as untrusted input (docs/design.md §2): a regular file only (never a FIFO, device
@@ -27,12 +31,32 @@ final class DefinitionsBytes {
     private DefinitionsBytes() {
     }
 
+    /** Where a symbolic link to a missing file points; empty for anything else (a file, a loop, no link). */
+    static Optional<Path> danglingTarget(Path path) {
+        try {
+            Files.readAttributes(path, BasicFileAttributes.class);
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            try {
+                return Files.isSymbolicLink(path) ? Optional.of(Files.readSymbolicLink(path)) : Optional.empty();
+            } catch (IOException | RuntimeException e2) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
-     * The bytes of a regular file, at most {@link DefinitionsLoader#MAX_FILE_BYTES}; null after adding a problem. Anything
-     * but a regular file (after following symbolic links) is never opened.
+     * The bytes of a regular file that {@code trust} accepts, at most {@link DefinitionsLoader#MAX_FILE_BYTES}; null
+     * after adding a problem. Anything but a regular file (after following symbolic links), a file on a kernel file
+     * system and an untrusted file are never opened; for a symbolic link the folder of its target is judged too
+     * (whoever may write there may swap the file).
      */
-    static byte[] read(Path path, String fileName, Problems problems) {
+    static Outcome read(Path path, String fileName, Problems problems, FileTrust trust) {
         Source source = new Source(fileName, 0);
+        InputStream in;
+        long size;
         try {
             BasicFileAttributes attributes;
             try {
@@ -43,25 +67,59 @@ final class DefinitionsBytes {
                 }
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link to"
                         + " a missing file: " + Files.readSymbolicLink(path) + ")"));
-                return null;
+                return Outcome.REFUSED;
+            } catch (FileSystemException e) {
+                if (!Files.isSymbolicLink(path)) {
+                    throw e;
+                }
+                problems.add(new DefinitionProblem(source, "", "expecting a regular file (found a symbolic link that"
+                        + " cannot be followed: " + (e.getReason() == null ? Errors.text(e) : e.getReason()) + ")"));
+                return Outcome.REFUSED;
             }
             if (!attributes.isRegularFile()) {
                 String type = FileTypes.describe(path, attributes);
                 String found = Files.isSymbolicLink(path) ? "a symbolic link to " + type + ": " + target(path) : type;
                 problems.add(new DefinitionProblem(source, "", "expecting a regular file (found " + found + ")"));
-                return null;
+                return Outcome.REFUSED;
             }
-            try (InputStream in = Files.newInputStream(path)) {
-                byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES);
-                if (bytes == null) {
-                    problems.add(DefinitionsLoader.tooLarge(fileName));
+            Optional<String> untrusted = trust.problem(path, "definitions file");
+            if (untrusted.isEmpty() && Files.isSymbolicLink(path)) {
+                Path folder = path.toRealPath().getParent();
+                if (folder != null) {
+                    untrusted = trust.problem(folder, "the folder of the target of definitions file " + path + ":");
                 }
-                return bytes;
             }
+            if (untrusted.isPresent()) {
+                problems.add(new DefinitionProblem(source, "", untrusted.get()));
+                return Outcome.REFUSED;
+            }
+            size = attributes.size();
+            in = Files.newInputStream(path);
+        } catch (IOException | RuntimeException e) { // not opened: access denied, gone meanwhile, ...
+            problems.add(new DefinitionProblem(source, "", "cannot read file: " + Errors.text(e)));
+            return Outcome.REFUSED;
+        }
+        try (in) {
+            byte[] bytes = readAtMost(in, DefinitionsLoader.MAX_FILE_BYTES, size);
+            if (bytes == null) {
+                problems.add(DefinitionsLoader.tooLarge(fileName));
+            }
+            return new Outcome(bytes, false);
         } catch (IOException | RuntimeException e) {
             problems.add(new DefinitionProblem(source, "", "cannot read file: " + Errors.text(e)));
-            return null;
+            return new Outcome(null, false);
         }
+    }
+
+    /**
+     * What {@link #read} gave.
+     *
+     * @param bytes   the file's bytes; null after a problem
+     * @param refused whether the file was not opened, or could not be (untrusted, not a regular file, access
+     *                denied): its problem may clear without an edit
+     */
+    record Outcome(byte[] bytes, boolean refused) {
+        static final Outcome REFUSED = new Outcome(null, true);
     }
 
     /**
@@ -69,8 +127,36 @@ final class DefinitionsBytes {
      * stream is then read {@code max + 1} bytes far, never further).
      */
     static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] bytes = in.readNBytes(max);
-        return bytes.length == max && in.read() >= 0 ? null : bytes;
+        return readAtMost(in, max, 0);
+    }
+
+    /**
+     * {@link #readAtMost(InputStream, int)} into one array sized by {@code sizeHint} (the size the file system
+     * reports), grown only when the file is larger than it said: a file is held once, not once per chunk and once
+     * whole.
+     */
+    static byte[] readAtMost(InputStream in, int max, long sizeHint) throws IOException {
+        byte[] bytes = new byte[(int) Math.max(1, Math.min(max, sizeHint))];
+        int n = 0;
+        while (true) {
+            if (n == bytes.length) { // as large as it said, or larger
+                int next = in.read();
+                if (next < 0) {
+                    return bytes;
+                }
+                if (n == max) {
+                    return null;
+                }
+                bytes = Arrays.copyOf(bytes, (int) Math.min(max, Math.max(8192, 2L * n)));
+                bytes[n++] = (byte) next;
+                continue;
+            }
+            int read = in.read(bytes, n, bytes.length - n);
+            if (read < 0) {
+                return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+            }
+            n += read;
+        }
     }
 
     private static String target(Path link) {

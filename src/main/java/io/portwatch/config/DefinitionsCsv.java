@@ -1,7 +1,11 @@
 package io.portwatch.config;
 
+import io.portwatch.text.Printable;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Splits the text of a definitions file into records, each with the physical 1-based line it starts on.
@@ -11,9 +15,16 @@ import java.util.List;
  * counts as a line); fields are separated by commas; a field whose first non-blank character is
  * {@code "} is quoted and may hold commas, line breaks and {@code ""} for a quote; every field is
  * stripped of surrounding white space. A {@code "} inside an unquoted field is an ordinary character.
- * Records are read one at a time ({@link #next()}), so a reader holds only the record at hand; a record
- * of more than {@value #MAX_FIELDS} fields is a syntax error; messages quote at most
- * {@value #QUOTED_MAX} characters of a value.
+ * Every field is made printable where it is read ({@link Printable}, docs/design.md §5 rule 4): a control
+ * character, a line break inside a quoted field included, is held as {@code \xHH}.
+ *
+ * <p>Memory is bounded by the text whatever its quoting (rule 2): records are read one at a time
+ * ({@link #next()}), so a reader holds only the record at hand; a record of more than {@value #MAX_FIELDS}
+ * fields is a syntax error; of a field longer than {@value #MAX_FIELD_CHARS} characters (the largest limit
+ * of any column) only the first {@value #MAX_FIELD_CHARS} + 1 are held, and its length counted
+ * ({@link Record#lengths()}), so a 16 MiB field, quoted or not, closed or not, is never copied; a quoted
+ * field not closed before the end of the text is a syntax error naming the line where its quote opened.
+ * Messages quote values only through {@link Excerpt}.
  *
  * <p>Why not commons-csv: it recognises {@code #} only in the first column, reports a record's
  * character position before the comment and blank lines it skipped, and stops at the first
@@ -21,26 +32,55 @@ import java.util.List;
  */
 final class DefinitionsCsv {
 
-    /** A value longer than this many characters is shown cut in messages (see {@link #quoted(String)}). */
-    static final int QUOTED_MAX = 256;
-    /** How many characters of a longer value a message shows. */
-    static final int QUOTED_CUT = 64;
     /** More fields in one record are a syntax error (the files have at most 13 columns); fields held stay bounded. */
     static final int MAX_FIELDS = 64;
+    /** The largest limit of any column (comment): a longer field is cut to one character more, and counted. */
+    static final int MAX_FIELD_CHARS = 1024;
 
     /** What {@link #next()} gives: a record or a syntax error, in the order they appear in the text. */
     sealed interface Item permits Record, SyntaxError {
     }
 
-    /** One record: the physical line it starts on and its stripped fields. */
-    record Record(long line, List<String> fields) implements Item {
+    /**
+     * One record: the physical line it starts on and its stripped, printable fields.
+     *
+     * @param lengths the length in characters of each field that was cut (held as its first
+     *                {@value #MAX_FIELD_CHARS} + 1 characters), by position; empty when none was
+     */
+    record Record(long line, List<String> fields, Map<Integer, Integer> lengths) implements Item {
         Record {
             fields = List.copyOf(fields);
+            lengths = Map.copyOf(lengths);
+        }
+
+        Record(long line, List<String> fields) {
+            this(line, fields, Map.of());
+        }
+
+        /** The length in characters of the field at a position, as it was in the file (before any cut). */
+        int length(int position) {
+            Integer cut = lengths.get(position);
+            String value = fields.get(position);
+            return cut != null ? cut : value.codePointCount(0, value.length());
         }
     }
 
-    /** A syntax error at a physical line. */
-    record SyntaxError(long line, String message) implements Item {
+    /**
+     * A syntax error at a physical line.
+     *
+     * @param message what is wrong, quoting nothing of the text
+     * @param found   an excerpt of what was found ({@code  (found "...")}), or ""; shown only for a file known
+     *                to be a definitions file
+     */
+    record SyntaxError(long line, String message, String found) implements Item {
+        SyntaxError(long line, String message) {
+            this(line, message, "");
+        }
+
+        /** The message with the excerpt. */
+        String text() {
+            return message + found;
+        }
     }
 
     /** The records read, and the syntax errors (records with errors are left out). */
@@ -55,6 +95,8 @@ final class DefinitionsCsv {
     private int pos;
     private long line = 1;
     private boolean ended;
+    /** The length in characters of the field last read (quoted or not), before any cut. */
+    private int fieldLength;
 
     DefinitionsCsv(String text) {
         this.text = text;
@@ -76,17 +118,9 @@ final class DefinitionsCsv {
         return new Result(records, errors);
     }
 
-    /**
-     * A value as messages show it: {@code "value"}; a value longer than {@value #QUOTED_MAX} characters
-     * as its first {@value #QUOTED_CUT} and its length, {@code "abc..." (300 characters)}, so that no
-     * message grows with the input.
-     */
+    /** A value as messages show it: {@link Excerpt#quoted(String)}. */
     static String quoted(String value) {
-        int length = value.codePointCount(0, value.length());
-        if (length <= QUOTED_MAX) {
-            return "\"" + value + "\"";
-        }
-        return "\"" + value.substring(0, value.offsetByCodePoints(0, QUOTED_CUT)) + "...\" (" + length + " characters)";
+        return Excerpt.quoted(value);
     }
 
     /** The next record or syntax error; null at the end of the text. Holds nothing already given. */
@@ -111,12 +145,14 @@ final class DefinitionsCsv {
     private Item readRecord() {
         long recordLine = line;
         List<String> fields = new ArrayList<>();
+        Map<Integer, Integer> lengths = new HashMap<>();
         long count = 0;
         while (true) {
             skipBlanks();
+            String value;
             if (pos < text.length() && text.charAt(pos) == '"') {
                 long quoteLine = line;
-                String value = readQuoted();
+                value = readQuoted();
                 if (value == null) {
                     ended = true; // an unclosed quote swallowed the rest of the file
                     return new SyntaxError(quoteLine, "quoted field not closed before the end of the file");
@@ -124,23 +160,24 @@ final class DefinitionsCsv {
                 skipBlanks();
                 if (pos < text.length() && text.charAt(pos) != ',' && !isLineBreak(text.charAt(pos))) {
                     int end = endOfLine(pos);
+                    int last = end;
+                    while (last > pos && Character.isWhitespace(text.charAt(last - 1))) {
+                        last--;
+                    }
                     SyntaxError error = new SyntaxError(line, "expecting a comma or the end of the line after a"
-                            + " closing quote (found " + quoted(text.substring(pos, end).strip()) + ")");
+                            + " closing quote", " (found " + Excerpt.quoted(text, pos, last) + ")");
                     pos = end;
                     skipLineBreak();
                     return error;
                 }
-                if (++count <= MAX_FIELDS) {
-                    fields.add(value.strip());
-                }
             } else {
-                int start = pos;
-                while (pos < text.length() && text.charAt(pos) != ',' && !isLineBreak(text.charAt(pos))) {
-                    pos++;
+                value = readUnquoted();
+            }
+            if (++count <= MAX_FIELDS) {
+                if (fieldLength > MAX_FIELD_CHARS) {
+                    lengths.put(fields.size(), fieldLength);
                 }
-                if (++count <= MAX_FIELDS) {
-                    fields.add(text.substring(start, pos).strip());
-                }
+                fields.add(Printable.of(value.strip()));
             }
             if (pos < text.length() && text.charAt(pos) == ',') {
                 pos++;
@@ -150,32 +187,58 @@ final class DefinitionsCsv {
             if (count > MAX_FIELDS) {
                 return new SyntaxError(recordLine, "expecting at most " + MAX_FIELDS + " fields (found " + count + ")");
             }
-            return new Record(recordLine, fields);
+            return new Record(recordLine, fields, lengths);
         }
     }
 
-    /** Reads a quoted field from its opening quote; null when it is not closed. Line breaks become LF. */
+    /** Reads an unquoted field up to the comma or line end; holds at most {@value #MAX_FIELD_CHARS} + 1 characters. */
+    private String readUnquoted() {
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) != ',' && !isLineBreak(text.charAt(pos))) {
+            pos++;
+        }
+        int end = pos;
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        fieldLength = Character.codePointCount(text, start, end);
+        return fieldLength > MAX_FIELD_CHARS ? text.substring(start, text.offsetByCodePoints(start, MAX_FIELD_CHARS + 1))
+                : text.substring(start, end);
+    }
+
+    /**
+     * Reads a quoted field from its opening quote; null when it is not closed. Line breaks become LF. Holds at most
+     * {@value #MAX_FIELD_CHARS} + 1 characters of it, however long it is, and counts the rest.
+     */
     private String readQuoted() {
         StringBuilder value = new StringBuilder();
+        int length = 0;
         pos++; // opening quote
         while (pos < text.length()) {
             char c = text.charAt(pos);
+            char add;
             if (c == '"') {
                 if (pos + 1 < text.length() && text.charAt(pos + 1) == '"') {
-                    value.append('"');
+                    add = '"';
                     pos += 2;
-                    continue;
+                } else {
+                    pos++;
+                    fieldLength = length;
+                    return value.toString();
                 }
-                pos++;
-                return value.toString();
-            }
-            if (isLineBreak(c)) {
-                value.append('\n');
+            } else if (isLineBreak(c)) {
+                add = '\n';
                 skipLineBreak();
-                continue;
+            } else {
+                add = c;
+                pos++;
             }
-            value.append(c);
-            pos++;
+            if (!Character.isLowSurrogate(add)) {
+                length++;
+            }
+            if (length <= MAX_FIELD_CHARS + 1) {
+                value.append(add);
+            }
         }
         return null;
     }

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param file         which of the two files
  * @param fileName     the name of the file read (a name differing only in case is used), else the expected name
- * @param content      what the file held; {@link Content#NOT_READ} when it could not be read or decoded
+ * @param content      what the file held; {@link Content#REFUSED} when it was not opened, {@link Content#NOT_READ}
+ *                     when it could not be read or decoded
  * @param definitions  the rows of this file that parsed without a problem (the other kind is empty)
  * @param problems     the first {@value DefinitionsLoader#MAX_PROBLEMS} problems, in line order
  * @param problemCount every problem found, kept or not
@@ -36,7 +37,13 @@ public record DefinitionsFileResult(DefinitionsFile file, String fileName, Conte
         NO_HEADER,
         /** A header line, and rows or none. */
         TABLE,
-        /** Not read (not a regular file, too large, unreadable) or not decoded (not UTF-8). */
+        /**
+         * Not opened: not trusted (docs/design.md §5 rule 3: its folder, itself or its link's target folder writable
+         * by others, another owner, a kernel file system), not a regular file, or it could not be opened (access
+         * denied). Its cause may go away without an edit of the file.
+         */
+        REFUSED,
+        /** Opened but not read (too large, a read error) or not decoded (not UTF-8). */
         NOT_READ
     }
 

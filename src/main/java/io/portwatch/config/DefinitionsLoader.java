@@ -3,6 +3,7 @@ package io.portwatch.config;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 import io.portwatch.support.Errors;
+import io.portwatch.support.FileTrust;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -36,17 +37,28 @@ import java.util.stream.Stream;
  *
  * <p>The files are untrusted input, and what reading them costs is bounded whatever they hold:
  * <ul>
+ *   <li>only files only trusted users could have put there are read (docs/design.md §5, rule 3, judged by
+ *       {@link FileTrust}, setting {@code files.strictModes}): the folder, the file and, for a symbolic link,
+ *       the folder of its target; a file on a kernel file system ({@code /proc}, {@code /sys}, {@code /dev}) is
+ *       refused whatever the setting. All of it before the file is opened, so no read blocks on
+ *       {@code /proc/kmsg} and no secret of {@code /proc/self/cmdline} is read;</li>
  *   <li>only a regular file is read (a symbolic link to one is fine); a FIFO, device, socket or
- *       directory is a problem that names it, and is never opened (opening a FIFO blocks);</li>
+ *       directory is a problem that names it, and is never opened (opening a FIFO blocks); a symbolic link
+ *       to a missing file is a missing file;</li>
+ *   <li>problems never quote a file whose first line is not the header of a definitions file (a link to
+ *       {@code /etc/shadow}), and quote at most a short, printable excerpt of one that is ({@link Excerpt});
+ *       every field is made printable where it is read ({@link DefinitionsCsv});</li>
  *   <li>at most {@value #MAX_FILE_BYTES} bytes (16 MiB) are read, decided by reading, not by the size the
  *       file system reports (a symbolic link to {@code /dev/zero} has size 0);</li>
  *   <li>a value longer than NetstatWatcher's own limits (procName 512 characters, comment 1024, every
- *       other field 256) is a problem naming file, line and column; messages quote at most 256
- *       characters of a value;</li>
+ *       other field 256, counted as the value is held, made printable) is a problem naming file, line
+ *       and column; messages quote at most {@value Excerpt#MAX} characters of a value;</li>
  *   <li>at most {@value #MAX_PROBLEMS} problems are kept per file, with the count of all;</li>
  *   <li>at most {@value #MAX_ROWS} rows per file: one more is a problem, and the file is not used;</li>
  *   <li>the text is read record by record, so only the rows that parsed are held; a record of more
- *       than 64 fields is a problem (its fields are not held).</li>
+ *       than 64 fields is a problem (its fields are not held); of a field longer than 1024 characters,
+ *       quoted or not, closed or not, at most 1025 are held, so loading a 16 MiB file allocates about
+ *       twice its size (the bytes and the text, each once), whatever its quoting.</li>
  * </ul>
  * Reading never waits for anything but the file itself; a caller that must not wait even for that
  * (a FIFO put in place of the file between the type check and the open blocks in open(2)) reads on
@@ -99,13 +111,18 @@ public final class DefinitionsLoader {
      * directory, an unreadable file or any bad content gives problems.
      */
     public static DefinitionsLoadResult load(Path directory) {
+        return load(directory, FileTrust.strict());
+    }
+
+    /** {@link #load(Path)} judging the folder and files by {@code trust} ({@code files.strictModes}). */
+    public static DefinitionsLoadResult load(Path directory, FileTrust trust) {
         Objects.requireNonNull(directory, "directory");
-        Optional<DefinitionProblem> notADirectory = checkDirectory(directory);
+        Optional<DefinitionProblem> notADirectory = checkDirectory(directory, trust);
         if (notADirectory.isPresent()) {
             return new DefinitionsLoadResult(Definitions.EMPTY, List.of(notADirectory.get()), List.of());
         }
-        return DefinitionsLoadResult.of(loadFile(directory, DefinitionsFile.LISTENING),
-                loadFile(directory, DefinitionsFile.CONNECTIONS));
+        return DefinitionsLoadResult.of(read(directory, DefinitionsFile.LISTENING, trust),
+                read(directory, DefinitionsFile.CONNECTIONS, trust));
     }
 
     /**
@@ -113,11 +130,21 @@ public final class DefinitionsLoader {
      * or {@code ...: not a directory}; empty when it is a directory.
      */
     public static Optional<DefinitionProblem> checkDirectory(Path directory) {
-        if (Files.isDirectory(directory)) {
-            return Optional.empty();
+        return checkDirectory(directory, FileTrust.strict());
+    }
+
+    /**
+     * {@link #checkDirectory(Path)}, and a directory that {@code trust} refuses (rule 3:
+     * {@code /etc/portwatch:0: definitions folder /etc/portwatch is writable by every user: chmod o-w ...}).
+     * Opens nothing; judged anew at each call, so the problem clears as soon as its cause is gone.
+     */
+    public static Optional<DefinitionProblem> checkDirectory(Path directory, FileTrust trust) {
+        Source source = new Source(directory.toString(), 0);
+        if (!Files.isDirectory(directory)) {
+            String message = Files.exists(directory) ? "not a directory" : "definitions directory not found";
+            return Optional.of(new DefinitionProblem(source, "", message));
         }
-        String message = Files.exists(directory) ? "not a directory" : "definitions directory not found";
-        return Optional.of(new DefinitionProblem(new Source(directory.toString(), 0), "", message));
+        return trust.problem(directory, "definitions folder").map(m -> new DefinitionProblem(source, "", m));
     }
 
     /**
@@ -125,7 +152,26 @@ public final class DefinitionsLoader {
      * anything the file system or the file holds.
      */
     public static DefinitionsFileResult loadFile(Path directory, DefinitionsFile file) {
+        return loadFile(directory, file, FileTrust.strict());
+    }
+
+    /**
+     * {@link #loadFile(Path, DefinitionsFile)} judging the folder and the file by {@code trust} before the file is
+     * opened: an untrusted folder or file is a problem (the file is not read).
+     */
+    public static DefinitionsFileResult loadFile(Path directory, DefinitionsFile file, FileTrust trust) {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(trust, "trust");
+        Optional<DefinitionProblem> folder = checkDirectory(directory, trust);
+        if (folder.isPresent()) {
+            return new DefinitionsFileResult(file, file.fileName(), DefinitionsFileResult.Content.REFUSED,
+                    Definitions.EMPTY, List.of(folder.get()), 1, List.of());
+        }
+        return read(directory, file, trust);
+    }
+
+    /** Reads one file of a folder already judged. */
+    private static DefinitionsFileResult read(Path directory, DefinitionsFile file, FileTrust trust) {
         List<String> notes = new ArrayList<>();
         Problems problems = new Problems();
         List<Path> candidates;
@@ -154,7 +200,19 @@ public final class DefinitionsLoader {
         if (!fileName.equals(file.fileName())) {
             notes.add("using " + fileName + " for " + file.fileName());
         }
-        byte[] bytes = DefinitionsBytes.read(path, fileName, problems);
+        Optional<Path> dangling = DefinitionsBytes.danglingTarget(path);
+        if (dangling.isPresent()) {
+            notes.add(fileName + " in " + directory + " is a symbolic link to a missing file (" + dangling.get()
+                    + "): no " + file.rowWord() + " rows");
+            return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.MISSING,
+                    Definitions.EMPTY, List.of(), 0, notes);
+        }
+        DefinitionsBytes.Outcome read = DefinitionsBytes.read(path, fileName, problems, trust);
+        if (read.refused()) {
+            return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.REFUSED, Definitions.EMPTY,
+                    problems.kept(), problems.count(), notes);
+        }
+        byte[] bytes = read.bytes();
         if (bytes == null) {
             return notRead(file, fileName, problems, notes);
         }
@@ -247,6 +305,7 @@ public final class DefinitionsLoader {
             notes.add(fileName + " has no header line: no " + file.rowWord() + " rows");
         } else if (first instanceof DefinitionsCsv.SyntaxError) {
             // the header line itself is malformed: the rows cannot be read without it
+            // and nothing of it is quoted: whether this is a definitions file at all is not known
             DefinitionsCsv.SyntaxError error = (DefinitionsCsv.SyntaxError) first;
             problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.message()));
         } else {
@@ -269,31 +328,39 @@ public final class DefinitionsLoader {
                 problems.kept(), problems.count(), notes, warnings.kept(), warnings.count());
     }
 
+    /**
+     * The problem with a first line that is not the header of a definitions file: it quotes nothing of the line,
+     * as the file may be anything a link points to.
+     */
+    private static String notAHeader(DefinitionsFile file) {
+        return "the first line is not the header of a definitions file, expecting one such as "
+                + String.join(",", file.original) + " (nothing of the line is quoted)";
+    }
+
     /** Column name to position; null when the first record is not a header at all. */
     private static Map<String, Integer> header(DefinitionsFile file, String fileName, DefinitionsCsv.Record header,
                                                Problems problems) {
         Source source = new Source(fileName, header.line());
         List<String> names = header.fields();
         if (names.stream().allMatch(name -> file.canonical(name) == null)) {
-            problems.add(new DefinitionProblem(source, "", "expecting a header line such as "
-                    + String.join(",", file.original) + " (found " + DefinitionsCsv.quoted(String.join(",", names))
-                    + ")"));
+            // not a definitions file (a link to /etc/shadow, a host's command line): nothing of it is quoted
+            problems.add(new DefinitionProblem(source, "", notAHeader(file)));
             return null;
         }
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
+            String found = Excerpt.quoted(name, header.length(i));
             String canonical = file.canonical(name);
             if (name.isEmpty()) {
                 problems.add(new DefinitionProblem(source, "", "expecting a column name in position " + (i + 1)
                         + " of the header (found \"\")"));
             } else if (canonical == null) {
-                problems.add(new DefinitionProblem(source, name.length() <= DefinitionsCsv.QUOTED_MAX ? name : "",
-                        "unknown column, expecting one of " + String.join(", ", file.columns)
-                                + " (found " + DefinitionsCsv.quoted(name) + ")"));
+                problems.add(new DefinitionProblem(source, name.length() <= Excerpt.MAX ? name : "",
+                        "unknown column, expecting one of " + String.join(", ", file.columns) + " (found " + found + ")"));
             } else if (columns.containsKey(canonical)) {
                 problems.add(new DefinitionProblem(source, canonical, "column given twice, in positions "
-                        + (columns.get(canonical) + 1) + " and " + (i + 1) + " (found \"" + name + "\")"));
+                        + (columns.get(canonical) + 1) + " and " + (i + 1) + " (found " + found + ")"));
             } else {
                 columns.put(canonical, i);
             }
@@ -321,12 +388,13 @@ public final class DefinitionsLoader {
         for (DefinitionsCsv.Item item = csv.next(); item != null; item = csv.next()) {
             if (item instanceof DefinitionsCsv.SyntaxError) {
                 DefinitionsCsv.SyntaxError error = (DefinitionsCsv.SyntaxError) item;
-                problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.message()));
+                problems.add(new DefinitionProblem(new Source(fileName, error.line()), "", error.text()));
                 continue;
             }
             DefinitionsCsv.Record record = (DefinitionsCsv.Record) item;
             Source source = new Source(fileName, record.line());
-            Fields fields = new Fields(source, columns, asHeader(record, header, source, warnings), problems);
+            Fields fields = new Fields(source, columns, asHeader(record, header, source, warnings), record.lengths(),
+                    problems);
             R row = build.apply(fields);
             if (row == null) {
                 continue;
@@ -334,7 +402,7 @@ public final class DefinitionsLoader {
             String id = idOf.apply(row);
             R first = byId.putIfAbsent(id.toLowerCase(Locale.ROOT), row);
             if (first != null) {
-                problems.add(new DefinitionProblem(source, ID, "duplicate id " + id + ", first defined at line "
+                problems.add(new DefinitionProblem(source, ID, "duplicate id " + Excerpt.plain(id) + ", first defined at line "
                         + sourceOf.apply(first).line()));
                 continue;
             }
@@ -404,8 +472,8 @@ public final class DefinitionsLoader {
         Integer minCount = f.parse(MIN_COUNT, v -> v.isEmpty() ? 1 : count(v));
         OptionalInt maxCount = f.parse(MAX_COUNT, v -> isAny(v) ? OptionalInt.empty() : OptionalInt.of(count(v)));
         if (minCount != null && maxCount != null && maxCount.isPresent() && maxCount.getAsInt() < minCount) {
-            f.problem(MAX_COUNT, "expecting an integer >= minCount " + minCount + " (found \"" + f.raw(MAX_COUNT)
-                    + "\")");
+            f.problem(MAX_COUNT, "expecting an integer >= minCount " + minCount + " (found "
+                    + Excerpt.quoted(f.raw(MAX_COUNT)) + ")");
         }
         NetnsPattern netns = NetnsPattern.of(f.raw(NETNS));
         String id = f.has(ID) ? f.parse(ID, DefinitionsLoader::explicitId) : null;

@@ -12,35 +12,40 @@ import java.util.function.Function;
  */
 final class Fields {
 
-    /** How many characters of a too-long value its problem shows. */
-    private static final int TOO_LONG_SHOWN = 32;
-
     final Source source;
     private final Map<String, Integer> columns;
     private final List<String> values;
+    private final Map<Integer, Integer> lengths;
     private final Problems problems;
     private final Set<String> tooLong = new HashSet<>();
     boolean failed;
 
-    Fields(Source source, Map<String, Integer> columns, List<String> values, Problems problems) {
+    /**
+     * @param values  the record's printable fields, as many as the header has
+     * @param lengths the length of each field the CSV reader cut ({@link DefinitionsCsv.Record#lengths()})
+     */
+    Fields(Source source, Map<String, Integer> columns, List<String> values, Map<Integer, Integer> lengths,
+           Problems problems) {
         this.source = source;
         this.columns = columns;
         this.values = values;
+        this.lengths = lengths;
         this.problems = problems;
         columns.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> checkLength(e.getKey()));
     }
 
     private void checkLength(String column) {
-        String value = values.get(columns.get(column));
+        int position = columns.get(column);
+        String value = values.get(position);
         int max = DefinitionsFile.Columns.maxLength(column);
-        if (value.length() <= max) {
+        Integer cut = lengths.get(position);
+        if (cut == null && value.length() <= max) {
             return; // never more characters than UTF-16 units
         }
-        int length = value.codePointCount(0, value.length());
+        int length = cut != null ? cut : value.codePointCount(0, value.length());
         if (length > max) {
             tooLong.add(column);
-            problem(column, "expecting at most " + max + " characters (found " + length + " characters: \""
-                    + value.substring(0, value.offsetByCodePoints(0, TOO_LONG_SHOWN)) + "...\")");
+            problem(column, "expecting at most " + max + " characters (found " + Excerpt.quoted(value, length) + ")");
         }
     }
 
@@ -62,7 +67,7 @@ final class Fields {
         try {
             return parser.apply(raw(column));
         } catch (IllegalArgumentException e) {
-            problem(column, e.getMessage());
+            problem(column, Excerpt.bounded(String.valueOf(e.getMessage())));
             return null;
         }
     }

@@ -20,8 +20,10 @@ import java.util.Set;
  *   <li>its owner is root or the user portwatch runs as;</li>
  *   <li>it is not world-writable;</li>
  *   <li>it is not group-writable, unless its group holds only its owner: a user private group (the group has the
- *       owner's name and lists no other member in {@code /etc/group}), as Debian and Ubuntu give every user, so a
- *       clone made under {@code umask 002} is trusted; the group {@code root} of a root-owned file likewise;</li>
+ *       owner's name, lists no other member in {@code /etc/group} and is no other user's primary group in
+ *       {@code /etc/passwd}), as Debian and Ubuntu give every user, so a clone made under {@code umask 002} is
+ *       trusted; the group {@code root} of a root-owned file likewise. A group of the owner's name found in
+ *       neither file (a directory service) counts as the owner's own;</li>
  *   <li>for a file to be read: it lies on a disk file system, not on procfs, sysfs, devtmpfs or another kernel
  *       file system whose "files" are the kernel's state or block on read.</li>
  * </ul>
@@ -35,24 +37,36 @@ public final class FileTrust {
     private static final Set<String> KERNEL_FILE_SYSTEMS = Set.of("proc", "sysfs", "devtmpfs", "devpts", "debugfs",
             "tracefs", "securityfs", "cgroup", "cgroup2", "pstore", "bpf", "configfs", "fusectl", "efivarfs", "mqueue",
             "hugetlbfs", "binfmt_misc", "nsfs", "rpc_pipefs", "selinuxfs", "autofs");
-    private static final int MAX_GROUP_FILE_BYTES = 1 << 20;
+    /** The most of {@code /etc/group} and {@code /etc/passwd} read: beyond, a group is not known to hold only its owner. */
+    private static final int MAX_ACCOUNT_FILE_BYTES = 1 << 20;
+    private static final Path GROUP_FILE = Path.of("/etc/group");
+    private static final Path PASSWD_FILE = Path.of("/etc/passwd");
 
     private final boolean strict;
     private final Optional<String> ownUser;
+    private final Path groupFile;
+    private final Path passwdFile;
 
-    private FileTrust(boolean strict, Optional<String> ownUser) {
+    private FileTrust(boolean strict, Optional<String> ownUser, Path groupFile, Path passwdFile) {
         this.strict = strict;
         this.ownUser = ownUser;
+        this.groupFile = groupFile;
+        this.passwdFile = passwdFile;
     }
 
     /** Owner and mode rules on ({@code files.strictModes=true}, the default). */
     public static FileTrust strict() {
-        return new FileTrust(true, ownUserName());
+        return of(true);
     }
 
     /** The rules as {@code files.strictModes} says: {@code false} keeps only the file-system rule. */
     public static FileTrust of(boolean strictModes) {
-        return new FileTrust(strictModes, ownUserName());
+        return new FileTrust(strictModes, ownUserName(), GROUP_FILE, PASSWD_FILE);
+    }
+
+    /** For tests: strict rules reading groups and users from these files instead of /etc/group and /etc/passwd. */
+    static FileTrust withAccounts(Path groupFile, Path passwdFile) {
+        return new FileTrust(true, ownUserName(), groupFile, passwdFile);
     }
 
     /**
@@ -116,28 +130,61 @@ public final class FileTrust {
         }
     }
 
-    /** A user private group: named as its only possible member, no other member listed. Root's group likewise. */
-    private static boolean groupHoldsOnly(String group, String owner) {
+    /**
+     * A user private group: named as its only possible member, no other member listed in the group file, no other
+     * user's primary group in the passwd file. Root's group likewise. Unreadable or overlong files: not known, false.
+     */
+    private boolean groupHoldsOnly(String group, String owner) {
         if (!group.equals(owner)) {
             return false;
         }
-        Path groups = Path.of("/etc/group");
-        try (BufferedReader in = Files.newBufferedReader(groups, StandardCharsets.UTF_8)) {
+        try {
+            Optional<String[]> entry = entry(groupFile, group);
+            if (entry.isEmpty()) {
+                return true; // not in the file: a directory service's private group, named as its owner
+            }
+            String[] fields = entry.get();
+            if (fields.length < 4) {
+                return false;
+            }
+            for (String member : fields[3].split(",")) {
+                if (!member.isBlank() && !member.equals(owner)) {
+                    return false;
+                }
+            }
+            String gid = fields[2];
+            return !anyLine(passwdFile, user -> user.length >= 4 && user[3].equals(gid) && !user[0].equals(owner));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The fields of the line of a colon-separated account file whose first field is {@code name}. */
+    private static Optional<String[]> entry(Path file, String name) throws IOException {
+        String[][] found = new String[1][];
+        anyLine(file, fields -> {
+            if (fields[0].equals(name)) {
+                found[0] = fields;
+                return true;
+            }
+            return false;
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** Whether a line of a colon-separated account file matches; an overlong file is an IOException. */
+    private static boolean anyLine(Path file, java.util.function.Predicate<String[]> test) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long read = 0;
-            for (String line = in.readLine(); line != null && read < MAX_GROUP_FILE_BYTES; line = in.readLine()) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
                 read += line.length() + 1;
-                String[] fields = line.split(":", -1);
-                if (fields.length >= 4 && fields[0].equals(group)) {
-                    for (String member : fields[3].split(",")) {
-                        if (!member.isBlank() && !member.equals(owner)) {
-                            return false;
-                        }
-                    }
+                if (read > MAX_ACCOUNT_FILE_BYTES) {
+                    throw new IOException(file + " is larger than " + MAX_ACCOUNT_FILE_BYTES + " bytes");
+                }
+                if (test.test(line.split(":", -1))) {
                     return true;
                 }
             }
-            return true;
-        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.portwatch.fuzz.Fuzzing;
+import io.portwatch.text.Printable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,12 @@ import java.util.Set;
  * of the text decoded leniently, or the raw bytes as the file in a directory); the rest is the file. Seeds:
  * {@code DefinitionsLoaderFuzzTestInputs/parse/}, {@code 0} (listening) or {@code 1} (connections), {@code 2} or
  * {@code 3} for the same through a directory, then a definitions file.
+ *
+ * <p>Quotes are fuzzed on purpose (issue 20, rule 2): the dictionary gives the fuzzer quotes, doubled quotes,
+ * quotes around and inside line breaks and commas, and the seeds hold unterminated quotes, {@code ""} runs, CR and
+ * LF inside quotes and text after a closing quote. Besides never throwing, every problem and every field is
+ * printable (rule 4), a problem quotes at most a short excerpt (no problem line is longer than
+ * {@value #MAX_PROBLEM_CHARS} characters), and a first line that is no definitions header is quoted nowhere.
  */
 class DefinitionsLoaderFuzzTest {
 
@@ -40,12 +48,21 @@ class DefinitionsLoaderFuzzTest {
 
     private static long inputs;
 
+    /** No problem line is longer: each quotes at most one or two 40-character excerpts, whatever the input. */
+    private static final int MAX_PROBLEM_CHARS = 600;
+
     @AfterAll
     static void fuzzedWhenAsked() {
         Fuzzing.assertRan(DefinitionsLoaderFuzzTest.class, inputs);
     }
 
     @FuzzTest(maxDuration = "60s")
+    // libFuzzer's dictionary format is one entry a line: no entry holds a line break or another control character
+    // (the seeds bring CR and LF inside quotes, ESC and NEL)
+    @DictionaryEntries({"\"", "\"\"", "\"\"\"", "\"\"\"\"", ",\"", "\",", ",\"\",", "\"x\"y", " \" ", "#\"", "\uFEFF",
+            "\u2028", "\u202e", "\\x1b", "ipProtocol,localIP,localPort,procName,comment",
+            "remoteIP,remoteName,remotePort,procName,comment", "id,", "localPort", "comment", "procName",
+            "tcp,,22,sshd,", "*"})
     void parse(byte[] input) throws IOException {
         inputs++;
         if (input.length == 0) {
@@ -78,12 +95,24 @@ class DefinitionsLoaderFuzzTest {
         assertEquals(result.problemCount() == 0, result.ok());
         for (DefinitionProblem p : result.problems()) {
             assertTrue(names.contains(p.source().file()), () -> "a problem names the file: " + p);
+            assertTrue(Printable.isPrintable(p.toString()), () -> "a problem is printable: " + p);
+            assertTrue(p.toString().length() <= MAX_PROBLEM_CHARS + dir.toString().length() * 3,
+                    () -> "a problem quotes only a short excerpt: " + p.toString().length() + " characters");
             assertTrue(p.source().line() >= 0, () -> "a problem names a line: " + p);
             assertFalse(p.message().isEmpty(), () -> "a problem says what is wrong: " + p);
         }
         List<Source> sources = listening
                 ? result.definitions().listening().stream().map(ListeningRow::source).toList()
                 : result.definitions().connections().stream().map(ConnectionRow::source).toList();
+        for (ListeningRow row : result.definitions().listening()) {
+            assertTrue(Printable.isPrintable(row.comment()) && Printable.isPrintable(row.procName().text())
+                    && Printable.isPrintable(row.id()), () -> "fields are printable: " + row);
+        }
+        for (ConnectionRow row : result.definitions().connections()) {
+            assertTrue(Printable.isPrintable(row.comment()) && Printable.isPrintable(row.procName().text())
+                    && Printable.isPrintable(row.remoteName()) && Printable.isPrintable(row.id()),
+                    () -> "fields are printable: " + row);
+        }
         for (Source s : sources) {
             assertEquals(fileName, s.file());
             assertTrue(s.line() >= 1, () -> "a row names its line: " + s);

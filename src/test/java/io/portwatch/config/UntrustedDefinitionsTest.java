@@ -1,5 +1,6 @@
 package io.portwatch.config;
 
+import io.portwatch.support.FileTrust;
 import io.portwatch.testing.Fifos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -71,7 +74,7 @@ class UntrustedDefinitionsTest {
                 () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING));
 
         assertEquals(List.of(L + ":0: expecting a regular file (found a FIFO)"), problems(result));
-        assertEquals(DefinitionsFileResult.Content.NOT_READ, result.content());
+        assertEquals(DefinitionsFileResult.Content.REFUSED, result.content());
     }
 
     @Test
@@ -95,12 +98,15 @@ class UntrustedDefinitionsTest {
     }
 
     @Test
-    void danglingSymbolicLinkIsAProblemNamingTheTarget() throws IOException {
+    void danglingSymbolicLinkIsAMissingFileWithANoteNamingTheTarget() throws IOException {
         Files.createSymbolicLink(dir.resolve(L), dir.resolve("gone.csv"));
 
-        assertEquals(List.of(L + ":0: expecting a regular file (found a symbolic link to a missing file: "
-                        + dir.resolve("gone.csv") + ")"),
-                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+        DefinitionsFileResult result = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+
+        assertEquals(List.of(), problems(result));
+        assertEquals(DefinitionsFileResult.Content.MISSING, result.content());
+        assertEquals(List.of(L + " in " + dir + " is a symbolic link to a missing file (" + dir.resolve("gone.csv")
+                + "): no listening rows"), result.notes());
     }
 
     @Test
@@ -128,6 +134,229 @@ class UntrustedDefinitionsTest {
         assertEquals(List.of("MonitoredTcpConnects.csv:0: expecting a regular file"
                         + " (found a symbolic link to a character device: /dev/null)"),
                 problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS)));
+    }
+
+    // ---- trusted files, judged before they are opened (docs/design.md §5, rule 3) -----------------------
+
+    /** The host's command line holds -D secrets the Jolokia policy hides: never read, never quoted. */
+    @Test
+    void aLinkToTheHostsCommandLineIsRefusedBeforeItIsOpenedAndQuotesNothing() throws IOException {
+        Files.createSymbolicLink(dir.resolve(L), Path.of("/proc/self/cmdline"));
+
+        DefinitionsFileResult result = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+
+        assertEquals(List.of(L + ":0: definitions file " + dir.resolve(L) + " is on the kernel file system proc,"
+                + " not on a disk: it is not read"), problems(result));
+        assertEquals(DefinitionsFileResult.Content.REFUSED, result.content());
+    }
+
+    /** A regular file whose read blocks: refused on its file system, so no reader thread ever waits on it. */
+    @Test
+    void aLinkToProcKmsgIsRefusedWithoutBlocking() throws IOException {
+        Path kmsg = Path.of("/proc/kmsg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(kmsg), "no /proc/kmsg here");
+        Files.createSymbolicLink(dir.resolve(C), kmsg);
+
+        DefinitionsFileResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS));
+
+        assertEquals(List.of(C + ":0: definitions file " + dir.resolve(C) + " is on the kernel file system proc,"
+                + " not on a disk: it is not read"), problems(result));
+    }
+
+    @Test
+    void aLinkToARegularFileOfSysfsIsRefusedEvenWithStrictModesOff() throws IOException {
+        Path sysfs = Path.of("/sys/kernel/address_bits");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(sysfs), "no " + sysfs + " here");
+        Files.createSymbolicLink(dir.resolve(L), sysfs);
+
+        assertEquals(List.of(L + ":0: definitions file " + dir.resolve(L) + " is on the kernel file system sysfs,"
+                        + " not on a disk: it is not read"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING, FileTrust.of(false))));
+    }
+
+    @Test
+    void aSymbolicLinkLoopIsAProblemNamingIt() throws IOException {
+        Files.createSymbolicLink(dir.resolve(L), dir.resolve("b"));
+        Files.createSymbolicLink(dir.resolve("b"), dir.resolve(L));
+
+        assertEquals(List.of(L + ":0: expecting a regular file (found a symbolic link that cannot be followed:"
+                        + " Too many levels of symbolic links or unable to access attributes of symbolic link)"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+    }
+
+    /** A root-owned text file (as /etc/shadow is) passes the owner rule, but it is no definitions file. */
+    @Test
+    void aLinkToAnotherRootOwnedFileQuotesNothingOfItsContent() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "root:$6$SECRETHASH:19000:0:99999:7:::\n"
+                + "admin:\"SECRET2\"x:1:2\n");
+        Files.createSymbolicLink(dir.resolve(L), secret);
+        Path shadow = Path.of("/etc/shadow");
+        if (Files.isRegularFile(shadow)) {
+            Files.createSymbolicLink(dir.resolve(C), shadow);
+        }
+
+        DefinitionsLoadResult result = DefinitionsLoader.load(dir);
+
+        assertEquals(L + ":1: the first line is not the header of a definitions file, expecting one such as"
+                + " ipProtocol,localIP,localPort,procName,comment (nothing of the line is quoted)",
+                result.problems().get(0).toString());
+        for (DefinitionProblem p : result.problems()) {
+            assertFalse(p.toString().contains("SECRET") || p.toString().contains("root:"), p::toString);
+        }
+    }
+
+    /** The header may be broken before its first comma: then nothing of it is quoted either. */
+    @Test
+    void aFirstLineThatCannotBeReadQuotesNothingOfIt() {
+        assertEquals(List.of(L + ":1: expecting a comma or the end of the line after a closing quote"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader("\"pw\"SECRET,x\n"))));
+        assertEquals(List.of(L + ":1: quoted field not closed before the end of the file"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader("\"SECRET\n"))));
+    }
+
+    @Test
+    void aWorldWritableFolderIsRefusedAndItsFilesAreNotRead() throws IOException {
+        Files.writeString(dir.resolve(L), LISTENING_HEADER + "tcp,,22,sshd,ssh\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        DefinitionsLoadResult result = DefinitionsLoader.load(dir);
+
+        assertEquals(List.of(dir + ":0: definitions folder " + dir + " is writable by every user: chmod o-w " + dir
+                + " (or set files.strictModes=false, unsafe)"), problems(result));
+        assertEquals(0, result.definitions().size());
+        assertEquals(List.of(dir + ":0: definitions folder " + dir + " is writable by every user: chmod o-w " + dir
+                        + " (or set files.strictModes=false, unsafe)"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+        assertEquals(1, DefinitionsLoader.load(dir, FileTrust.of(false)).definitions().size(), "strictModes=false");
+    }
+
+    @Test
+    void aFileWritableByAGroupOfOtherUsersIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve(L), LISTENING_HEADER + "tcp,,22,sshd,ssh\n");
+        Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(
+                file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+
+        assertEquals(List.of(L + ":0: definitions file " + file + " is writable by group daemon, which holds other"
+                        + " users than root: chmod g-w " + file + " (or set files.strictModes=false, unsafe)"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+    }
+
+    @Test
+    void aFileOwnedByAnotherUserIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve(C), CONNECTIONS_HEADER);
+        Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertEquals(List.of(C + ":0: definitions file " + file + " is owned by nobody, neither root nor root: only a"
+                        + " trusted user may have put it there; chown it (or set files.strictModes=false, unsafe)"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS)));
+    }
+
+    /** Not listed: whoever may write in the folder a link points into may swap the file it points to. */
+    @Test
+    void aLinkToAFileInAWorldWritableFolderIsRefused() throws IOException {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Path target = Files.writeString(open.resolve("defs.csv"), LISTENING_HEADER + "tcp,,22,sshd,ssh\n");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createSymbolicLink(dir.resolve(L), target);
+
+        assertEquals(List.of(L + ":0: the folder of the target of definitions file " + dir.resolve(L) + ": " + open
+                        + " is writable by every user: chmod o-w " + open + " (or set files.strictModes=false, unsafe)"),
+                problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING)));
+    }
+
+    // ---- untrusted text made printable where it is read (rule 4) -----------------------------------------
+
+    @Test
+    void controlCharactersInAFieldAreHeldVisibly() {
+        DefinitionsLoadResult result = DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER
+                + "tcp,,22,ss\u001bhd,\"a\u001b[31m\u0085b\r\nc\u202e\"\n"));
+
+        ListeningRow row = result.definitions().listening().get(0);
+        assertEquals("a\\x1b[31m\\x85b\\x0ac\\u202e", row.comment());
+        assertEquals("ss\\x1bhd", row.procName().text());
+    }
+
+    @Test
+    void aLoneSurrogateFromAReaderBecomesTheReplacementCharacter() {
+        DefinitionsLoadResult result = DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER
+                + "tcp,,22,sshd,a\uD800b\n"));
+
+        assertEquals("a\uFFFDb", result.definitions().listening().get(0).comment());
+    }
+
+    /** Not listed: a parser's message (shared with other callers) is bounded and escaped too. */
+    @Test
+    void aParsersMessageQuotesAtMost40PrintableCharacters() {
+        String value = "\u001b".repeat(20); // held as 20 escapes of 4 characters
+
+        assertEquals(List.of(L + ":2: ipProtocol: expecting tcp or udp (found \"" + "\\x1b".repeat(10)
+                        + "...\" (80 characters))"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + value + ",,22,,\n"))));
+    }
+
+    /** Not listed: a duplicate derived id holds a 500-character procName; its problem shows 40 characters of it. */
+    @Test
+    void aDuplicateLongIdIsQuotedCut() {
+        String row = "tcp,,22," + "p".repeat(500) + ",x\n";
+
+        assertEquals(List.of(L + ":3: id: duplicate id \"tcp-any-22-" + "p".repeat(29) + "...\" (511 characters),"
+                        + " first defined at line 2"),
+                problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + row + row))));
+    }
+
+    // ---- the CSV reader's memory is bounded by the file, whatever the quoting (rule 2) ---------------------
+
+    /**
+     * The bound on what loading a 16 MiB file allocates on the loading thread, in multiples of the file: the bytes
+     * (once, sized by the file's size) and the text (once, Latin-1 for ASCII) are 2; 4 leaves room for the rest
+     * and is far below what held the 16 MiB value several times (a quoted field's builder grown by doubling, then
+     * copied).
+     */
+    private static final int ALLOCATION_FACTOR = 4;
+
+    @Test
+    void a16MiBFileWithOneUnterminatedQuoteIsAProblemAtItsLineAndAllocatesLessThan4TimesItsSize() throws IOException {
+        byte[] bytes = new byte[DefinitionsLoader.MAX_FILE_BYTES];
+        byte[] head = (LISTENING_HEADER + "tcp,,22,sshd,ssh\ntcp,,23,telnetd,\"").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        for (int i = head.length; i < bytes.length; i++) {
+            bytes[i] = (byte) (i % 100 == 0 ? '\n' : 'x');
+        }
+        Files.write(dir.resolve(L), bytes);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+
+        long before = threads.getThreadAllocatedBytes(thread);
+        DefinitionsFileResult result = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertEquals(List.of(L + ":3: quoted field not closed before the end of the file"), problems(result));
+        assertTrue(allocated < (long) ALLOCATION_FACTOR * bytes.length, "allocated " + allocated + " bytes for a file"
+                + " of " + bytes.length + " (" + String.format("%.2f", (double) allocated / bytes.length) + "x)");
+    }
+
+    @Test
+    void aQuotedFieldLongerThanTheLargestLimitIsCutAsAProblemAndLaterRowsAreRead() {
+        String huge = "y\"\"\r\n".repeat(1_000_000); // 3,000,000 characters once read
+
+        DefinitionsLoadResult result = DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER
+                + "tcp,,22,sshd,\"" + huge + "\"\ntcp,,80a,nginx,web\n"));
+
+        assertEquals(List.of(L + ":2: comment: expecting at most 1024 characters (found \""
+                        + "y\"\\x0a".repeat(6) + "y\"...\" (3000000 characters))", // no escape cut in two
+                L + ":1000003: localPort: expecting 1-65535 (found \"80a\")"), problems(result));
+    }
+
+    @Test
+    void anUnquotedFieldLongerThanTheLargestLimitIsCutToo() {
+        DefinitionsCsv.Record record = DefinitionsCsv.read("a," + "u".repeat(5000) + ",b\n").records().get(0);
+
+        assertEquals(DefinitionsCsv.MAX_FIELD_CHARS + 1, record.fields().get(1).length());
+        assertEquals(5000, record.length(1));
+        assertEquals("b", record.fields().get(2));
     }
 
     // ---- at most 16 MiB, decided by reading ---------------------------------------------------------
@@ -196,8 +425,8 @@ class UntrustedDefinitionsTest {
         List<String> problems = problems(parseOneRow(kind, column, tooLong));
 
         String file = kind.equals("listening") ? L : C;
-        assertEquals(List.of(file + ":3: " + column + ": expecting at most " + max + " characters (found " + (max + 1)
-                + " characters: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ...\")"), problems);
+        assertEquals(List.of(file + ":3: " + column + ": expecting at most " + max + " characters (found \""
+                + "Z".repeat(40) + "...\" (" + (max + 1) + " characters))"), problems);
     }
 
     @ParameterizedTest(name = "{0} {1}: {2} characters")
@@ -231,8 +460,8 @@ class UntrustedDefinitionsTest {
         String row = "icmp,,22," + "p".repeat(513) + ",\n";
 
         assertEquals(List.of(
-                        L + ":2: procName: expecting at most 512 characters (found 513 characters: \""
-                                + "p".repeat(32) + "...\")",
+                        L + ":2: procName: expecting at most 512 characters (found \""
+                                + "p".repeat(40) + "...\" (513 characters))",
                         L + ":2: ipProtocol: expecting tcp or udp (found \"icmp\")"),
                 problems(DefinitionsLoader.parseListening(L, new StringReader(LISTENING_HEADER + row))));
     }
@@ -247,7 +476,7 @@ class UntrustedDefinitionsTest {
                 new StringReader("localPort," + name + "\n22,x\n")));
 
         assertEquals(List.of(L + ":1: unknown column, expecting one of ipProtocol, localIP, localPort, procName, comment,"
-                + " id, host, severity, netns (found \"" + "q".repeat(64) + "...\" (1000000 characters))"), problems);
+                + " id, host, severity, netns (found \"" + "q".repeat(40) + "...\" (1000000 characters))"), problems);
     }
 
     @Test
@@ -255,14 +484,14 @@ class UntrustedDefinitionsTest {
         String rest = "r".repeat(300);
 
         assertEquals(List.of(L + ":2: expecting a comma or the end of the line after a closing quote (found \""
-                        + "r".repeat(64) + "...\" (300 characters))"),
+                        + "r".repeat(40) + "...\" (300 characters))"),
                 problems(DefinitionsLoader.parseListening(L,
                         new StringReader(LISTENING_HEADER + "tcp,,22,sshd,\"ssh\"" + rest + "\n"))));
     }
 
     @Test
     void lineBreakInAQuotedValueIsShownEscapedSoAProblemIsOneLine() {
-        assertEquals(List.of(L + ":2: localPort: expecting 1-65535 (found \"8\\n0\")"),
+        assertEquals(List.of(L + ":2: localPort: expecting 1-65535 (found \"8\\x0a0\")"),
                 problems(DefinitionsLoader.parseListening(L,
                         new StringReader(LISTENING_HEADER + "tcp,,\"8\n0\",sshd,ssh\n"))));
     }
