@@ -92,8 +92,9 @@ public final class FileTrust {
         }
         String owner = attributes.owner().getName();
         if (!owner.equals("root") && !ownUser.map(owner::equals).orElse(false)) {
-            return Optional.of(what + " " + path + " is owned by " + owner + ", neither root nor "
-                    + ownUser.orElse("the user portwatch runs as") + ": only a trusted user may have put it there;"
+            String trusted = ownUser.filter(u -> !u.equals("root")).map(u -> "neither root nor " + u).orElse("not root");
+            return Optional.of(what + " " + path + " is owned by " + owner + ", " + trusted
+                    + ": only a trusted user may have put it there;"
                     + " chown it (or set files.strictModes=false, unsafe)");
         }
         Set<PosixFilePermission> permissions = attributes.permissions();
@@ -120,7 +121,7 @@ public final class FileTrust {
             String type = store.type().toLowerCase(Locale.ROOT);
             if (KERNEL_FILE_SYSTEMS.contains(type)) {
                 return Optional.of(what + " " + path + " is on the kernel file system " + type
-                        + ", not on a disk: it is not read");
+                        + ", not on a disk: it is not used");
             }
             return Optional.empty();
         } catch (NoSuchFileException e) {

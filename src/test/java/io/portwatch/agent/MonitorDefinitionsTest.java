@@ -390,7 +390,7 @@ class MonitorDefinitionsTest {
         m.cycle();
 
         assertEquals(List.of(L + ":0: definitions file " + defs.resolve(L) + " is on the kernel file system proc,"
-                + " not on a disk: it is not read"), m.state().configErrors());
+                + " not on a disk: it is not used"), m.state().configErrors());
         assertEquals(List.of("a"), ids(m.state()));
         assertFalse(String.join("\n", log.messages(Level.WARNING)).contains("surefire"), "nothing of it is logged");
 

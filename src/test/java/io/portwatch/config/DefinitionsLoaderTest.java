@@ -646,7 +646,7 @@ class DefinitionsLoaderTest {
         DefinitionsLoadResult result = DefinitionsLoader.load(dir);
 
         assertEquals(List.of(C + ":0: definitions file " + dir.resolve(C) + " is on the kernel file system proc,"
-                + " not on a disk: it is not read"), problems(result));
+                + " not on a disk: it is not used"), problems(result));
     }
 
     @Test

@@ -146,7 +146,7 @@ class UntrustedDefinitionsTest {
         DefinitionsFileResult result = DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING);
 
         assertEquals(List.of(L + ":0: definitions file " + dir.resolve(L) + " is on the kernel file system proc,"
-                + " not on a disk: it is not read"), problems(result));
+                + " not on a disk: it is not used"), problems(result));
         assertEquals(DefinitionsFileResult.Content.REFUSED, result.content());
     }
 
@@ -161,7 +161,7 @@ class UntrustedDefinitionsTest {
                 () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS));
 
         assertEquals(List.of(C + ":0: definitions file " + dir.resolve(C) + " is on the kernel file system proc,"
-                + " not on a disk: it is not read"), problems(result));
+                + " not on a disk: it is not used"), problems(result));
     }
 
     @Test
@@ -171,7 +171,7 @@ class UntrustedDefinitionsTest {
         Files.createSymbolicLink(dir.resolve(L), sysfs);
 
         assertEquals(List.of(L + ":0: definitions file " + dir.resolve(L) + " is on the kernel file system sysfs,"
-                        + " not on a disk: it is not read"),
+                        + " not on a disk: it is not used"),
                 problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING, FileTrust.of(false))));
     }
 
@@ -248,7 +248,7 @@ class UntrustedDefinitionsTest {
         Path file = Files.writeString(dir.resolve(C), CONNECTIONS_HEADER);
         Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
 
-        assertEquals(List.of(C + ":0: definitions file " + file + " is owned by nobody, neither root nor root: only a"
+        assertEquals(List.of(C + ":0: definitions file " + file + " is owned by nobody, not root: only a"
                         + " trusted user may have put it there; chown it (or set files.strictModes=false, unsafe)"),
                 problems(DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS)));
     }

@@ -38,7 +38,7 @@ class FileTrustTest {
     @Test
     void aFileOnTheKernelFileSystemIsRefusedEvenWithStrictModesOff() {
         String problem = FileTrust.of(false).problem(Path.of("/proc/self/cmdline"), "definitions file").orElseThrow();
-        assertTrue(problem.endsWith("is on the kernel file system proc, not on a disk: it is not read"), problem);
+        assertTrue(problem.endsWith("is on the kernel file system proc, not on a disk: it is not used"), problem);
         assertTrue(FileTrust.strict().problem(Path.of("/sys/kernel/mm"), "history.dir").isPresent());
     }
 
