@@ -57,7 +57,7 @@ class PortwatchCollectorTest {
 
     @Test
     void everyRowInForceHasOneRowInfoWithItsCommentCappedAndItsFile() {
-        String longComment = "x".repeat(PortwatchCollector.MAX_COMMENT + 50);
+        String longComment = "x".repeat(1024);
         ListeningRow commented = new ListeningRow("web", Protocol.TCP, Optional.empty(), PortRange.parse("80"),
                 NamePattern.ANY, longComment, NamePattern.ANY, Severity.CRITICAL, new Source("web.csv", 9));
         MonitorState state = MonitorState.initial("web01", "1", "linux", Duration.ofSeconds(15), States.STARTED)
@@ -67,7 +67,7 @@ class PortwatchCollectorTest {
                 .samples();
         assertEquals(Set.of(
                 Map.of("id", "ssh", "kind", "listening", "comment", "", "source", "monitoredListeningPorts.csv"),
-                Map.of("id", "web", "kind", "listening", "comment", "x".repeat(PortwatchCollector.MAX_COMMENT),
+                Map.of("id", "web", "kind", "listening", "comment", LabelValue.of(longComment),
                         "source", "web.csv"),
                 Map.of("id", "pool", "kind", "connection", "comment", "", "source", "monitoredTcpConnects.csv")),
                 samples.stream().map(TextFormat.Sample::labels).collect(Collectors.toSet()),
