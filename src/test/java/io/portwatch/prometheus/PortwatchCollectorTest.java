@@ -213,7 +213,7 @@ class PortwatchCollectorTest {
     }
 
     @Test
-    void processNamesWithQuotesBackslashesAndNewlinesSurviveEscaping() {
+    void processNamesWithQuotesBackslashesAndNewlinesStayOneValidLabelValue() {
         // a process name is whatever its owner chose (Linux comm, Windows image name)
         String name = "x\"C:\\Program Files\\y\nz";
         ProcessSockets odd = new ProcessSockets(name, List.of(7), List.of(), States.counts(Protocol.TCP,
@@ -225,8 +225,10 @@ class PortwatchCollectorTest {
             String body = render(state, false, accept);
             Map<String, TextFormat.Family> families = accept == null ? TextFormat.parseText(body)
                     : TextFormat.parseOpenMetrics(body);
-            assertEquals(List.of(name), families.get("portwatch_process_sockets").samples().stream()
+            // quotes and backslashes as they are; the newline written visibly and the value marked (LabelValue)
+            assertEquals(List.of(LabelValue.of(name)), families.get("portwatch_process_sockets").samples().stream()
                     .map(sample -> sample.labels().get("process")).collect(Collectors.toList()), body);
+            assertTrue(LabelValue.of(name).startsWith("x\"C:\\Program Files\\y\\x0az" + LabelValue.MARKER));
         }
     }
 
