@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * ({@link ExpositionFormat}: never protobuf, never an error for any header), gzip when asked. A published state is
  * rendered once per format into immutable bytes ({@link ExpositionCache}; its gzip form is compressed once from
  * those); a scrape of a state already rendered only writes those bytes, shared by every concurrent scrape (no copy
- * per request). Rule 1 of docs/design.md §5: rendering stops at {@code prometheus.maxResponseSize} bytes (scrapes
+ * per request). Rule 1 of docs/design.md §5: a state whose rows alone surely pass {@code prometheus.maxResponseSize}
+ * ({@link ExpositionEstimate}) is not rendered at all, and rendering stops at that many bytes (scrapes
  * get 503 naming it, logged once) and at most {@code prometheus.maxConcurrentScrapes} responses are in flight (one
  * more gets 503 at once).
  */
@@ -114,6 +115,9 @@ final class CachedExposition implements HttpHandler {
     private Rendering render(MonitorState current, ExpositionFormat format) {
         ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(limits.maxBytes());
         try {
+            if (ExpositionEstimate.lowerBound(current) > limits.maxBytes()) {
+                throw new ExpositionBody.TooLarge(limits.maxBytes()); // not even the snapshots are built
+            }
             format.writer().write(out, PortwatchCollector.snapshots(current, labels));
         } catch (ExpositionBody.TooLarge e) {
             if (overBudgetLogged.get(format).compareAndSet(false, true)) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,30 @@ class ExpositionBudgetTest {
         ExpositionBody.Budgeted exact = new ExpositionBody.Budgeted(size);
         ExpositionFormat.TEXT.writer().write(exact, PortwatchCollector.snapshots(large, false));
         assertArrayEquals(whole.body().toByteArray(), exact.body().toByteArray(), "a budget of exactly the size fits");
+    }
+
+    @Test
+    void theEstimateIsALowerBoundOfTheExpositionInBothFormats() {
+        for (MonitorState state : List.of(States.initial(), States.scanned(), States.inNamespaces(),
+                LargeStateServer.state(2000))) {
+            long estimate = ExpositionEstimate.lowerBound(state);
+            assertTrue(estimate > 0);
+            for (String accept : new String[] {null, Exposition.OPENMETRICS}) {
+                long size = Exposition.render(state, false, accept).getBytes(StandardCharsets.UTF_8).length;
+                assertTrue(estimate <= size, "estimate " + estimate + " > exposition " + size);
+            }
+        }
+    }
+
+    @Test
+    void aStateWhoseRowsSurelyPassTheBudgetIsA503WithoutRenderingIt() throws IOException {
+        MonitorState large = LargeStateServer.state(2000);
+        long budget = ExpositionEstimate.lowerBound(large) - 1;
+        try (PrometheusEndpoint endpoint = start(() -> large, new ExpositionLimits(budget, 4))) {
+            HttpResponse<String> r = Http.get(endpoint.port(), PrometheusEndpoint.PATH, null);
+            assertEquals(503, r.statusCode());
+            assertTrue(r.body().contains("prometheus.maxResponseSize (" + budget + " bytes)"), r.body());
+        }
     }
 
     @Test

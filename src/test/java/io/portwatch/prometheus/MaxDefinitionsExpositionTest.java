@@ -37,6 +37,7 @@ class MaxDefinitionsExpositionTest {
             System.out.println("max definitions, " + (accept == null ? "text" : "OpenMetrics") + ": " + size
                     + " bytes, rendered in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             assertTrue(size <= ExpositionLimits.MAX_DEFINITIONS_EXPOSITION, size + " bytes");
+            assertTrue(ExpositionEstimate.lowerBound(state) <= size, "the estimate is a lower bound");
             Map<String, TextFormat.Family> families = accept == null
                     ? TextFormat.parseText(body) : TextFormat.parseOpenMetrics(body);
             assertNoDuplicateSeries(families);
@@ -46,6 +47,13 @@ class MaxDefinitionsExpositionTest {
             families.values().forEach(f -> f.samples().forEach(s -> s.labels().values().forEach(v ->
                     assertTrue(v.length() <= LabelValue.MAX_LENGTH, v))));
         }
+    }
+
+    @Test
+    void withTheDefaultBudgetTheMaximumDefinitionsAreRefusedBeforeTheirSnapshotsAreBuilt() {
+        long estimate = ExpositionEstimate.lowerBound(state);
+        System.out.println("max definitions, lower bound: " + estimate + " bytes");
+        assertTrue(estimate > ExpositionLimits.DEFAULTS.maxBytes(), estimate + " bytes");
     }
 
     static void assertNoDuplicateSeries(Map<String, TextFormat.Family> families) {
