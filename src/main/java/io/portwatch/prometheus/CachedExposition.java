@@ -12,7 +12,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -22,13 +28,14 @@ import java.util.logging.Logger;
  * Serves {@code /metrics}: the Prometheus text format or OpenMetrics as the {@code Accept} header asks
  * ({@link ExpositionFormat}: never protobuf, never an error for any header), gzip when asked. A published state is
  * rendered once per format into immutable bytes ({@link ExpositionCache}; its gzip form is compressed once from
- * those); a scrape of a state already rendered only writes those bytes, shared by every concurrent scrape (no copy
- * per request). Rule 1 of docs/design.md §5: a state whose rows alone surely pass {@code prometheus.maxResponseSize}
+ * those) on one render thread, never by a scrape: a scrape only writes bytes, shared by every concurrent scrape (no
+ * copy per request); the first scrape of a new state waits for its rendering, the others meanwhile get the previous
+ * state's bytes. Rule 1 of docs/design.md §5: a state whose rows alone surely pass {@code prometheus.maxResponseSize}
  * ({@link ExpositionEstimate}) is not rendered at all, and rendering stops at that many bytes (scrapes
  * get 503 naming it, logged once) and at most {@code prometheus.maxConcurrentScrapes} responses are in flight (one
  * more gets 503 at once).
  */
-final class CachedExposition implements HttpHandler {
+final class CachedExposition implements HttpHandler, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CachedExposition.class.getName());
     private static final String PLAIN = "text/plain; charset=utf-8";
@@ -39,6 +46,16 @@ final class CachedExposition implements HttpHandler {
     private final Semaphore inFlight;
     private final ExpositionCache<Rendering> cache = new ExpositionCache<>();
     private final Map<ExpositionFormat, AtomicBoolean> overBudgetLogged = new EnumMap<>(ExpositionFormat.class);
+    /**
+     * Renders for every scrape, one state and format at a time: a scrape never renders itself, and two formats
+     * asked at once never hold two renderings' heap. Its one daemon thread ends when idle and on close.
+     */
+    private final ThreadPoolExecutor renderer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+                Thread t = new Thread(task, PrometheusEndpoint.THREAD_PREFIX + "render");
+                t.setDaemon(true);
+                return t;
+            });
 
     CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
         this(state, new ProcessLabels(pidLabel, false), ExpositionLimits.DEFAULTS);
@@ -49,6 +66,7 @@ final class CachedExposition implements HttpHandler {
         this.labels = Objects.requireNonNull(labels, "labels");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.inFlight = new Semaphore(limits.maxInFlight());
+        renderer.allowCoreThreadTimeOut(true);
         for (ExpositionFormat f : ExpositionFormat.values()) {
             overBudgetLogged.put(f, new AtomicBoolean());
         }
@@ -105,11 +123,34 @@ final class CachedExposition implements HttpHandler {
     }
 
     private Rendering rendering(MonitorState current, ExpositionFormat format, boolean gzip) {
-        Rendering plain = cache.get(format.name(), current, () -> render(current, format));
+        Rendering plain = cache.get(format.name(), current, () -> onRenderer(() -> render(current, format)));
         if (!gzip || plain.body() == null) {
             return plain;
         }
-        return cache.get(format.name() + "+gzip", current, () -> new Rendering(plain.body().gzip()));
+        return cache.get(format.name() + "+gzip", current, () -> onRenderer(() -> new Rendering(plain.body().gzip())));
+    }
+
+    /** {@code work} done on the render thread; the scrape waits for it (or for the previous state's bytes). */
+    private Rendering onRenderer(Callable<Rendering> work) {
+        try {
+            return renderer.submit(work).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the exposition rendered", e);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the endpoint is closed", e);
+        }
+    }
+
+    /** Ends the render thread. */
+    @Override
+    public void close() {
+        renderer.shutdownNow();
     }
 
     private Rendering render(MonitorState current, ExpositionFormat format) {

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * What was rendered of the published state, one entry per format and encoding. A state is rendered
- * once, by the first scrape that asks for it; scrapes that come while it renders get the previous
+ * once, for the first scrape that asks for it; scrapes that come while it renders get the previous
  * state's bytes at once instead of waiting (they are at most one scan older, and a scrape never waits
  * for a scan or a rendering of someone else's). Only before anything was rendered does a scrape wait
  * for the first rendering.

@@ -31,9 +31,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
     static final String THREAD_PREFIX = "portwatch-prometheus-";
 
     private final EndpointServer server;
+    private final CachedExposition exposition;
 
-    private PrometheusEndpoint(EndpointServer server) {
+    private PrometheusEndpoint(EndpointServer server, CachedExposition exposition) {
         this.server = server;
+        this.exposition = exposition;
     }
 
     /**
@@ -69,8 +71,14 @@ public final class PrometheusEndpoint implements AutoCloseable {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(limits, "limits");
-        return new PrometheusEndpoint(EndpointServer.start(options,
-                EndpointServer.Route.exact("prometheus", PATH, new CachedExposition(state, labels, limits))));
+        CachedExposition exposition = new CachedExposition(state, labels, limits);
+        try {
+            return new PrometheusEndpoint(EndpointServer.start(options,
+                    EndpointServer.Route.exact("prometheus", PATH, exposition)), exposition);
+        } catch (IOException | RuntimeException e) {
+            exposition.close();
+            throw e;
+        }
     }
 
     /** Plain http on {@code host:port} without authentication and with the default limits. */
@@ -103,5 +111,6 @@ public final class PrometheusEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        exposition.close();
     }
 }
