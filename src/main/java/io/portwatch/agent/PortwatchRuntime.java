@@ -11,6 +11,7 @@ import io.portwatch.http.EndpointOptions;
 import io.portwatch.jmx.JmxPublisher;
 import io.portwatch.jolokia.JolokiaEndpoint;
 import io.portwatch.jolokia.JolokiaOptions;
+import io.portwatch.prometheus.ExpositionLimits;
 import io.portwatch.prometheus.ProcessLabels;
 import io.portwatch.prometheus.PrometheusEndpoint;
 import io.portwatch.scan.NameCache;
@@ -100,7 +101,8 @@ public final class PortwatchRuntime implements AutoCloseable {
                 prometheus = Optional.of(PrometheusEndpoint.start(
                         EndpointOptions.of(settings, EndpointOptions.Keys.PROMETHEUS), monitor::state,
                         new ProcessLabels(settings.getBoolean(SettingKey.PROMETHEUS_PID_LABEL),
-                                settings.getBoolean(SettingKey.PROMETHEUS_NETNS_LABEL))));
+                                settings.getBoolean(SettingKey.PROMETHEUS_NETNS_LABEL)),
+                        ExpositionLimits.of(settings)));
                 started.push(prometheus.get());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "portwatch: no Prometheus endpoint: " + e.getMessage());

@@ -2,48 +2,78 @@ package io.portwatch.prometheus;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.portwatch.config.SettingKey;
 import io.portwatch.state.MonitorState;
-import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.zip.GZIPOutputStream;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Serves {@code /metrics}: the format the {@code Accept} header asks for (Prometheus text,
- * OpenMetrics or protobuf, chosen by the client library), gzip when asked. A state is rendered once
- * per format and encoding and the bytes are served to every scrape until the next state is
- * published: 50 concurrent scrapers cost one rendering, not fifty, and none waits for another's
- * rendering ({@link ExpositionCache}).
+ * Serves {@code /metrics}: the Prometheus text format or OpenMetrics as the {@code Accept} header asks
+ * ({@link ExpositionFormat}: never protobuf, never an error for any header), gzip when asked. A published state is
+ * rendered once per format into immutable bytes ({@link ExpositionCache}; its gzip form is compressed once from
+ * those) on one render thread, never by a scrape: a scrape only writes bytes, shared by every concurrent scrape (no
+ * copy per request); the first scrape of a new state waits for its rendering, the others meanwhile get the previous
+ * state's bytes. Rule 1 of docs/design.md §5: a state whose rows alone surely pass {@code prometheus.maxResponseSize}
+ * ({@link ExpositionEstimate}) is not rendered at all, and rendering stops at that many bytes (scrapes
+ * get 503 naming it, logged once) and at most {@code prometheus.maxConcurrentScrapes} responses are in flight (one
+ * more gets 503 at once).
  */
-final class CachedExposition implements HttpHandler {
+final class CachedExposition implements HttpHandler, AutoCloseable {
 
-    /**
-     * The JDK server copies each write into a buffer that its connection keeps, grown to twice the
-     * largest write: one 3 MB write per response would leave 6 MB on every kept-alive connection
-     * (50 scrapers: 300 MB of the host's heap). Writing in slices bounds that to twice this much.
-     */
-    static final int WRITE_SLICE = 1 << 16;
+    private static final Logger LOG = Logger.getLogger(CachedExposition.class.getName());
+    private static final String PLAIN = "text/plain; charset=utf-8";
 
     private final Supplier<MonitorState> state;
     private final ProcessLabels labels;
-    private final ExpositionFormats formats = ExpositionFormats.init(PrometheusProperties.builder().build());
-    private final ExpositionCache cache = new ExpositionCache();
+    private final ExpositionLimits limits;
+    private final Semaphore inFlight;
+    private final ExpositionCache<Rendering> cache = new ExpositionCache<>();
+    private final Map<ExpositionFormat, AtomicBoolean> overBudgetLogged = new EnumMap<>(ExpositionFormat.class);
+    /**
+     * Renders for every scrape, one state and format at a time: a scrape never renders itself, and two formats
+     * asked at once never hold two renderings' heap. Its one daemon thread ends when idle and on close.
+     */
+    private final ThreadPoolExecutor renderer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+                Thread t = new Thread(task, PrometheusEndpoint.THREAD_PREFIX + "render");
+                t.setDaemon(true);
+                return t;
+            });
 
     CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
-        this(state, new ProcessLabels(pidLabel, false));
+        this(state, new ProcessLabels(pidLabel, false), ExpositionLimits.DEFAULTS);
     }
 
-    CachedExposition(Supplier<MonitorState> state, ProcessLabels labels) {
-        this.state = state;
+    CachedExposition(Supplier<MonitorState> state, ProcessLabels labels, ExpositionLimits limits) {
+        this.state = Objects.requireNonNull(state, "state");
         this.labels = Objects.requireNonNull(labels, "labels");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.inFlight = new Semaphore(limits.maxInFlight());
+        renderer.allowCoreThreadTimeOut(true);
+        for (ExpositionFormat f : ExpositionFormat.values()) {
+            overBudgetLogged.put(f, new AtomicBoolean());
+        }
+    }
+
+    /** One state's exposition in one format and encoding: its bytes, or null when it is over the budget. */
+    private record Rendering(ExpositionBody body) {
     }
 
     @Override
@@ -52,53 +82,121 @@ final class CachedExposition implements HttpHandler {
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, "text/plain; charset=utf-8", "GET or HEAD only\n".getBytes(StandardCharsets.UTF_8));
+                reply(exchange, 405, "GET or HEAD only\n");
                 return;
             }
-            ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
-            String encodings = String.valueOf(exchange.getRequestHeaders().get("Accept-Encoding"));
-            boolean gzip = encodings.contains("gzip");
-            byte[] body;
+            if (!inFlight.tryAcquire()) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                reply(exchange, 503, "more than " + limits.maxInFlight() + " /metrics responses in flight ("
+                        + SettingKey.PROMETHEUS_MAX_CONCURRENT_SCRAPES.key() + "); try again\n");
+                return;
+            }
             try {
-                body = bytes(state.get(), writer, gzip);
-            } catch (RuntimeException e) {
-                reply(exchange, 500, "text/plain; charset=utf-8",
-                        ("cannot render the metrics: " + e.getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8));
-                return;
+                serve(exchange);
+            } finally {
+                inFlight.release();
             }
-            if (gzip) {
-                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-            }
-            reply(exchange, 200, writer.getContentType(), body);
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
+    private void serve(HttpExchange exchange) throws IOException {
+        // every value: the server may split one header line at its commas, and the second range may be the one
+        List<String> accept = exchange.getRequestHeaders().get("Accept");
+        ExpositionFormat format = ExpositionFormat.forAccept(accept == null ? null : String.join(",", accept));
+        boolean gzip = String.valueOf(exchange.getRequestHeaders().get("Accept-Encoding")).contains("gzip");
+        Rendering rendering;
+        try {
+            rendering = rendering(state.get(), format, gzip);
+        } catch (RuntimeException e) {
+            reply(exchange, 500, "cannot render the metrics: " + e.getClass().getSimpleName() + "\n");
+            return;
+        }
+        if (rendering.body() == null) {
+            reply(exchange, 503, overBudget());
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", format.contentType());
+        if (gzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        write(exchange, 200, rendering.body());
+    }
+
+    private Rendering rendering(MonitorState current, ExpositionFormat format, boolean gzip) {
+        Rendering plain = cache.get(format.name(), current, () -> onRenderer(() -> render(current, format)));
+        if (!gzip || plain.body() == null) {
+            return plain;
+        }
+        return cache.get(format.name() + "+gzip", current, () -> onRenderer(() -> new Rendering(plain.body().gzip())));
+    }
+
+    /** {@code work} done on the render thread; the scrape waits for it (or for the previous state's bytes). */
+    private Rendering onRenderer(Callable<Rendering> work) {
+        try {
+            return renderer.submit(work).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the exposition rendered", e);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the endpoint is closed", e);
+        }
+    }
+
+    /** Ends the render thread. */
+    @Override
+    public void close() {
+        renderer.shutdownNow();
+    }
+
+    private Rendering render(MonitorState current, ExpositionFormat format) {
+        ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(limits.maxBytes());
+        try {
+            if (ExpositionEstimate.lowerBound(current) > limits.maxBytes()) {
+                throw new ExpositionBody.TooLarge(limits.maxBytes()); // not even the snapshots are built
+            }
+            format.writer().write(out, PortwatchCollector.snapshots(current, labels));
+        } catch (ExpositionBody.TooLarge e) {
+            if (overBudgetLogged.get(format).compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "portwatch: /metrics not served: " + overBudget().trim());
+            }
+            return new Rendering(null);
+        } catch (IOException e) {
+            throw new IllegalStateException("rendering into memory failed", e);
+        }
+        overBudgetLogged.get(format).set(false);
+        return new Rendering(out.body());
+    }
+
+    private String overBudget() {
+        return "the metrics exposition is larger than " + SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.key() + " ("
+                + limits.maxBytes() + " bytes): rendering stopped there; raise the setting or load fewer rows\n";
+    }
+
+    /** Writes the cached bytes: the one place a response body of {@code /metrics} is written. */
+    private static void write(HttpExchange exchange, int status, ExpositionBody body) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length());
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                body.writeTo(out);
+            }
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", PLAIN);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
-                for (int off = 0; off < body.length; off += WRITE_SLICE) {
-                    out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
-                }
+                out.write(body);
             }
-        }
-    }
-
-    private byte[] bytes(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
-        return cache.bytes(writer.getContentType() + (gzip ? "+gzip" : ""), current, () -> render(current, writer, gzip));
-    }
-
-    private byte[] render(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
-        try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
-            try (OutputStream out = gzip ? new GZIPOutputStream(buffer, 1 << 16) : buffer) {
-                writer.write(out, PortwatchCollector.snapshots(current, labels));
-            }
-            return buffer.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

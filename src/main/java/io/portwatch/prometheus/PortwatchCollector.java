@@ -48,7 +48,8 @@ import java.util.Optional;
  * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the
  * metrics table of docs/metrics.md documents it ({@code MetricsTableTest} holds them
  * equal). A label value {@code *} means "any" (an empty or {@code *} field
- * of the definitions file). Label values come from bounded sets (docs/design.md §4): the {@code reason} label is
+ * of the definitions file). Every label value is at most {@value LabelValue#MAX_LENGTH} characters
+ * ({@link LabelValue}), so rows bound the exposition as a whole. Label values come from bounded sets (docs/design.md §4): the {@code reason} label is
  * a {@link io.portwatch.health.ReasonCode}'s fixed text, and process names are capped by the evaluation
  * ({@code processes.max}, the rest summed as {@code other}); only {@code pidLabel} adds pids. A {@code netns}
  * label appears on the per-row health metrics only when a row of that kind has a {@code netns} column value, and
@@ -58,9 +59,6 @@ final class PortwatchCollector {
 
     /** Label value for an empty ("any") field of a definitions row. */
     static final String ANY = "*";
-
-    /** The comment field's limit (docs/design.md §2): a longer one (a row not read from a file) is cut there. */
-    static final int MAX_COMMENT = 1024;
 
     private static final String LAST_SCAN = " (from the last completed scan)";
 
@@ -145,14 +143,14 @@ final class PortwatchCollector {
         out.add(gauge("portwatch_config_errors", "Problems in the definitions files at the last (re)load;"
                 + " more than 0 means the last good definitions are still in force", state.configErrors().size()));
         out.add(CounterSnapshot.builder().name("portwatch_config_reloads").help("Definitions reloads, by result")
-                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "success"))
+                .dataPoint(CounterDataPointSnapshot.builder().labels(labels("result", "success"))
                         .value(state.reloadsOk()).build())
-                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "failure"))
+                .dataPoint(CounterDataPointSnapshot.builder().labels(labels("result", "failure"))
                         .value(state.reloadsFailed()).build())
                 .build());
         out.add(InfoSnapshot.builder().name("portwatch_build").help("portwatch's version and this host's name")
                 .dataPoint(InfoDataPointSnapshot.builder()
-                        .labels(Labels.of("version", Objects.toString(state.version(), ""), "host", state.host())).build())
+                        .labels(labels("version", Objects.toString(state.version(), ""), "host", state.host())).build())
                 .build());
         return new MetricSnapshots(out);
     }
@@ -212,7 +210,7 @@ final class PortwatchCollector {
     }
 
     private static void reason(Map<Labels, InfoDataPointSnapshot> points, String kind, String id, String reason) {
-        Labels labels = Labels.of("kind", kind, "id", id, "reason", reason);
+        Labels labels = labels("kind", kind, "id", id, "reason", reason);
         points.putIfAbsent(labels, InfoDataPointSnapshot.builder().labels(labels).build());
     }
 
@@ -250,7 +248,7 @@ final class PortwatchCollector {
         for (ConnectionResult r : results) {
             long value = send ? r.sendQueueBytes() : r.receiveQueueBytes();
             if (value >= 0) {
-                b.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("id", r.id())).value(value).build());
+                b.dataPoint(GaugeDataPointSnapshot.builder().labels(labels("id", r.id())).value(value).build());
             }
         }
         return send
@@ -272,16 +270,15 @@ final class PortwatchCollector {
             rowInfo(points, row.id(), "connection", row.comment(), row.source().file());
         }
         InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row")
-                .help("Each definitions row in force, always 1: its comment (at most 1024 characters) and the"
-                        + " definitions file it came from");
+                .help("Each definitions row in force, always 1: its comment and the definitions file it came from"
+                        + " (every label value at most " + LabelValue.MAX_LENGTH + " characters)");
         points.values().forEach(b::dataPoint);
         return b.build();
     }
 
     private static void rowInfo(Map<Labels, InfoDataPointSnapshot> points, String id, String kind, String comment,
                                 String source) {
-        String capped = comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment;
-        Labels labels = Labels.of("id", id, "kind", kind, "comment", capped, "source", source);
+        Labels labels = labels("id", id, "kind", kind, "comment", comment, "source", source);
         points.putIfAbsent(labels, InfoDataPointSnapshot.builder().labels(labels).build());
     }
 
@@ -393,6 +390,18 @@ final class PortwatchCollector {
                 .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
     }
 
+    /**
+     * Labels from name-value pairs, every value through {@link LabelValue#of}: at most {@value LabelValue#MAX_LENGTH}
+     * characters, printable, and two different values never one.
+     */
+    private static Labels labels(String... pairs) {
+        String[] served = pairs.clone();
+        for (int i = 1; i < served.length; i += 2) {
+            served[i] = LabelValue.of(served[i]);
+        }
+        return Labels.of(served);
+    }
+
     private static GaugeDataPointSnapshot point(double value) {
         return GaugeDataPointSnapshot.builder().value(value).build();
     }
@@ -402,7 +411,7 @@ final class PortwatchCollector {
         private final Map<Labels, Double> values = new LinkedHashMap<>();
 
         void set(double value, String... labelPairs) {
-            values.put(Labels.of(labelPairs), value);
+            values.put(labels(labelPairs), value);
         }
 
         GaugeSnapshot gauge(String name, String help) {

@@ -10,11 +10,12 @@ import java.util.function.Supplier;
 
 /**
  * The Prometheus endpoint: {@code http://HOST:PORT/metrics} (that path only), text format or
- * OpenMetrics as the scraper's {@code Accept} header asks. Every scrape reads the last published
+ * OpenMetrics as the scraper's {@code Accept} header asks (any other header, protobuf-first included, gets text). Every scrape reads the last published
  * state through the supplier and nothing else (docs/design.md §1).
  *
  * <p>Each published state is rendered once per format and served from that cache to every scrape
- * ({@link CachedExposition}), so concurrent scrapers cost one rendering. Manners inside a host JVM
+ * ({@link CachedExposition}), so concurrent scrapers cost one rendering and share its bytes; the exposition has a
+ * byte budget and the responses in flight a bound ({@link ExpositionLimits}). Manners inside a host JVM
  * (docs/design.md §5): served by a hardened {@link EndpointServer} (request deadlines, connection cap, body
  * limit, basic authentication and TLS configured like Jolokia's), the client library's format writers
  * only (no default registry, which the application may use; no client configuration read from the
@@ -30,9 +31,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
     static final String THREAD_PREFIX = "portwatch-prometheus-";
 
     private final EndpointServer server;
+    private final CachedExposition exposition;
 
-    private PrometheusEndpoint(EndpointServer server) {
+    private PrometheusEndpoint(EndpointServer server, CachedExposition exposition) {
         this.server = server;
+        this.exposition = exposition;
     }
 
     /**
@@ -56,10 +59,26 @@ public final class PrometheusEndpoint implements AutoCloseable {
      */
     public static PrometheusEndpoint start(EndpointOptions options, Supplier<MonitorState> state, ProcessLabels labels)
             throws IOException {
+        return start(options, state, labels, ExpositionLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts serving with the byte budget {@code limits} ({@code prometheus.maxResponseSize},
+     * {@code prometheus.maxConcurrentScrapes}); otherwise as {@link #start(EndpointOptions, Supplier, ProcessLabels)}.
+     */
+    public static PrometheusEndpoint start(EndpointOptions options, Supplier<MonitorState> state, ProcessLabels labels,
+                                           ExpositionLimits limits) throws IOException {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(labels, "labels");
-        return new PrometheusEndpoint(EndpointServer.start(options,
-                EndpointServer.Route.exact("prometheus", PATH, new CachedExposition(state, labels))));
+        Objects.requireNonNull(limits, "limits");
+        CachedExposition exposition = new CachedExposition(state, labels, limits);
+        try {
+            return new PrometheusEndpoint(EndpointServer.start(options,
+                    EndpointServer.Route.exact("prometheus", PATH, exposition)), exposition);
+        } catch (IOException | RuntimeException e) {
+            exposition.close();
+            throw e;
+        }
     }
 
     /** Plain http on {@code host:port} without authentication and with the default limits. */
@@ -92,5 +111,6 @@ public final class PrometheusEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        exposition.close();
     }
 }

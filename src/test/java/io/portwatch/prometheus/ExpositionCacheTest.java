@@ -21,29 +21,29 @@ class ExpositionCacheTest {
 
     @Test
     void eachStateIsRenderedOncePerKey() {
-        ExpositionCache cache = new ExpositionCache();
+        ExpositionCache<byte[]> cache = new ExpositionCache<byte[]>();
         MonitorState first = States.initial();
         MonitorState second = States.scanned();
         AtomicInteger renders = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(A, cache.bytes("text", first, () -> count(renders, A)));
-            assertArrayEquals(B, cache.bytes("text+gzip", first, () -> count(renders, B)));
+            assertArrayEquals(A, cache.get("text", first, () -> count(renders, A)));
+            assertArrayEquals(B, cache.get("text+gzip", first, () -> count(renders, B)));
         }
         assertEquals(2, renders.get(), "one rendering per key and state");
-        assertArrayEquals(B, cache.bytes("text", second, () -> count(renders, B)));
+        assertArrayEquals(B, cache.get("text", second, () -> count(renders, B)));
         assertEquals(3, renders.get(), "a new state is rendered again");
     }
 
     @Test
     void whileANewStateRendersOtherScrapesGetThePreviousBytesAtOnce() throws Exception {
-        ExpositionCache cache = new ExpositionCache();
+        ExpositionCache<byte[]> cache = new ExpositionCache<byte[]>();
         MonitorState first = States.initial();
         MonitorState second = States.scanned();
-        assertArrayEquals(A, cache.bytes("text", first, () -> A));
+        assertArrayEquals(A, cache.get("text", first, () -> A));
 
         CountDownLatch rendering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<byte[]> renderer = CompletableFuture.supplyAsync(() -> cache.bytes("text", second, () -> {
+        CompletableFuture<byte[]> renderer = CompletableFuture.supplyAsync(() -> cache.get("text", second, () -> {
             rendering.countDown();
             await(release);
             return B;
@@ -51,24 +51,24 @@ class ExpositionCacheTest {
         assertTrue(rendering.await(10, TimeUnit.SECONDS), "the first scrape of the new state renders it");
 
         AtomicInteger renders = new AtomicInteger();
-        assertArrayEquals(A, cache.bytes("text", second, () -> count(renders, B)),
+        assertArrayEquals(A, cache.get("text", second, () -> count(renders, B)),
                 "a scrape during the rendering gets the previous state's bytes");
         assertEquals(0, renders.get(), "and renders nothing itself");
         assertFalse(renderer.isDone());
 
         release.countDown();
         assertArrayEquals(B, renderer.get(10, TimeUnit.SECONDS));
-        assertArrayEquals(B, cache.bytes("text", second, () -> count(renders, A)), "then everyone gets the new bytes");
+        assertArrayEquals(B, cache.get("text", second, () -> count(renders, A)), "then everyone gets the new bytes");
         assertEquals(0, renders.get());
     }
 
     @Test
     void beforeAnythingWasRenderedAScrapeWaitsForTheFirstRendering() throws Exception {
-        ExpositionCache cache = new ExpositionCache();
+        ExpositionCache<byte[]> cache = new ExpositionCache<byte[]>();
         MonitorState state = States.scanned();
         CountDownLatch rendering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> cache.bytes("text", state, () -> {
+        CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> cache.get("text", state, () -> {
             rendering.countDown();
             await(release);
             return A;
@@ -76,7 +76,7 @@ class ExpositionCacheTest {
         assertTrue(rendering.await(10, TimeUnit.SECONDS));
         AtomicInteger renders = new AtomicInteger();
         CompletableFuture<byte[]> second = new CompletableFuture<>();
-        Thread scrape = new Thread(() -> second.complete(cache.bytes("text", state, () -> count(renders, B))),
+        Thread scrape = new Thread(() -> second.complete(cache.get("text", state, () -> count(renders, B))),
                 "portwatch-test-second-scrape");
         scrape.setDaemon(true);
         scrape.start();

@@ -5,6 +5,7 @@ import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.Severity;
 import io.portwatch.health.EvaluationOptions;
+import io.portwatch.http.EndpointOptions;
 import io.portwatch.health.Evaluator;
 import io.portwatch.state.MonitorState;
 import io.portwatch.scan.Addresses;
@@ -36,7 +37,11 @@ public final class LargeStateServer {
 
     public static void main(String[] args) throws Exception {
         MonitorState state = state(Integer.parseInt(args[0]));
-        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start("127.0.0.1", 0, () -> state, false)) {
+        // ScrapeMemoryTest's 50 scrapers all in flight at once: more than prometheus.maxConcurrentScrapes' default
+        ExpositionLimits limits = new ExpositionLimits(ExpositionLimits.DEFAULTS.maxBytes(), 64);
+        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(
+                EndpointOptions.plain(EndpointOptions.Keys.PROMETHEUS, "127.0.0.1", 0), () -> state,
+                new ProcessLabels(false, false), limits)) {
             System.out.println("PORT " + endpoint.port());
             System.out.flush();
             while (System.in.read() >= 0) {

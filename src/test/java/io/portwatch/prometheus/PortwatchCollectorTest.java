@@ -57,7 +57,7 @@ class PortwatchCollectorTest {
 
     @Test
     void everyRowInForceHasOneRowInfoWithItsCommentCappedAndItsFile() {
-        String longComment = "x".repeat(PortwatchCollector.MAX_COMMENT + 50);
+        String longComment = "x".repeat(1024);
         ListeningRow commented = new ListeningRow("web", Protocol.TCP, Optional.empty(), PortRange.parse("80"),
                 NamePattern.ANY, longComment, NamePattern.ANY, Severity.CRITICAL, new Source("web.csv", 9));
         MonitorState state = MonitorState.initial("web01", "1", "linux", Duration.ofSeconds(15), States.STARTED)
@@ -67,7 +67,7 @@ class PortwatchCollectorTest {
                 .samples();
         assertEquals(Set.of(
                 Map.of("id", "ssh", "kind", "listening", "comment", "", "source", "monitoredListeningPorts.csv"),
-                Map.of("id", "web", "kind", "listening", "comment", "x".repeat(PortwatchCollector.MAX_COMMENT),
+                Map.of("id", "web", "kind", "listening", "comment", LabelValue.of(longComment),
                         "source", "web.csv"),
                 Map.of("id", "pool", "kind", "connection", "comment", "", "source", "monitoredTcpConnects.csv")),
                 samples.stream().map(TextFormat.Sample::labels).collect(Collectors.toSet()),
@@ -213,7 +213,7 @@ class PortwatchCollectorTest {
     }
 
     @Test
-    void processNamesWithQuotesBackslashesAndNewlinesSurviveEscaping() {
+    void processNamesWithQuotesBackslashesAndNewlinesStayOneValidLabelValue() {
         // a process name is whatever its owner chose (Linux comm, Windows image name)
         String name = "x\"C:\\Program Files\\y\nz";
         ProcessSockets odd = new ProcessSockets(name, List.of(7), List.of(), States.counts(Protocol.TCP,
@@ -225,8 +225,10 @@ class PortwatchCollectorTest {
             String body = render(state, false, accept);
             Map<String, TextFormat.Family> families = accept == null ? TextFormat.parseText(body)
                     : TextFormat.parseOpenMetrics(body);
-            assertEquals(List.of(name), families.get("portwatch_process_sockets").samples().stream()
+            // quotes and backslashes as they are; the newline written visibly and the value marked (LabelValue)
+            assertEquals(List.of(LabelValue.of(name)), families.get("portwatch_process_sockets").samples().stream()
                     .map(sample -> sample.labels().get("process")).collect(Collectors.toList()), body);
+            assertTrue(LabelValue.of(name).startsWith("x\"C:\\Program Files\\y\\x0az" + LabelValue.MARKER));
         }
     }
 
