@@ -99,6 +99,26 @@ public final class TestMBeans implements AutoCloseable {
         }
     }
 
+    /** A string attribute whose getter counts its calls: shows which requests of a bulk ran. */
+    public interface TextMXBean {
+        String getText();
+    }
+
+    public static final class Text implements TextMXBean {
+        private final String text;
+        public final AtomicInteger reads = new AtomicInteger();
+
+        public Text(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String getText() {
+            reads.incrementAndGet();
+            return text;
+        }
+    }
+
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> names = new ArrayList<>();
 
