@@ -2,6 +2,7 @@ package io.portwatch.prometheus;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.portwatch.http.Answers;
 import io.portwatch.state.MonitorState;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -75,15 +77,8 @@ final class CachedExposition implements HttpHandler {
 
     private static void reply(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int off = 0; off < body.length; off += WRITE_SLICE) {
-                    out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
-                }
-            }
-        }
+        // the cached bytes as they are: never copied per scrape, written without holding a thread (http.Answers)
+        Answers.send(exchange, status, ByteBuffer.wrap(body));
     }
 
     private byte[] bytes(MonitorState current, ExpositionFormatWriter writer, boolean gzip) {
