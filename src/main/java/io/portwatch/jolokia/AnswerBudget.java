@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * Judges a Jolokia answer by its size (docs/design.md §5, rule 1) and keeps it valid JSON (rule 4), in front of
@@ -25,15 +26,20 @@ import java.util.Map;
  *       MBean's string (a process name, an application's attribute) no longer breaks the JSON.</li>
  * </ul>
  * Only one request's answer is built at a time per worker thread; the answer as sent is bounded by the budget
- * plus one short error entry per refused request.
+ * plus one short error entry per refused request. At most {@value #CONCURRENT_BULKS} bulks run at once, half the
+ * endpoint's worker threads: clients that send bulk after bulk (each up to a budget's worth of {@code list}s)
+ * leave threads for a single read. A bulk over that is answered 503 with {@code Retry-After} at once.
  */
 final class AnswerBudget implements HttpHandler {
 
     static final int REFUSED_STATUS = 413;
+    /** Bulk requests run at once on one endpoint. */
+    static final int CONCURRENT_BULKS = 4;
 
     private final HttpHandler jolokia;
     private final long maxBytes;
     private final byte[] refusal;
+    private final Semaphore bulks = new Semaphore(CONCURRENT_BULKS);
 
     AnswerBudget(HttpHandler jolokia, long maxBytes) {
         this.jolokia = jolokia;
@@ -61,8 +67,17 @@ final class AnswerBudget implements HttpHandler {
             List<int[]> bulk = "POST".equals(method) ? BulkLimit.elements(body) : null;
             if (bulk == null) {
                 single(exchange, method, body);
+            } else if (bulks.tryAcquire()) {
+                try {
+                    bulk(exchange, body, bulk);
+                } finally {
+                    bulks.release();
+                }
             } else {
-                bulk(exchange, body, bulk);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                send(exchange, 503, ("{\"status\":503,\"error_type\":\"Busy\",\"error\":\"" + CONCURRENT_BULKS
+                        + " bulk requests are running on this endpoint, retry\"}").getBytes(StandardCharsets.UTF_8));
             }
         }
     }

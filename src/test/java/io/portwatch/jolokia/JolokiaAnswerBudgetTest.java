@@ -2,6 +2,7 @@ package io.portwatch.jolokia;
 
 import io.portwatch.http.HttpLimits;
 import io.portwatch.stack.Json;
+import io.portwatch.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -185,6 +188,37 @@ class JolokiaAnswerBudgetTest {
             for (Socket s : slow) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void bulksTakeAtMostHalfTheWorkerThreadsAndAReadStillGoesThrough() throws Exception {
+        TestMBeans.Gate gate = mbeans.register("portwatch:type=Gate", new TestMBeans.Gate());
+        String held = bulk("{\"type\":\"read\",\"mbean\":\"portwatch:type=Gate\",\"attribute\":\"Wait\"}", 1);
+        ExecutorService clients = Executors.newFixedThreadPool(AnswerBudget.CONCURRENT_BULKS);
+        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(JolokiaOptions.loopback(0))) {
+            List<Future<HttpResponse<String>>> running = new ArrayList<>();
+            for (int i = 0; i < AnswerBudget.CONCURRENT_BULKS; i++) {
+                running.add(clients.submit(() -> post(endpoint.url(), held)));
+            }
+            Poll.until(Duration.ofSeconds(10), () -> gate.waiting.get() + " bulks waiting in the getter",
+                    () -> gate.waiting.get() == AnswerBudget.CONCURRENT_BULKS);
+
+            HttpResponse<String> refused = post(endpoint.url(), bulk("{\"type\":\"version\"}", 2));
+            assertEquals(503, refused.statusCode());
+            assertEquals(503, status(Json.parse(refused.body())), refused.body());
+            HttpResponse<String> read = get(URI.create(endpoint.url() + "read/java.lang:type=Runtime/Uptime"), GOOD_CLIENT_BOUND);
+            assertEquals(200, status(Json.parse(read.body())), read.body());
+
+            gate.open.countDown();
+            for (Future<HttpResponse<String>> each : running) {
+                assertEquals("opened", Json.object(Json.array(Json.parse(each.get(30, TimeUnit.SECONDS).body()), "bulk")
+                        .get(0), "answer").get("value"));
+            }
+            assertEquals(200, post(endpoint.url(), bulk("{\"type\":\"version\"}", 2)).statusCode(), "room again");
+        } finally {
+            gate.open.countDown();
+            clients.shutdownNow();
         }
     }
 }
