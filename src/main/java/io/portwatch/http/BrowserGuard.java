@@ -1,5 +1,7 @@
 package io.portwatch.http;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,9 +16,13 @@ import java.util.regex.Pattern;
  *       a {@code <script>} tag of any page could read, and a {@code mimeType} parameter asking for
  *       anything but JSON or plain text (a page could make the answer run as HTML);</li>
  *   <li>when bound to loopback, a {@code Host} header that is neither {@code localhost} nor an IP
- *       literal: a DNS-rebinding page sends its own host name.</li>
+ *       literal: a DNS-rebinding page sends its own host name;</li>
+ *   <li>an {@code OPTIONS} request, the CORS preflight of a page that wants to send what a form cannot:
+ *       refused plainly, with no {@code Access-Control-*} header, so no page is ever granted more.</li>
  * </ul>
- * Query parameter names are judged after decoding, as the handler will read them.
+ * Query parameter names and values are judged after percent-decoding until nothing changes
+ * (docs/design.md §5, rule 5): {@code %2563allback} is {@code %63allback} to Jetty, {@code callback}
+ * to a handler that decodes once more, and {@code callback} here.
  * Clients that are not browsers send none of these and are not affected.
  */
 final class BrowserGuard {
@@ -43,17 +49,22 @@ final class BrowserGuard {
     }
 
     /** Why the request is refused, or null. */
-    String refusal(String secFetchSite, Query query, String host) {
+    String refusal(String method, String secFetchSite, Query query, String host) {
+        if ("OPTIONS".equals(method)) {
+            return "Cross-origin requests (CORS preflight) are not allowed";
+        }
         if (secFetchSite != null && "cross-site".equals(secFetchSite.trim().toLowerCase(Locale.ROOT))) {
             return "Cross-site browser requests are not allowed";
         }
-        for (String name : query.names()) {
-            if (name.trim().equalsIgnoreCase("callback")) {
+        for (String raw : query.names()) {
+            String name = decodedUntilStable(raw).trim();
+            if (name.equalsIgnoreCase("callback")) {
                 return "JSONP (callback parameter) is not allowed";
             }
-            if (name.trim().equalsIgnoreCase("mimeType")) {
-                String value = query.value(name);
-                if (value == null || !SAFE_MIME_TYPES.contains(value.trim().toLowerCase(Locale.ROOT))) {
+            if (name.equalsIgnoreCase("mimeType")) {
+                String value = query.value(raw);
+                if (value == null
+                        || !SAFE_MIME_TYPES.contains(decodedUntilStable(value).trim().toLowerCase(Locale.ROOT))) {
                     return "mimeType may only be application/json or text/plain";
                 }
             }
@@ -62,6 +73,41 @@ final class BrowserGuard {
             return "Host " + host.trim() + " is not allowed";
         }
         return null;
+    }
+
+    /**
+     * {@code text} percent-decoded again and again until nothing changes. A round that changes anything shortens the
+     * text or turns a {@code +} into a space, so this ends; a {@code %} that starts no valid escape is kept as it
+     * is. Bytes decode as UTF-8, leniently (U+FFFD).
+     */
+    static String decodedUntilStable(String text) {
+        String current = text;
+        while (true) {
+            String next = decodeOnce(current);
+            if (next.equals(current)) {
+                return current;
+            }
+            current = next;
+        }
+    }
+
+    private static String decodeOnce(String text) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            int hi = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int lo = hi >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+            if (lo >= 0) {
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                bytes.write(raw[i] == '+' ? ' ' : raw[i]);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     static boolean isLocalHostHeader(String host) {

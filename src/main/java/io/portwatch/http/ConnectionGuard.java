@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  *   <li><b>a deadline for every request</b>: a connection that has not sent a whole request (headers,
  *       and its body while the handler reads it) within the read timeout of connecting — TLS handshake
  *       included — or of its previous response is closed, however slowly it trickles bytes;</li>
- *   <li><b>a deadline for every answer</b>: a response not written within the read timeout (a client that
- *       reads it a byte at a time) is cut, so no worker thread waits on a slow reader for longer;</li>
+ *   <li><b>a deadline for every answer</b>: a response not built and written within the write timeout of its
+ *       handler's start (a client that reads it a byte at a time) is cut. No worker thread waits on a reader
+ *       meanwhile ({@link BufferedExchange} writes without blocking); the deadline frees the answer's bytes;</li>
  *   <li><b>a cap on open connections</b>: a connection over the cap makes room by closing the
  *       connection that has been waiting for a request the longest (an idle keep-alive, a client that
  *       sent one byte); when every connection is being answered, the newcomer is closed at once.</li>
@@ -60,6 +61,7 @@ final class ConnectionGuard implements Connection.Listener {
 
     private final int maxConnections;
     private final long readTimeoutNanos;
+    private final long writeTimeoutNanos;
     private final LongSupplier nanoTime;
     private final Map<EndPoint, Tracked> open = new ConcurrentHashMap<>();
     private final AtomicLong closedOverCap = new AtomicLong();
@@ -68,6 +70,7 @@ final class ConnectionGuard implements Connection.Listener {
     ConnectionGuard(HttpLimits limits, LongSupplier nanoTime) {
         this.maxConnections = limits.maxConnections();
         this.readTimeoutNanos = limits.readTimeout().toNanos();
+        this.writeTimeoutNanos = limits.writeTimeout().toNanos();
         this.nanoTime = nanoTime;
     }
 
@@ -107,13 +110,13 @@ final class ConnectionGuard implements Connection.Listener {
 
     /**
      * Closes every connection past its deadline: a request not whole within the read timeout of the connection's
-     * waiting for it, or an answer not written within the read timeout (a client that reads its response a byte
-     * at a time would otherwise hold a worker thread for as long as it likes).
+     * waiting for it, or an answer not written within the write timeout (a client that reads its response a byte
+     * at a time would otherwise hold the answer's bytes for as long as it likes).
      */
     synchronized void sweep() {
         long now = nanoTime.getAsLong();
         for (Tracked t : open.values()) {
-            if (now - t.since > readTimeoutNanos) {
+            if (now - t.since > (t.phase == Phase.ANSWERING ? writeTimeoutNanos : readTimeoutNanos)) {
                 closedOverTime.incrementAndGet();
                 close(t);
             }

@@ -2,7 +2,6 @@ package io.portwatch.http;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.portwatch.scan.Addresses;
-import org.eclipse.jetty.http.spi.HttpSpiContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -25,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One hardened HTTP endpoint: an embedded Jetty server with one connector, serving one handler
  * written for {@code com.sun.net.httpserver} at one path, within {@link HttpLimits} that hold per
- * server (docs/design.md §5) — nothing JVM-wide is read or set. Binds to loopback unless told otherwise and
+ * server (docs/design.md §5) — nothing JVM-wide is read or set. Every answer is built within the route's byte
+ * budget and the endpoint's bytes in flight, and written without holding a thread ({@link Answers}). Binds to loopback unless told otherwise and
  * refuses a non-loopback address without authentication. Every thread is a daemon named
  * {@code portwatch-<name>-*}.
  */
@@ -41,17 +41,19 @@ public final class EndpointServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ConnectionGuard guard;
     private final GuardHandler bodies;
+    private final BytesInFlight inFlight;
     private final GuardSweeper sweeper;
     private final boolean https;
     private final String path;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EndpointServer(Server server, ServerConnector connector, ConnectionGuard guard, GuardHandler bodies,
-                           GuardSweeper sweeper, boolean https, String path) {
+                           BytesInFlight inFlight, GuardSweeper sweeper, boolean https, String path) {
         this.server = server;
         this.connector = connector;
         this.guard = guard;
         this.bodies = bodies;
+        this.inFlight = inFlight;
         this.sweeper = sweeper;
         this.https = https;
         this.path = path;
@@ -60,15 +62,33 @@ public final class EndpointServer implements AutoCloseable {
     /**
      * What to serve and how.
      *
-     * @param threadName the endpoint's part of its thread names: {@code portwatch-<threadName>-http-N}
-     * @param path       the path served, e.g. {@code /metrics}
-     * @param subPaths   whether paths below it are served too
-     * @param acceptsBody whether requests may carry a body
-     * @param handler    the handler, written for {@code com.sun.net.httpserver}, run by Jetty
-     * @param bodyCheck  judges each whole request body before the handler sees it
+     * @param threadName       the endpoint's part of its thread names: {@code portwatch-<threadName>-http-N}
+     * @param path             the path served, e.g. {@code /metrics}
+     * @param subPaths         whether paths below it are served too
+     * @param acceptsBody      whether requests may carry a body
+     * @param handler          the handler, written for {@code com.sun.net.httpserver}, run by Jetty
+     * @param bodyCheck        judges each whole request body before the handler sees it
+     * @param maxResponseBytes the most bytes the handler may write for one answer (a ready body handed to
+     *                         {@link Answers#send} is not built, so not bounded by it); past it the answer is 413
      */
     public record Route(String threadName, String path, boolean subPaths, boolean acceptsBody, HttpHandler handler,
-                        BodyCheck bodyCheck) {
+                        BodyCheck bodyCheck, long maxResponseBytes) {
+
+        /** The answer budget of a route that sets none: the largest stated `/metrics` page (docs/design.md §5). */
+        public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
+
+        public Route {
+            if (maxResponseBytes < 1 || maxResponseBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(threadName + ": the answer budget must be 1 byte to 2 GiB, found "
+                        + maxResponseBytes);
+            }
+        }
+
+        /** A route with the default answer budget. */
+        public Route(String threadName, String path, boolean subPaths, boolean acceptsBody, HttpHandler handler,
+                     BodyCheck bodyCheck) {
+            this(threadName, path, subPaths, acceptsBody, handler, bodyCheck, DEFAULT_MAX_RESPONSE_BYTES);
+        }
 
         /** A route to one exact path that takes no request body. */
         public static Route exact(String threadName, String path, HttpHandler handler) {
@@ -78,6 +98,11 @@ public final class EndpointServer implements AutoCloseable {
         /** A route to a path and everything below it, taking request bodies that pass a check. */
         public static Route withSubPaths(String threadName, String path, HttpHandler handler, BodyCheck bodyCheck) {
             return new Route(threadName, path, true, true, handler, bodyCheck);
+        }
+
+        /** The same route with another answer budget. */
+        public Route withMaxResponseBytes(long max) {
+            return new Route(threadName, path, subPaths, acceptsBody, handler, bodyCheck, max);
         }
     }
 
@@ -131,13 +156,12 @@ public final class EndpointServer implements AutoCloseable {
         connector.addEventListener(guard);
         server.addConnector(connector);
 
-        HttpSpiContextHandler spi = new HttpSpiContextHandler(new SpiContext(route.path(), route.handler()),
-                route.handler());
-        spi.setContextPath(route.path());
-        spi.setAllowNullPathInContext(true);
+        BytesInFlight inFlight = new BytesInFlight(options.limits().maxBytesInFlight());
+        AnswerHandler answers = new AnswerHandler(new SpiContext(route.path(), route.handler()),
+                route.maxResponseBytes(), inFlight);
         GuardHandler guardHandler = new GuardHandler(route.path(), route.subPaths(), route.acceptsBody(),
                 new BrowserGuard(address.isLoopbackAddress()), credentials, guard, options.limits().maxBodyBytes(),
-                route.bodyCheck(), spi);
+                route.bodyCheck(), answers);
         server.setHandler(guardHandler);
         try {
             server.start();
@@ -152,7 +176,7 @@ public final class EndpointServer implements AutoCloseable {
             throw new IOException(name + " cannot start on " + where + ": " + e, e);
         }
         GuardSweeper sweeper = GuardSweeper.start(scheduler, guard, name);
-        return new EndpointServer(server, connector, guard, guardHandler, sweeper, tls != null, route.path());
+        return new EndpointServer(server, connector, guard, guardHandler, inFlight, sweeper, tls != null, route.path());
     }
 
     /** One connector: plain HTTP/1.1 or TLS in front of it, the read timeout as Jetty's idle timeout too. */
@@ -203,6 +227,11 @@ public final class EndpointServer implements AutoCloseable {
     /** Bytes reserved for request bodies in memory now (for tests). */
     long bufferedBodyBytes() {
         return bodies.bufferedBodyBytes();
+    }
+
+    /** Bytes of answers built and not yet sent now (for tests). */
+    long bytesInFlight() {
+        return inFlight.used();
     }
 
     /** Stops listening and ends the endpoint's threads. Never throws; closing twice does nothing. */

@@ -66,7 +66,7 @@ final class GuardHandler extends Handler.Wrapper {
             return reply(response, callback, HttpStatus.NOT_FOUND_404, "Not found: this endpoint serves " + path);
         }
         Fields query = Request.extractQueryParameters(request);
-        String refusal = browser.refusal(request.getHeaders().get("Sec-Fetch-Site"), new QueryView(query),
+        String refusal = browser.refusal(request.getMethod(), request.getHeaders().get("Sec-Fetch-Site"), new QueryView(query),
                 request.getHeaders().get(HttpHeader.HOST));
         if (refusal != null) {
             return reply(response, callback, HttpStatus.FORBIDDEN_403, refusal);

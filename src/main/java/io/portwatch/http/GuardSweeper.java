@@ -74,7 +74,8 @@ final class GuardSweeper implements Runnable {
         if (overCap > 0 || overTime > 0) {
             LOG.log(Level.WARNING, "portwatch: " + endpoint + " closed " + overCap + " connection(s) over "
                     + SettingKey.HTTP_MAX_CONNECTIONS.key() + " and " + overTime + " that sent no whole request within "
-                    + SettingKey.HTTP_READ_TIMEOUT.key() + " in the last minute");
+                    + SettingKey.HTTP_READ_TIMEOUT.key() + " or read no whole answer within "
+                    + SettingKey.HTTP_WRITE_TIMEOUT.key() + " in the last minute");
         }
         reportedOverCap += overCap;
         reportedOverTime += overTime;

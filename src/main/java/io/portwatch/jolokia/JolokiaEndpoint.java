@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * premain) with portwatch's bundled access policy, served by a hardened {@link EndpointServer}
  * (request deadlines, connection cap, body limit, exact paths, authentication and TLS per server).
  * A bulk request of more than {@code jolokia.maxBulkRequests} requests is refused before Jolokia
- * parses it ({@link BulkLimit}).
+ * parses it ({@link BulkLimit}); an answer is judged by its size, {@code jolokia.maxResponseSize}, and kept
+ * valid JSON whatever the strings of the MBeans hold ({@link AnswerBudget}).
  *
  * <p>What Jolokia runs is assembled here, service by service, instead of being discovered from
  * {@code META-INF/jolokia/services*} files: the local MBean request handler, the serializer, the
@@ -78,9 +79,10 @@ public final class JolokiaEndpoint implements AutoCloseable {
             throw new IllegalStateException("Jolokia did not start: " + e, e);
         }
         BulkLimit bulk = new BulkLimit(options.maxBulkRequests());
+        AnswerBudget answers = new AnswerBudget(new JolokiaHttpHandler(context), options.maxResponseBytes());
         try {
             EndpointServer server = EndpointServer.start(options.http(), EndpointServer.Route.withSubPaths("jolokia",
-                    CONTEXT, new JolokiaHttpHandler(context), bulk::refusal));
+                    CONTEXT, answers, bulk::refusal).withMaxResponseBytes(answers.maxAnswerBytes(options.maxBulkRequests())));
             context.getAgentDetails().updateAgentParameters(server.url("/").toString(), options.authenticated());
             return new JolokiaEndpoint(server, jolokia);
         } catch (IOException | RuntimeException | Error e) {

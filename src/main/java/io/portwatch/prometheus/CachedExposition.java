@@ -3,10 +3,11 @@ package io.portwatch.prometheus;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.portwatch.config.SettingKey;
+import io.portwatch.http.Answers;
 import io.portwatch.state.MonitorState;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -177,26 +178,16 @@ final class CachedExposition implements HttpHandler, AutoCloseable {
                 + limits.maxBytes() + " bytes): rendering stopped there; raise the setting or load fewer rows\n";
     }
 
-    /** Writes the cached bytes: the one place a response body of {@code /metrics} is written. */
+    /**
+     * Writes the cached bytes: the one place a response body of {@code /metrics} is written, as they are (never
+     * copied per scrape) and without holding a thread while the client reads ({@code http.Answers}).
+     */
     private static void write(HttpExchange exchange, int status, ExpositionBody body) throws IOException {
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length());
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                body.writeTo(out);
-            }
-        }
+        Answers.send(exchange, status, body.buffer());
     }
 
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", PLAIN);
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Answers.send(exchange, status, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

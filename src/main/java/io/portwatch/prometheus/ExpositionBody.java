@@ -2,51 +2,46 @@ package io.portwatch.prometheus;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One rendered exposition: immutable bytes kept in slices of {@value #SLICE} bytes, shared by every scrape that
- * serves them (no copy per request) and written one slice at a time.
+ * One rendered exposition: immutable bytes, shared by every scrape that serves them (no copy per request: each
+ * answer writes a read-only view of them with {@link io.portwatch.http.Answers}, without holding a thread).
  */
 final class ExpositionBody {
 
-    /**
-     * The slice size. The JDK server copies each write into a buffer that its connection keeps, grown to twice the
-     * largest write: slices bound that to twice this much per connection, whatever the exposition's size.
-     */
+    /** The size of the slices the budgeted stream collects in while rendering. */
     static final int SLICE = 1 << 16;
 
-    private final List<byte[]> slices;
-    private final long length;
+    private final byte[] bytes;
 
-    private ExpositionBody(List<byte[]> slices, long length) {
-        this.slices = List.copyOf(slices);
-        this.length = length;
+    private ExpositionBody(byte[] bytes) {
+        this.bytes = bytes;
     }
 
     /** Number of bytes. */
     long length() {
-        return length;
+        return bytes.length;
     }
 
-    /** Writes every byte to {@code out}, one slice per write. The one place a cached exposition is written. */
+    /** A read-only view of the bytes, for one answer: the bytes themselves are never copied per request. */
+    ByteBuffer buffer() {
+        return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
+    /** Writes every byte to {@code out}, one slice per write. */
     void writeTo(OutputStream out) throws IOException {
-        for (byte[] slice : slices) {
-            out.write(slice);
+        for (int at = 0; at < bytes.length; at += SLICE) {
+            out.write(bytes, at, Math.min(SLICE, bytes.length - at));
         }
     }
 
     /** A copy of the bytes, for tests. */
     byte[] toByteArray() {
-        byte[] all = new byte[Math.toIntExact(length)];
-        int at = 0;
-        for (byte[] slice : slices) {
-            System.arraycopy(slice, 0, all, at, slice.length);
-            at += slice.length;
-        }
-        return all;
+        return bytes.clone();
     }
 
     /** These bytes gzip-compressed (no larger than the budget, as they were within it). */
@@ -109,13 +104,16 @@ final class ExpositionBody {
             }
         }
 
-        /** What was written, as an immutable body. */
+        /** What was written, as an immutable body (joined once, on the render thread). */
         ExpositionBody body() {
-            List<byte[]> all = new ArrayList<>(slices);
-            if (used > 0) {
-                all.add(used == current.length ? current : java.util.Arrays.copyOf(current, used));
+            byte[] all = new byte[Math.toIntExact(length)];
+            int at = 0;
+            for (byte[] slice : slices) {
+                System.arraycopy(slice, 0, all, at, slice.length);
+                at += slice.length;
             }
-            return new ExpositionBody(all, length);
+            System.arraycopy(current, 0, all, at, used);
+            return new ExpositionBody(all);
         }
     }
 }

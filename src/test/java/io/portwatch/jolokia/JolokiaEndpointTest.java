@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.management.ObjectName;
@@ -255,6 +256,54 @@ class JolokiaEndpointTest {
         var local = http.send(java.net.http.HttpRequest.newBuilder(endpoint.url().resolve(path))
                 .header("Origin", "http://localhost:3000").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals("http://localhost:3000", local.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    }
+
+    @Test
+    void aCorsPreflightGetsACleanRefusalWithNoOriginAndNoCredentials() throws Exception {
+        String path = endpoint.url().getPath() + "read/portwatch:type=ListeningPort,name=" + id + "/Health";
+        for (String origin : List.of("http://localhost:3000", "http://evil.example", "null")) {
+            String answer = exchange("OPTIONS " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + origin
+                    + "\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type"
+                    + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 403 "), answer);
+            String lower = answer.toLowerCase(java.util.Locale.ROOT);
+            assertFalse(lower.contains("access-control-allow-origin"), answer);
+            assertFalse(lower.contains("access-control-allow-credentials"), answer);
+            assertFalse(answer.contains(origin), answer);
+        }
+    }
+
+    @Test
+    void jsonpIsRefusedHoweverOftenItsNameIsEncoded() throws Exception {
+        String path = "read/portwatch:type=ListeningPort,name=" + id + "/Health";
+        for (String query : List.of("?%2563allback=steal", "?%252563allback=steal", "?%25252563allback=steal",
+                "?%2543allback=steal", "?%2543ALLBACK=steal")) {
+            JolokiaClient.Response response = client.get(path + query);
+            assertEquals(403, response.httpStatus(), query);
+            assertFalse(response.body().contains("steal"), response.body());
+        }
+    }
+
+    /** Nobody listed this one: a double-encoded slash or letter in the path names nothing the policy hides. */
+    @Test
+    void aDoubleEncodedPathReadsNothingThePolicyHides() throws Exception {
+        for (String path : List.of("read/java.lang:type=Runtime%252FInputArguments", "read/java.lang:type=Runtime/Input%2541rguments",
+                "read/java.lang:type%253DRuntime/InputArguments")) {
+            JolokiaClient.Response response = client.get(path);
+            // Jetty refuses an ambiguous encoding (400) before Jolokia; what passes is an error, never the value
+            assertTrue(response.httpStatus() == 400 || response.httpStatus() == 200 && response.status() >= 400,
+                    path + ": " + response.httpStatus() + " " + response.body());
+            assertFalse(response.body().contains("-Xm") || response.body().contains("-D"), response.body());
+        }
+    }
+
+    /** Raw request text to the endpoint, the whole answer back (the server closes). */
+    private String exchange(String request) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", endpoint.url().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -99,6 +99,47 @@ public final class TestMBeans implements AutoCloseable {
         }
     }
 
+    /** A string attribute whose getter counts its calls: shows which requests of a bulk ran. */
+    public interface TextMXBean {
+        String getText();
+    }
+
+    public static final class Text implements TextMXBean {
+        private final String text;
+        public final AtomicInteger reads = new AtomicInteger();
+
+        public Text(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String getText() {
+            reads.incrementAndGet();
+            return text;
+        }
+    }
+
+    /** A getter that waits until the test opens it: holds a request running. */
+    public interface GateMXBean {
+        String getWait();
+    }
+
+    public static final class Gate implements GateMXBean {
+        public final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        public final AtomicInteger waiting = new AtomicInteger();
+
+        @Override
+        public String getWait() {
+            waiting.incrementAndGet();
+            try {
+                open.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "opened";
+        }
+    }
+
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> names = new ArrayList<>();
 

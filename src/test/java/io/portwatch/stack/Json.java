@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code List<Object>}, numbers {@link BigDecimal}, and {@code true}/{@code false}/{@code null}
  * their Java values. Duplicate keys and trailing input are errors.
  */
-final class Json {
+public final class Json {
 
     private final String text;
     private int pos;
@@ -23,7 +23,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json json = new Json(text);
         json.skipWhitespace();
         Object value = json.value();
@@ -35,7 +35,7 @@ final class Json {
     }
 
     /** {@code value} as an object; fails with {@code what} when it is something else. */
-    static Map<?, ?> object(Object value, String what) {
+    public static Map<?, ?> object(Object value, String what) {
         if (value instanceof Map<?, ?> map) {
             return map;
         }
@@ -43,7 +43,7 @@ final class Json {
     }
 
     /** {@code value} as an array; fails with {@code what} when it is something else. */
-    static List<?> array(Object value, String what) {
+    public static List<?> array(Object value, String what) {
         if (value instanceof List<?> list) {
             return list;
         }
