@@ -745,23 +745,51 @@ class HostSafetyMatrixIT {
         }
     }
 
-    /** Runs {@code clients} at once on threads of their own; returns what each gave, after all have ended. */
-    private static <T> List<T> atOnce(List<Callable<T>> clients, ThrowingRunnable meanwhile) throws Exception {
+    /** What the attacking clients got, and how the checks made meanwhile ended (null: they held). */
+    private record Attack<T>(List<T> answers, Throwable meanwhile) {
+        /** Fails as the checks made during the attack failed, if they did. */
+        void rethrow() throws Exception {
+            if (meanwhile instanceof Exception e) {
+                throw e;
+            } else if (meanwhile instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code clients} at once on threads of their own and {@code meanwhile} on this one; returns what each client
+     * gave after all have ended (each exchange ends within {@link #EXCHANGE_ENDS_MILLIS}), also when {@code meanwhile}
+     * failed, so that the figures of a failed attack can be reported.
+     */
+    private static <T> Attack<T> atOnce(List<Callable<T>> clients, ThrowingRunnable meanwhile) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients.size());
         try {
             List<Future<T>> futures = new ArrayList<>();
             for (Callable<T> c : clients) {
                 futures.add(pool.submit(c));
             }
-            meanwhile.run();
+            Throwable failed = null;
+            try {
+                meanwhile.run();
+            } catch (Exception | AssertionError e) {
+                failed = e;
+            }
             List<T> out = new ArrayList<>();
             for (Future<T> f : futures) {
                 out.add(f.get(5L * EXCHANGE_ENDS_MILLIS, TimeUnit.MILLISECONDS));
             }
-            return out;
+            return new Attack<>(out, failed);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Prints a measured figure for the closing note; {@code host} says whether it lived and what it logged. */
+    private static void figure(Host host, String text) {
+        String state = host == null ? "no host" : host.child.alive() ? "host alive" : "HOST DIED: " + host.log().strip().lines()
+                .filter(l -> !l.startsWith("READY")).findFirst().orElse("");
+        System.out.println("MATRIX-FIGURE " + text + "; " + state);
     }
 
     @FunctionalInterface
@@ -796,14 +824,17 @@ class HostSafetyMatrixIT {
                 return mine;
             });
         }
-        List<List<Exchange>> answers = atOnce(clients, () -> {
+        Attack<List<Exchange>> attack = atOnce(clients, () -> {
             for (int i = 0; i < 3; i++) {
                 host.assertAnswers("while 16 clients bulk 100 list requests each");
             }
         });
-        System.out.println("MATRIX-FIGURE rule 1, 16 x bulk of 100 list (" + HUNDRED_LISTS.length() + " bytes): answers of "
-                + answers.stream().flatMap(List::stream).mapToLong(Exchange::bytes).max().orElse(0) + " bytes at most; "
+        List<List<Exchange>> answers = attack.answers();
+        figure(host, "rule 1, 16 clients x 3 bulks of 100 list (" + HUNDRED_LISTS.length() + " bytes each): answers of "
+                + answers.stream().flatMap(List::stream).mapToLong(Exchange::bytes).max().orElse(0) + " bytes at most, "
+                + answers.stream().flatMap(List::stream).map(Exchange::status).distinct().toList() + "; "
                 + host.heapSince(before));
+        attack.rethrow();
         host.assertAnswers("after 16 clients bulked 100 list requests each");
         for (Exchange e : answers.stream().flatMap(List::stream).toList()) {
             assertTrue(e.bytes() < BULK_ANSWER_CEILING, "a bulk of 100 list requests was answered in whole: "
@@ -879,6 +910,7 @@ class HostSafetyMatrixIT {
         long before = host.lastBeat();
         List<SlowReader> slow = new ArrayList<>();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        Throwable failed = null;
         try {
             for (int i = 0; i < 8; i++) {
                 slow.add(new SlowReader(host.jolokia, post("/jolokia/", HUNDRED_LISTS)));
@@ -890,6 +922,8 @@ class HostSafetyMatrixIT {
             // for the time of a write deadline (3 s) and more, the slow readers go on; a good client is still answered
             host.awaitScans(6);
             host.assertAnswers("after 6 s of 8 readers at 1 byte/s");
+        } catch (Exception | AssertionError e) {
+            failed = e;
         } finally {
             ticker.shutdownNow();
         }
@@ -897,9 +931,11 @@ class HostSafetyMatrixIT {
         for (SlowReader r : slow) {
             ends.add(r.drain());
         }
-        System.out.println("MATRIX-FIGURE rule 1, 8 slow readers (write deadline " + (writeDeadline ? "3 s" : "none in this jar")
-                + "): " + ends.stream().map(e -> e.bytes() + " bytes, " + e.status() + ", " + e.ending()).toList()
+        figure(host, "rule 1, 8 readers at 1 byte/s of a bulk of 100 list (write deadline "
+                + (writeDeadline ? "3 s" : "none in this jar") + "): "
+                + ends.stream().map(e -> e.bytes() + " bytes " + e.status() + " " + e.ending()).toList()
                 + "; " + host.heapSince(before));
+        new Attack<>(ends, failed).rethrow();
         for (Exchange e : ends) {
             boolean refused = e.bytes() < BULK_ANSWER_CEILING && e.head().contains("rror") && !e.serverError();
             boolean cut = !e.ending().equals("end of stream") || !complete(e);
@@ -943,7 +979,11 @@ class HostSafetyMatrixIT {
                 return mine;
             });
         }
-        List<List<Exchange>> answers = atOnce(clients, () -> host.assertAnswers("while 16 clients scrape with gzip"));
+        Attack<List<Exchange>> attack = atOnce(clients, () -> host.assertAnswers("while 16 clients scrape with gzip"));
+        List<List<Exchange>> answers = attack.answers();
+        figure(host, "rule 1, 16 clients x 20 scrapes with gzip (text, OpenMetrics, protobuf-first, gzip only): "
+                + answers.stream().flatMap(List::stream).map(Exchange::status).distinct().toList());
+        attack.rethrow();
         for (int i = 0; i < answers.size(); i++) {
             for (Exchange e : answers.get(i)) {
                 assertTrue(e.status().startsWith("HTTP/1.1 200"), SCRAPERS.get(i % SCRAPERS.size()) + ": " + head(e.head()));
@@ -1008,16 +1048,24 @@ class HostSafetyMatrixIT {
     @Test
     void outputsBuiltFromRowsAreBoundedAsAWholeAtTheMaximumDefinitionsSixteenScrapersAndBulkReadersAtOnce()
             throws Exception {
-        Host host = new Host("", false, null, this::writeMaximumDefinitions, WHOLE_MAX_EXPOSITION);
+        Host host;
+        try {
+            host = new Host("", false, null, this::writeMaximumDefinitions, WHOLE_MAX_EXPOSITION);
+        } finally {
+            Host started = hosts.isEmpty() ? null : hosts.get(hosts.size() - 1);
+            Path defs = started == null ? dir.resolve("host-0-defs") : started.definitions;
+            figure(started, "rule 2, maximum definitions: " + rows(defs.resolve("monitoredListeningPorts.csv"))
+                    + " listening and " + rows(defs.resolve("monitoredTcpConnects.csv")) + " connection rows (id "
+                    + ID_LENGTH + ", procName " + PROC_NAME_LENGTH + ", comment " + COMMENT_LENGTH + " characters), files of "
+                    + Files.size(defs.resolve("monitoredListeningPorts.csv")) + " and "
+                    + Files.size(defs.resolve("monitoredTcpConnects.csv")) + " bytes; at start "
+                    + (started == null ? "(no host)" : started.heapSince(-1)));
+        }
         long listening = rows(host.definitions.resolve("monitoredListeningPorts.csv"));
-        long connections = rows(host.definitions.resolve("monitoredTcpConnects.csv"));
-        System.out.println("MATRIX-FIGURE rule 2, maximum definitions: " + listening + " listening and " + connections
-                + " connection rows, files of " + Files.size(host.definitions.resolve("monitoredListeningPorts.csv"))
-                + " and " + Files.size(host.definitions.resolve("monitoredTcpConnects.csv")) + " bytes");
         // the exposition's size, each format read alone
         Exchange text = exchange(host.prometheus, getRequest("/metrics", TEXT));
         Exchange openMetrics = exchange(host.prometheus, getRequest("/metrics", OPENMETRICS));
-        System.out.println("MATRIX-FIGURE rule 2, /metrics at the maximum definitions: text " + text.bytes()
+        figure(host, "rule 2, /metrics at the maximum definitions: text " + text.bytes()
                 + " bytes (" + text.status() + "), OpenMetrics " + openMetrics.bytes() + " bytes (" + openMetrics.status()
                 + "); " + host.heapSince(-1));
         assertTrue(text.status().startsWith("HTTP/1.1 200"), text.head());
@@ -1039,15 +1087,18 @@ class HostSafetyMatrixIT {
                 return mine;
             });
         }
-        List<List<Exchange>> answers = atOnce(clients, () -> {
+        Attack<List<Exchange>> attack = atOnce(clients, () -> {
             for (int i = 0; i < 3; i++) {
                 host.assertAnswers("while 16 clients scrape and bulk-read the maximum definitions");
             }
         });
+        List<List<Exchange>> answers = attack.answers();
         HeapFigures heap = host.heapSince(before);
         long largest = answers.stream().flatMap(List::stream).mapToLong(Exchange::bytes).max().orElse(0);
-        System.out.println("MATRIX-FIGURE rule 2, 16 clients scraping (text, OpenMetrics, protobuf-first, gzip) and"
-                + " bulk-reading Jolokia at the maximum definitions: largest answer " + largest + " bytes; " + heap);
+        figure(host, "rule 2, 16 clients scraping (text, OpenMetrics, protobuf-first, gzip) and bulk-reading Jolokia"
+                + " at the maximum definitions: largest answer " + largest + " bytes, "
+                + answers.stream().flatMap(List::stream).map(Exchange::status).distinct().toList() + "; " + heap);
+        attack.rethrow();
         host.assertAnswers("after 16 clients scraped and bulk-read the maximum definitions");
         for (Exchange e : answers.stream().flatMap(List::stream).toList()) {
             assertFalse(e.serverError(), "a 500 at the maximum definitions: " + head(e.head()));
@@ -1093,7 +1144,7 @@ class HostSafetyMatrixIT {
             throws Exception {
         Host host = plainHost();
         Path file = host.definitions.resolve("monitoredListeningPorts.csv");
-        int[] lines = {5, 1_003, 50_007};
+        int[] lines = {5, 1_003, 15_007}; // below MAX_ROWS: the row limit would speak first
         for (int run = 0; run < lines.length; run++) {
             int line = lines[run];
             replaceWith(file, unterminatedQuote(line));
@@ -1253,8 +1304,7 @@ class HostSafetyMatrixIT {
         int weird = hostileProcess(ESC_NEWLINE, FORGED_ARGUMENT);
         Files.writeString(host.definitions.resolve("monitoredListeningPorts.csv"), goodListening()
                 + "matrix-weird,tcp,127.0.0.1," + weird + ",nomatch,owned by a process with ESC and a newline\n");
-        Poll.until(Duration.ofSeconds(30), () -> "the hostile process never showed up\n" + host.log(),
-                () -> host.whole(host.jolokia("/read/portwatch:type=ListeningPort,*"), FRESH).body().contains("pw"));
+        awaitRow(host, "matrix-weird");
         for (String read : List.of("/read/portwatch:type=ListeningPort,*", "/read/portwatch:type=Process,*",
                 "/read/portwatch:*", "/search/portwatch:*", "/list/portwatch")) {
             String body = host.whole(host.jolokia(read), FRESH).body();
@@ -1288,11 +1338,10 @@ class HostSafetyMatrixIT {
     @Test
     void untrustedTextIsMadePrintableAProcessNamedWithInvalidUtf8BelAndDelKeepsItsOwner() throws Exception {
         Host host = plainHost();
-        int weird = hostileProcess(INVALID_UTF8, "arg\u0000\u007f");
+        int weird = hostileProcess(INVALID_UTF8, "arg\u007f\u0008\u009b2J");
         Files.writeString(host.definitions.resolve("monitoredListeningPorts.csv"), goodListening()
                 + "matrix-invalid,tcp,127.0.0.1," + weird + ",pw*,owned by a process with invalid UTF-8\n");
-        Poll.until(Duration.ofSeconds(30), () -> "the hostile process never showed up\n" + host.log(),
-                () -> host.whole(host.jolokia("/read/portwatch:type=ListeningPort,*"), FRESH).body().contains("pw"));
+        awaitRow(host, "matrix-invalid");
         for (String read : List.of("/read/portwatch:type=ListeningPort,*", "/read/portwatch:type=Process,*",
                 "/list/portwatch")) {
             StrictJson.check(host.whole(host.jolokia(read), FRESH).body(), read);
@@ -1306,6 +1355,18 @@ class HostSafetyMatrixIT {
                 "a process named with invalid UTF-8 became ownerless: " + reason);
         host.assertAnswers("with a process named with invalid UTF-8");
         host.assertEndsCleanly();
+    }
+
+    /** Waits until the host publishes a row and has scanned twice more (the row's owner seen). */
+    private static void awaitRow(Host host, String id) throws Exception {
+        Poll.until(Duration.ofSeconds(30), () -> id + " never published\n" + host.log(), () -> {
+            try {
+                return host.whole(host.metrics("/metrics"), FRESH).body().contains("id=\"" + id + "\"");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        host.awaitScans(2);
     }
 
     /** No control character but the line ends (and tabs) in an output. */
