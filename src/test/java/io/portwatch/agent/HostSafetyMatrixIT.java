@@ -358,8 +358,8 @@ class HostSafetyMatrixIT {
         @Override
         public String toString() {
             return "heap in use at most " + mb(maxUsedAtBeat) + " (heartbeat, every 100 ms), before a GC at most "
-                    + mb(maxBeforeGc) + " (-Xlog:gc), heap pools' peaks summed " + mb(poolPeaks) + " (of 256 MB; "
-                    + BALLAST_MB + " MB ballast)";
+                    + mb(maxBeforeGc) + " (-Xlog:gc), heap pools' peaks summed " + mb(poolPeaks) + " (of 256 MiB; "
+                    + BALLAST_MB + " MiB ballast)";
         }
     }
 
@@ -368,7 +368,7 @@ class HostSafetyMatrixIT {
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->\\d+M\\(\\d+M\\)");
 
     private static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     private static String lenient(Path file) {
@@ -612,7 +612,9 @@ class HostSafetyMatrixIT {
     }
 
     private static void await(Host host, String what, Predicate<Host> condition) throws Exception {
-        Poll.until(Duration.ofSeconds(20), () -> what + "\n" + host.stderrText(), () -> condition.test(host));
+        Poll.until(Duration.ofSeconds(20), () -> what + " (host " + (host.child.alive() ? "alive" : "dead")
+                + ", last heartbeat " + host.lastBeat() + ", " + host.heapSince(-1) + ")\n" + host.stderrText(),
+                () -> condition.test(host));
     }
 
     @Test
@@ -832,7 +834,7 @@ class HostSafetyMatrixIT {
         List<List<Exchange>> answers = attack.answers();
         figure(host, "rule 1, 16 clients x 3 bulks of 100 list (" + HUNDRED_LISTS.length() + " bytes each): answers of "
                 + answers.stream().flatMap(List::stream).mapToLong(Exchange::bytes).max().orElse(0) + " bytes at most, "
-                + answers.stream().flatMap(List::stream).map(Exchange::status).distinct().toList() + "; "
+                + answers.stream().flatMap(List::stream).map(e -> e.status() + " " + e.ending()).distinct().toList() + "; "
                 + host.heapSince(before));
         attack.rethrow();
         host.assertAnswers("after 16 clients bulked 100 list requests each");
