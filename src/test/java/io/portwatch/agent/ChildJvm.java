@@ -1,5 +1,7 @@
 package io.portwatch.agent;
 
+import io.portwatch.testing.Poll;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Child JVMs running {@link HostMain}, with or without portwatch as agent. Bounded in time; stopped by PID. */
@@ -41,11 +44,16 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static List<String> command(List<String> jvmOptions, String mode) {
+        return command(jvmOptions, mode, List.of());
+    }
+
+    static List<String> command(List<String> jvmOptions, String mode, List<String> mainArgs) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", Path.of("target/test-classes").toAbsolutePath().toString(),
                 HostMain.class.getName(), mode));
+        command.addAll(mainArgs);
         return command;
     }
 
@@ -76,6 +84,38 @@ final class ChildJvm implements AutoCloseable {
             throw new AssertionError("child did not start: " + ready + "\n" + Files.readString(errFile));
         }
         return child;
+    }
+
+    /**
+     * Starts a child in {@code stay} mode with {@code stayArgs} (ballast, heartbeat file), its standard output and
+     * error written to files (nothing can fill a pipe and stall it), and waits up to 60 s for its READY line.
+     */
+    static ChildJvm start(List<String> jvmOptions, List<String> stayArgs, Path outFile, Path errFile,
+            Path workingDirectory) throws Exception {
+        Process p = new ProcessBuilder(command(jvmOptions, "stay", stayArgs)).directory(workingDirectory.toFile())
+                .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        ChildJvm child = new ChildJvm(p);
+        try {
+            Poll.until(Duration.ofSeconds(60), () -> "child did not start\n" + read(outFile) + "\n" + read(errFile),
+                    () -> {
+                        if (!p.isAlive()) {
+                            throw new AssertionError("child exited with " + p.exitValue() + "\n" + read(errFile));
+                        }
+                        return read(outFile).startsWith("READY");
+                    });
+        } catch (Exception | AssertionError e) {
+            child.close();
+            throw e;
+        }
+        return child;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     long pid() {
