@@ -11,7 +11,7 @@ import io.portwatch.health.ListeningResult;
 import io.portwatch.health.RowResult;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
-import io.portwatch.scan.Times;
+import io.portwatch.support.Times;
 import io.portwatch.text.Json;
 import io.portwatch.text.Printable;
 import io.portwatch.text.TextTable;

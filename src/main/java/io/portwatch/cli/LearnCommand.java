@@ -9,7 +9,7 @@ import io.portwatch.learn.EphemeralPorts;
 import io.portwatch.learn.LearnedFiles;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Snapshot;
-import io.portwatch.scan.Times;
+import io.portwatch.support.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

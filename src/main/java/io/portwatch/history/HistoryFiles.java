@@ -3,7 +3,7 @@ package io.portwatch.history;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.SocketEntry;
-import io.portwatch.scan.Times;
+import io.portwatch.support.Times;
 import io.portwatch.text.Printable;
 
 import java.time.Instant;

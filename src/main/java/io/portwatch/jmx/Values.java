@@ -1,7 +1,7 @@
 package io.portwatch.jmx;
 
 import io.portwatch.scan.SocketState;
-import io.portwatch.scan.Times;
+import io.portwatch.support.Times;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

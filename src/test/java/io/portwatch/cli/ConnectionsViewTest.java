@@ -110,12 +110,12 @@ class ConnectionsViewTest {
 
     @Test
     void csvFieldsAreQuotedAsRfc4180Says() {
-        assertEquals("java", ConnectionsCommand.csvField("java"));
-        assertEquals("\"a,b\"", ConnectionsCommand.csvField("a,b"));
-        assertEquals("\"say \"\"hi\"\"\"", ConnectionsCommand.csvField("say \"hi\""));
-        assertEquals("\"two\nlines\"", ConnectionsCommand.csvField("two\nlines"));
-        assertEquals("\"cr\r\"", ConnectionsCommand.csvField("cr\r"));
-        assertEquals("", ConnectionsCommand.csvField(""));
+        assertEquals("java", ConnectionsCsv.field("java"));
+        assertEquals("\"a,b\"", ConnectionsCsv.field("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", ConnectionsCsv.field("say \"hi\""));
+        assertEquals("\"two\nlines\"", ConnectionsCsv.field("two\nlines"));
+        assertEquals("\"cr\r\"", ConnectionsCsv.field("cr\r"));
+        assertEquals("", ConnectionsCsv.field(""));
     }
 
     @Test

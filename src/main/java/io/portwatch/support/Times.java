@@ -1,4 +1,4 @@
-package io.portwatch.scan;
+package io.portwatch.support;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
