@@ -69,6 +69,14 @@ class TestHelpersTest {
                 + "wait with io.portwatch.testing.Poll, assert a deadline's outcome under one named bound)");
     }
 
+    @Test
+    void aBoundOnHowLongSomethingMayTakeIsANamedConstant() throws IOException {
+        Set<String> inline = outsideTesting(f -> f.text.contains("assertTimeout(Duration.")
+                || f.text.contains("assertTimeoutPreemptively(Duration."));
+        assertEquals(Set.of(), inline, "test files with an unnamed time bound (name it as a constant that says why it "
+                + "is generous: blocked for ever, not slow)");
+    }
+
     private record Source(String path, String name, String text) {
     }
 

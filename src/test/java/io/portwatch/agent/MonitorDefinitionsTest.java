@@ -51,6 +51,11 @@ class MonitorDefinitionsTest {
     private static final String L_HEADER = "id,ipProtocol,localIP,localPort,procName,comment\n";
     private static final String C_HEADER = "id,remoteIP,remoteName,remotePort,procName,comment\n";
     private static final Duration DEADLINE = Duration.ofMillis(500);
+    /**
+     * Not a time window: a cycle still running after this long is blocked (in open(2) of a FIFO, or waiting on a read
+     * it should have left behind), not slow.
+     */
+    private static final long BLOCKED_FOR_EVER_SECONDS = 60;
 
     @TempDir
     Path root;
@@ -297,7 +302,7 @@ class MonitorDefinitionsTest {
     // ---- hostile files --------------------------------------------------------------------------------
 
     @Test
-    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a FIFO opened by mistake blocks for ever
+    @Timeout(value = BLOCKED_FOR_EVER_SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a FIFO opened by mistake blocks for ever
     void fifoInPlaceOfTheFileIsAConfigErrorAndTheScanGoesOn() throws Exception {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
@@ -305,7 +310,7 @@ class MonitorDefinitionsTest {
         Fifos.make(defs.resolve(L));
         settle();
 
-        m.cycle(); // returns: a FIFO opened would block it past the @Timeout, a read abandoned would leave it stale
+        m.cycle(); // returns: a FIFO opened would block it for ever, a read abandoned would leave it stale
 
         assertEquals(List.of(L + ":0: expecting a regular file (found a FIFO)"), m.state().configErrors());
         assertEquals(List.of("a"), ids(m.state()));
@@ -454,7 +459,7 @@ class MonitorDefinitionsTest {
     }
 
     @Test
-    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = BLOCKED_FOR_EVER_SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void readThatDoesNotFinishIsAbandonedTheScanIsSkippedAndNoOtherReadStarts() throws Exception {
         writeListening("a,tcp,,22,sshd,ssh\n");
         writeConnections("c,10.0.0.1,,5432,java,db\n");
@@ -466,7 +471,7 @@ class MonitorDefinitionsTest {
         writeListening("a,tcp,,22,sshd,ssh\nb,udp,,53,,dns\n");
         int reads = listeningReads.get();
         try {
-            m.cycle(); // returns at the read deadline: one that waited on would fail the @Timeout
+            m.cycle(); // returns at the read deadline: one that waited on would block for ever
 
             MonitorState skipped = m.state();
             assertTrue(skipped.stale());
@@ -505,7 +510,7 @@ class MonitorDefinitionsTest {
 
     /** A file swapped for a FIFO between type check and open, then back: the stuck read must not freeze the file. */
     @Test
-    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = BLOCKED_FOR_EVER_SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aReadStuckInTheKernelIsLeftBehindOnceTheFileChanges() throws Exception {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
@@ -529,7 +534,7 @@ class MonitorDefinitionsTest {
     }
 
     @Test
-    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = BLOCKED_FOR_EVER_SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void lateReadOfAFileChangedSinceIsNotUsed() throws Exception {
         writeListening("a,tcp,,22,sshd,ssh\n");
         Monitor m = monitor();
