@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -18,42 +19,62 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * One way to do each thing in the tests (docs/design.md: test helpers live in {@code io.portwatch.testing}): published
  * state is built by {@code testing.StateBuilder} only, and waiting is {@code testing.Poll}'s loop, never a sleep of
- * a test's own. Files another change still has to move are listed by name; an entry that no longer applies fails too,
- * so the lists only shrink.
+ * a test's own. The only sleeps left are child-process lifetimes, listed by name.
  */
 class TestHelpersTest {
 
     private static final Path TESTS = Path.of("src/test/java/io/portwatch");
     private static final String TESTING = "testing/";
 
-    /** Still building MonitorState by hand: to move to StateBuilder (their package is being edited elsewhere). */
-    private static final Set<String> STATE_BUILT_BY_HAND_PENDING = Set.of("prometheus/States.java",
-            "prometheus/PortwatchCollectorTest.java", "prometheus/ManyRealProcessesTest.java",
-            "prometheus/ReasonLabelTest.java", "prometheus/NotAcceptingListenerTest.java");
-
     /** Child processes kept alive until the test kills them: a lifetime, not a wait. */
     private static final Set<String> CHILD_PROCESS_LIFETIMES = Set.of("cli/HoldSockets.java", "agent/HostMain.java");
 
-    /** Still sleeping in a loop of their own: to move to Poll (their files are being edited elsewhere). */
-    private static final Set<String> SLEEPS_PENDING = Set.of("prometheus/ManyRealProcessesTest.java",
-            "agent/MonitorDefinitionsTest.java", "http/HostileClientsTest.java");
+    /**
+     * Test files that read the wall clock ({@code System.nanoTime()}, {@code System.currentTimeMillis()}) and why that
+     * is no assertion on elapsed time. A test that needs time drives {@code TestClock}/{@code TestTicker}; one that
+     * waits uses {@code Poll}; one whose behaviour is a real deadline asserts the outcome under one named bound.
+     */
+    private static final Map<String, String> WALL_CLOCK_READERS = Map.of(
+            "agent/AgentIT.java", "a unique file name",
+            "scan/linux/SocketOwnersReuseTest.java", "a unique name",
+            "scan/linux/NetnsScanBench.java", "a benchmark: the time is what it prints",
+            "scan/linux/bench/ScanBench.java", "a benchmark: the time is what it prints",
+            "prometheus/MaxDefinitionsExpositionTest.java", "prints the render time; asserts sizes only",
+            "agent/HostMain.java", "the host-safety matrix, reworked by its own change",
+            "agent/HostSafetyMatrixIT.java", "the host-safety matrix, reworked by its own change");
 
     @Test
     void publishedStateIsBuiltOnlyByTestingStateBuilder() throws IOException {
         Set<String> byHand = outsideTesting(f -> f.text.contains("MonitorState.initial("));
         Set<String> ownBuilders = outsideTesting(f -> f.name.equals("States.java") || f.name.endsWith("StateBuilder.java"));
         byHand.addAll(ownBuilders);
-        assertEquals(STATE_BUILT_BY_HAND_PENDING, byHand, "test files that build MonitorState themselves (use "
-                + "io.portwatch.testing.StateBuilder; remove moved files from STATE_BUILT_BY_HAND_PENDING)");
+        assertEquals(Set.of(), byHand, "test files that build MonitorState themselves (use "
+                + "io.portwatch.testing.StateBuilder)");
     }
 
     @Test
     void testsWaitWithPollNeverASleepOfTheirOwn() throws IOException {
         Set<String> sleeping = outsideTesting(f -> f.text.contains("Thread.sleep(") || f.text.contains("SECONDS.sleep(")
-                || f.text.contains("MILLISECONDS.sleep("));
+                || f.text.contains("MILLISECONDS.sleep(") || f.text.contains("parkNanos("));
         sleeping.removeAll(CHILD_PROCESS_LIFETIMES);
-        assertEquals(SLEEPS_PENDING, sleeping, "test files that sleep (wait with io.portwatch.testing.Poll; remove "
-                + "moved files from SLEEPS_PENDING)");
+        assertEquals(Set.of(), sleeping, "test files that sleep (wait with io.portwatch.testing.Poll)");
+    }
+
+    @Test
+    void noTestReadsTheWallClockButThoseListedWithTheirReason() throws IOException {
+        Set<String> reading = outsideTesting(f -> f.text.contains("System.nanoTime()")
+                || f.text.contains("System.currentTimeMillis()"));
+        reading.removeAll(WALL_CLOCK_READERS.keySet());
+        assertEquals(Set.of(), reading, "test files that read the wall clock (drive time with TestClock/TestTicker, "
+                + "wait with io.portwatch.testing.Poll, assert a deadline's outcome under one named bound)");
+    }
+
+    @Test
+    void aBoundOnHowLongSomethingMayTakeIsANamedConstant() throws IOException {
+        Set<String> inline = outsideTesting(f -> f.text.contains("assertTimeout(Duration.")
+                || f.text.contains("assertTimeoutPreemptively(Duration."));
+        assertEquals(Set.of(), inline, "test files with an unnamed time bound (name it as a constant that says why it "
+                + "is generous: blocked for ever, not slow)");
     }
 
     private record Source(String path, String name, String text) {

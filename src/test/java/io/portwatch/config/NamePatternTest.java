@@ -10,6 +10,11 @@ import java.time.Duration;
 
 class NamePatternTest {
 
+    /**
+     * Not a time window: a linear match of 255 characters takes microseconds; the backtracking one took seconds.
+     */
+    private static final Duration AT_ONCE = Duration.ofSeconds(2);
+
     @Test
     void exactCaseInsensitiveNeverSubstring() {
         NamePattern java = NamePattern.of("java");
@@ -40,7 +45,7 @@ class NamePatternTest {
     @Test
     void aGlobWithManyStarsMatchesALongNameAtOnce() {
         String name = "a".repeat(255);
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+        assertTimeoutPreemptively(AT_ONCE, () -> {
             assertFalse(NamePattern.of("*a*a*a*a*a*a*a*a*a*a*b").matches(name));
             assertTrue(NamePattern.of("*A*a*a*a*a*a*a*a*a*a*").matches(name));
         });

@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class UntrustedDefinitionsTest {
 
+    /** Not a time window: a load still running after this long is blocked (in open(2) of a FIFO), not slow. */
+    private static final Duration BLOCKED_FOR_EVER = Duration.ofSeconds(10);
+
     private static final String L = DefinitionsLoader.LISTENING_FILE;
     private static final String C = DefinitionsLoader.CONNECTIONS_FILE;
     private static final String LISTENING_HEADER = "ipProtocol,localIP,localPort,procName,comment\n";
@@ -70,7 +73,7 @@ class UntrustedDefinitionsTest {
         Fifos.make(dir.resolve(L));
 
         // opening a FIFO without a writer blocks in open(2): the load returning at all proves it was not opened
-        DefinitionsFileResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        DefinitionsFileResult result = assertTimeoutPreemptively(BLOCKED_FOR_EVER,
                 () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.LISTENING));
 
         assertEquals(List.of(L + ":0: expecting a regular file (found a FIFO)"), problems(result));
@@ -157,7 +160,7 @@ class UntrustedDefinitionsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(kmsg), "no /proc/kmsg here");
         Files.createSymbolicLink(dir.resolve(C), kmsg);
 
-        DefinitionsFileResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        DefinitionsFileResult result = assertTimeoutPreemptively(BLOCKED_FOR_EVER,
                 () -> DefinitionsLoader.loadFile(dir, DefinitionsFile.CONNECTIONS));
 
         assertEquals(List.of(C + ":0: definitions file " + dir.resolve(C) + " is on the kernel file system proc,"

@@ -1,11 +1,13 @@
 package io.portwatch.jolokia;
 
+import io.portwatch.testing.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,13 +59,9 @@ class JolokiaThreadsTest {
         return List.copyOf(now);
     }
 
-    private static void awaitDeath(List<Thread> threads) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        for (Thread thread : threads) {
-            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        }
-        List<Thread> alive = threads.stream().filter(Thread::isAlive).toList();
-        assertTrue(alive.isEmpty(), "still running: " + describe(alive));
+    private static void awaitDeath(List<Thread> threads) throws Exception {
+        Poll.until(Duration.ofSeconds(5), () -> "still running: " + describe(threads.stream().filter(Thread::isAlive)
+                .toList()), () -> threads.stream().noneMatch(Thread::isAlive));
     }
 
     private static String describe(List<Thread> threads) {

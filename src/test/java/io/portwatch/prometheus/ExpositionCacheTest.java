@@ -1,8 +1,11 @@
 package io.portwatch.prometheus;
 
 import io.portwatch.state.MonitorState;
+import io.portwatch.testing.Poll;
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,12 +83,10 @@ class ExpositionCacheTest {
                 "portwatch-test-second-scrape");
         scrape.setDaemon(true);
         scrape.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (scrape.getState() != Thread.State.WAITING) {
+        Poll.until(Duration.ofSeconds(10), () -> "the second scrape did not come to wait: " + scrape.getState(), () -> {
             assertFalse(second.isDone(), "nothing to serve yet: the second scrape must wait, not answer");
-            assertTrue(System.nanoTime() < deadline, "the second scrape did not come to wait: " + scrape.getState());
-            Thread.onSpinWait();
-        }
+            return scrape.getState() == Thread.State.WAITING;
+        });
         assertFalse(second.isDone(), "nothing to serve yet: it waits");
         release.countDown();
         assertArrayEquals(A, first.get(10, TimeUnit.SECONDS));

@@ -5,6 +5,7 @@ import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.state.MonitorState;
 import io.portwatch.testing.Rows;
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -109,8 +110,8 @@ class LabelValueTest {
         List<ConnectionRow> connections = List.of(
                 Rows.connection(prefix + "1").remoteIP("10.0.0.1").remotePort(1).remoteName("db\u0001" + "d".repeat(300))
                         .build());
-        MonitorState state = MonitorState.initial("web\u001b01", "1\ud800", "linux", java.time.Duration.ofSeconds(15),
-                States.STARTED).withDefinitions(new Definitions(listening, connections), false);
+        MonitorState state = States.builder().host("web\u001b01").version("1\ud800")
+                .definitions(listening, connections).build();
         for (String accept : new String[] {null, Exposition.OPENMETRICS}) {
             String body = Exposition.render(state, false, accept);
             Map<String, TextFormat.Family> families = accept == null

@@ -17,6 +17,7 @@ import io.portwatch.scan.SocketState;
 import io.portwatch.state.MonitorState;
 import io.portwatch.testing.Rows;
 import io.portwatch.testing.StateBuilder;
+import io.portwatch.testing.States;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,11 +69,11 @@ final class MaxDefinitions {
         List<ProcessSockets> processes = new ArrayList<>();
         for (int p = 0; p < PROCESSES_MAX; p++) {
             processes.add(new ProcessSockets(longest("process-" + p + "-", FIELD), List.of(1000 + p), List.of("app"),
-                    States.counts(Protocol.TCP, SocketState.ESTABLISHED, 2, Protocol.TCP, SocketState.LISTEN, 1),
+                    StateBuilder.counts(Protocol.TCP, SocketState.ESTABLISHED, 2, Protocol.TCP, SocketState.LISTEN, 1),
                     Map.of()));
         }
         Evaluation evaluation = new Evaluation(States.SCANNED, listeningResults, connectionResults, processes,
-                States.counts(Protocol.TCP, SocketState.ESTABLISHED, 3), List.<UnexpectedListener>of(),
+                StateBuilder.counts(Protocol.TCP, SocketState.ESTABLISHED, 3), List.<UnexpectedListener>of(),
                 new ListenCounters(3, 7));
         return new StateBuilder().host(HOST).version("test").source("synthetic").definitions(listening, connections)
                 .took(Duration.ofMillis(100)).scanned(States.SCANNED, evaluation).build();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ReasonCode;
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.portwatch.prometheus;
 
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -32,6 +32,8 @@ import io.portwatch.testing.NamespacedSockets;
 import io.portwatch.testing.Rows;
 import io.portwatch.testing.SnapshotBuilder;
 import io.portwatch.testing.Sockets;
+import io.portwatch.testing.StateBuilder;
+import io.portwatch.testing.States;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,9 +62,8 @@ class PortwatchCollectorTest {
         String longComment = "x".repeat(1024);
         ListeningRow commented = new ListeningRow("web", Protocol.TCP, Optional.empty(), PortRange.parse("80"),
                 NamePattern.ANY, longComment, NamePattern.ANY, Severity.CRITICAL, new Source("web.csv", 9));
-        MonitorState state = MonitorState.initial("web01", "1", "linux", Duration.ofSeconds(15), States.STARTED)
-                .withDefinitions(new Definitions(List.of(States.SSH, commented, States.OTHER_HOST),
-                        List.of(States.POOL)), false);
+        MonitorState state = States.builder().version("1")
+                .definitions(List.of(States.SSH, commented, States.OTHER_HOST), List.of(States.POOL)).build();
         List<TextFormat.Sample> samples = TextFormat.parseText(render(state, false, null)).get("portwatch_row_info")
                 .samples();
         assertEquals(Set.of(
@@ -143,7 +144,7 @@ class PortwatchCollectorTest {
                 .source("monitoredTcpConnects.csv", 9).build();
         ConnectionResult r = new ConnectionResult(anything, ConnectionReason.COUNT_AS_EXPECTED, "ok", States.SCANNED, List.of(), Map.of(), "k");
         MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(r), List.of(),
-                States.counts(), List.of()));
+                StateBuilder.counts(), List.of()));
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(state, false, null));
         assertEquals(Map.of("id", "anything", "remote_ip", "*", "remote_name", "*", "remote_port", "*",
                         "local_port", "8000-8010", "process", "*", "severity", "critical"),
@@ -157,7 +158,7 @@ class PortwatchCollectorTest {
     @Test
     void pidLabelGivesOneSeriesPerPidAndAnEmptyPidForUnseenOwners() {
         ProcessSockets unknown = new ProcessSockets(ProcessSockets.UNKNOWN, List.of(), List.of(),
-                States.counts(Protocol.TCP, SocketState.TIME_WAIT, 3), Map.of());
+                StateBuilder.counts(Protocol.TCP, SocketState.TIME_WAIT, 3), Map.of());
         Evaluation e = States.scanned().evaluation().orElseThrow();
         List<ProcessSockets> processes = new java.util.ArrayList<>(e.processes());
         processes.add(unknown);
@@ -188,7 +189,7 @@ class PortwatchCollectorTest {
         List<UnexpectedListener> two = List.of(new UnexpectedListener(a, "nginx"),
                 new UnexpectedListener(a.withPid(101), "nginx"));
         MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(), List.of(),
-                States.counts(), two));
+                StateBuilder.counts(), two));
         Map<String, TextFormat.Family> families = TextFormat.parseText(render(state, false, null));
         List<TextFormat.Sample> samples = families.get("portwatch_unexpected_listener").samples();
         assertEquals(1, samples.size());
@@ -205,7 +206,7 @@ class PortwatchCollectorTest {
         SocketEntry container = new SocketEntry(Protocol.TCP, Addresses.anyIPv4(), 80, Addresses.anyIPv4(), 0,
                 SocketState.LISTEN, 2, 0, 200, new NetNamespace(4026532999L, "container:4f8e2a9c1b7d", false));
         MonitorState state = withEvaluation(new Evaluation(States.SCANNED, List.of(), List.of(), List.of(),
-                States.counts(), List.of(new UnexpectedListener(host, "nginx"), new UnexpectedListener(container, "nginx"))));
+                StateBuilder.counts(), List.of(new UnexpectedListener(host, "nginx"), new UnexpectedListener(container, "nginx"))));
         List<TextFormat.Sample> samples = TextFormat.parseText(render(state, false, null))
                 .get("portwatch_unexpected_listener").samples();
         assertEquals(List.of("container:4f8e2a9c1b7d", "host"),
@@ -216,8 +217,8 @@ class PortwatchCollectorTest {
     void processNamesWithQuotesBackslashesAndNewlinesStayOneValidLabelValue() {
         // a process name is whatever its owner chose (Linux comm, Windows image name)
         String name = "x\"C:\\Program Files\\y\nz";
-        ProcessSockets odd = new ProcessSockets(name, List.of(7), List.of(), States.counts(Protocol.TCP,
-                SocketState.LISTEN, 1), Map.of(7, States.counts(Protocol.TCP, SocketState.LISTEN, 1)));
+        ProcessSockets odd = new ProcessSockets(name, List.of(7), List.of(), StateBuilder.counts(Protocol.TCP,
+                SocketState.LISTEN, 1), Map.of(7, StateBuilder.counts(Protocol.TCP, SocketState.LISTEN, 1)));
         Evaluation e = States.scanned().evaluation().orElseThrow();
         MonitorState state = withEvaluation(new Evaluation(e.testedAt(), e.listening(), e.connections(), List.of(odd),
                 e.host(), e.unexpected()));
@@ -261,11 +262,11 @@ class PortwatchCollectorTest {
     @Test
     void theOtherBucketIsOneSumEvenWithThePidLabel() {
         ProcessSockets other = new ProcessSockets(ProcessSockets.OTHER, List.of(501, 502), List.of("a", "b"),
-                States.counts(Protocol.TCP, SocketState.ESTABLISHED, 5),
-                Map.of(501, States.counts(Protocol.TCP, SocketState.ESTABLISHED, 2),
-                        502, States.counts(Protocol.TCP, SocketState.ESTABLISHED, 3)));
+                StateBuilder.counts(Protocol.TCP, SocketState.ESTABLISHED, 5),
+                Map.of(501, StateBuilder.counts(Protocol.TCP, SocketState.ESTABLISHED, 2),
+                        502, StateBuilder.counts(Protocol.TCP, SocketState.ESTABLISHED, 3)));
         ProcessSockets realOther = new ProcessSockets(ProcessSockets.publishedName("other"), List.of(600), List.of("c"),
-                States.counts(Protocol.TCP, SocketState.LISTEN, 1), Map.of(600, States.counts(Protocol.TCP,
+                StateBuilder.counts(Protocol.TCP, SocketState.LISTEN, 1), Map.of(600, StateBuilder.counts(Protocol.TCP,
                 SocketState.LISTEN, 1)));
         Evaluation e = States.scanned().evaluation().orElseThrow();
         MonitorState state = withEvaluation(new Evaluation(e.testedAt(), e.listening(), e.connections(),
@@ -412,8 +413,8 @@ class PortwatchCollectorTest {
     }
 
     private static MonitorState withEvaluation(Evaluation e) {
-        return States.initial().withDefinitions(Definitions.EMPTY, false)
-                .withScan(States.SCANNED, Duration.ofMillis(5), false, e);
+        return States.builder().definitions(Definitions.EMPTY).scanned(States.SCANNED, e).took(Duration.ofMillis(5))
+                .build();
     }
 
     /** The value of the one sample of {@code family} whose labels include {@code labels}. */

@@ -14,6 +14,7 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import io.portwatch.scan.linux.LinuxSocketSource;
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

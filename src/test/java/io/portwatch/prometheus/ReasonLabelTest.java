@@ -25,6 +25,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
 import io.portwatch.testing.Rows;
+import io.portwatch.testing.States;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -132,8 +133,8 @@ class ReasonLabelTest {
 
     private static MonitorState state(Definitions definitions, Snapshot snapshot) {
         Evaluation e = Evaluator.evaluate(definitions, snapshot, RESOLVED, EvaluationOptions.forHost("web01"));
-        return MonitorState.initial("web01", "1", "test", Duration.ofSeconds(15), States.STARTED)
-                .withDefinitions(definitions, false).withScan(States.SCANNED, Duration.ofMillis(5), false, e);
+        return States.builder().version("1").source("test").definitions(definitions).scanned(States.SCANNED, e)
+                .took(Duration.ofMillis(5)).build();
     }
 
     /** Listeners and connections of 5 named processes, of a pid without process info, and of unseen owners. */

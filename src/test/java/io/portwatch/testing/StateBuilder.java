@@ -26,7 +26,7 @@ import java.util.Map;
  * A published {@link MonitorState} for tests, by named fields: host {@code web01}, version {@code 1.2.3}, source
  * {@code test}, interval 15 s, started at {@link #STARTED}, no definitions, no scan yet unless told; and the parts a
  * state is made of (row results, processes, socket counts), hand-built with fixed instants, no OS involved. The one
- * place tests build published state: no per-package copies.
+ * place tests build published state: no per-package copies ({@link States} names example states built with it).
  */
 public final class StateBuilder {
 

@@ -1,5 +1,7 @@
 package io.portwatch.scan.windows;
 
+import io.portwatch.testing.Poll;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -13,10 +15,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The program {@link WineCaptureTest} runs in a network namespace of its own (loopback up, {@code fe80::1} added to
@@ -31,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WineCaptureSockets {
 
-    private static final long SETTLE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(20);
 
     private WineCaptureSockets() {
     }
@@ -104,27 +105,20 @@ final class WineCaptureSockets {
      * Polls {@code /proc/net/tcp} until the TIME_WAIT is there and no socket is between states (FIN_WAIT, LAST_ACK,
      * CLOSE_WAIT), so that the tables wine reads and the copies hold the same sockets.
      */
-    private static void awaitSettled() throws IOException {
-        long start = System.nanoTime();
-        while (true) {
-            List<String> states = new ArrayList<>();
-            for (String table : new String[] {"tcp", "tcp6"}) {
-                List<String> lines = Files.readAllLines(Path.of("/proc/net", table));
-                for (String line : lines.subList(1, lines.size())) {
-                    states.add(line.trim().split("\\s+")[3]);
-                }
-            }
-            boolean settled = states.contains("06")
-                    && states.stream().allMatch(s -> s.equals("01") || s.equals("06") || s.equals("0A"));
-            if (settled) {
-                return;
-            }
-            if (System.nanoTime() - start > SETTLE_DEADLINE_NANOS) {
-                throw new IOException("sockets did not settle (TIME_WAIT present, none between states) within 20 s: "
-                        + states);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+    private static void awaitSettled() throws Exception {
+        List<String> states = new ArrayList<>();
+        Poll.until(SETTLE_DEADLINE, () -> "sockets did not settle (TIME_WAIT present, none between states): " + states,
+                () -> {
+                    states.clear();
+                    for (String table : new String[] {"tcp", "tcp6"}) {
+                        List<String> lines = Files.readAllLines(Path.of("/proc/net", table));
+                        for (String line : lines.subList(1, lines.size())) {
+                            states.add(line.trim().split("\\s+")[3]);
+                        }
+                    }
+                    return states.contains("06")
+                            && states.stream().allMatch(s -> s.equals("01") || s.equals("06") || s.equals("0A"));
+                });
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
