@@ -472,11 +472,9 @@ class HostSafetyMatrixIT {
                         held.add(s);
                     }
                 }
-                long t0 = System.nanoTime();
-                HttpResponse<String> scrape = host.get(host.metrics("/metrics"), Duration.ofSeconds(1));
-                assertEquals(200, scrape.statusCode());
-                long millis = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(millis < 1000, "a fresh scrape beside " + count + " held connections took " + millis + " ms");
+                // the client's own timeout is the bound: a scrape that waits for the held connections fails
+                HttpResponse<String> scrape = host.get(host.metrics("/metrics"), FRESH);
+                assertEquals(200, scrape.statusCode(), "a fresh scrape beside " + count + " held connections");
                 host.assertAnswers("while " + count + " connections per endpoint hold after one byte");
             } finally {
                 for (Socket s : held) {
@@ -494,17 +492,14 @@ class HostSafetyMatrixIT {
         HttpResponse<String> huge = host.post(host.jolokia("/"), scanNows(2000));
         assertEquals(400, huge.statusCode(), huge.body());
         long before = host.scanCount();
-        long t0 = System.nanoTime();
         HttpResponse<String> hundred = host.post(host.jolokia("/"), scanNows(100));
         assertEquals(200, hundred.statusCode());
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "100 scanNow took too long");
         host.assertAnswers("after 100 scanNow");
-        // for 3 s (interval 1 s: about 3 scans of its own), never more than a few scans beyond the scheduled ones
-        long window = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (System.nanoTime() < window) {
-            long scans = host.scanCount() - before;
-            assertTrue(scans <= 8, scans + " scans after 100 scanNow calls: they did not coalesce");
-        }
+        // three scheduled scans later (interval 1 s), the 100 calls have added at most a few scans: they coalesced
+        long scheduled = host.scanCount() + 3;
+        Poll.until(Duration.ofSeconds(30), () -> "the scans stopped after 100 scanNow calls", () -> host.scanCount() >= scheduled);
+        long scans = host.scanCount() - before;
+        assertTrue(scans <= 8, scans + " scans after 100 scanNow calls and three scheduled ones: they did not coalesce");
         host.assertEndsCleanly();
     }
 
