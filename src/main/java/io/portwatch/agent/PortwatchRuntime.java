@@ -104,6 +104,7 @@ public final class PortwatchRuntime implements AutoCloseable {
         }
 
         monitor.addListener(new HealthLog(LOG));
+        monitor.addListener(new UnexpectedListenerLog(LOG));
 
         JmxPublisher jmx = new JmxPublisher(ManagementFactory.getPlatformMBeanServer(), monitor::state, monitor);
         jmx.register();
