@@ -31,7 +31,8 @@ import javax.management.ObjectName;
 /**
  * The composition root: builds the monitor and its publishers from settings, starts them, and
  * stops them in reverse order. Used by the agent and by {@code run} alike. An endpoint that cannot
- * start (port in use, refused settings) is one log line; the rest runs on.
+ * start (port in use, refused settings) is one log line in an agent, and the rest runs on; in {@code run} it
+ * stops the start (a service manager should see it).
  */
 public final class PortwatchRuntime implements AutoCloseable {
 
@@ -44,12 +45,16 @@ public final class PortwatchRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts everything the settings ask for, in a JVM of portwatch's own ({@code run}).
+     * Starts everything the settings ask for, in a JVM of portwatch's own ({@code run}), where an enabled endpoint
+     * that cannot start stops the start.
      *
      * @throws SocketSources.UnsupportedPlatformException when no socket source works here (nothing is started)
+     * @throws EndpointFailedException                   when an enabled endpoint cannot start (what did start is
+     *                                                    stopped again)
      */
-    public static PortwatchRuntime start(Settings settings) throws SocketSources.UnsupportedPlatformException {
-        return start(settings, true);
+    public static PortwatchRuntime start(Settings settings)
+            throws SocketSources.UnsupportedPlatformException, EndpointFailedException {
+        return start(settings, true, true);
     }
 
     /**
@@ -60,17 +65,27 @@ public final class PortwatchRuntime implements AutoCloseable {
      */
     public static PortwatchRuntime start(Settings settings, boolean ownJvm)
             throws SocketSources.UnsupportedPlatformException {
+        try {
+            return start(settings, ownJvm, false);
+        } catch (EndpointFailedException e) {
+            throw new IllegalStateException("an endpoint failure is only logged here", e); // never: failLoudly false
+        }
+    }
+
+    private static PortwatchRuntime start(Settings settings, boolean ownJvm, boolean failLoudly)
+            throws SocketSources.UnsupportedPlatformException, EndpointFailedException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            return start(settings, ownJvm, started);
-        } catch (RuntimeException | Error e) {
+            return start(settings, ownJvm, failLoudly, started);
+        } catch (RuntimeException | Error | EndpointFailedException e) {
             new PortwatchRuntime(started).close(); // stop what did start
             throw e;
         }
     }
 
-    private static PortwatchRuntime start(Settings settings, boolean ownJvm, Deque<AutoCloseable> started)
-            throws SocketSources.UnsupportedPlatformException {
+    private static PortwatchRuntime start(Settings settings, boolean ownJvm, boolean failLoudly,
+                                          Deque<AutoCloseable> started)
+            throws SocketSources.UnsupportedPlatformException, EndpointFailedException {
         SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
                 ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG),
                         ownJvm));
@@ -89,6 +104,7 @@ public final class PortwatchRuntime implements AutoCloseable {
         }
 
         monitor.addListener(new HealthLog(LOG));
+        monitor.addListener(new UnexpectedListenerLog(LOG));
 
         JmxPublisher jmx = new JmxPublisher(ManagementFactory.getPlatformMBeanServer(), monitor::state, monitor);
         jmx.register();
@@ -105,7 +121,8 @@ public final class PortwatchRuntime implements AutoCloseable {
                         ExpositionLimits.of(settings)));
                 started.push(prometheus.get());
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "portwatch: no Prometheus endpoint: " + e.getMessage());
+                endpointFailed("Prometheus", settings, SettingKey.PROMETHEUS_HOST, SettingKey.PROMETHEUS_PORT, e,
+                        failLoudly);
             }
         }
         Optional<JolokiaEndpoint> jolokia = Optional.empty();
@@ -114,7 +131,7 @@ public final class PortwatchRuntime implements AutoCloseable {
                 jolokia = Optional.of(JolokiaEndpoint.start(JolokiaOptions.of(settings)));
                 started.push(jolokia.get());
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "portwatch: no Jolokia endpoint: " + e.getMessage());
+                endpointFailed("Jolokia", settings, SettingKey.JOLOKIA_HOST, SettingKey.JOLOKIA_PORT, e, failLoudly);
             }
         }
         started.push(monitor); // closed first: no scan runs while the publishers and the history stop
@@ -127,6 +144,23 @@ public final class PortwatchRuntime implements AutoCloseable {
                 + jolokia.map(j -> ", jolokia " + j.url()).orElse("")
                 + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse(""));
         return runtime;
+    }
+
+    /**
+     * One line naming the endpoint, its address and the cause: thrown when failing loudly, else logged (the agent's
+     * line as it always was).
+     */
+    private static void endpointFailed(String endpoint, Settings settings, SettingKey hostKey, SettingKey portKey,
+                                       Exception e, boolean failLoudly) throws EndpointFailedException {
+        String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (!failLoudly) {
+            LOG.log(Level.WARNING, "portwatch: no " + endpoint + " endpoint: " + cause);
+            return;
+        }
+        String host = settings.get(hostKey).trim();
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.get(portKey).trim();
+        throw new EndpointFailedException("no " + endpoint + " endpoint"
+                + (cause.contains(address) ? "" : " on " + address) + ": " + cause, e);
     }
 
     /** True when a portwatch Agent MBean is registered in this JVM (a load through another class loader included). */

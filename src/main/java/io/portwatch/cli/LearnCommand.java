@@ -90,13 +90,13 @@ final class LearnCommand extends SettingsOptions {
         }
         stdout.println("wrote " + baseline.listening().size() + " listening row(s) to " + written.get(0));
         baseline.listening().forEach(l -> stdout.println("  " + l.protocol().label() + " "
-                + Addresses.format(l.address(), l.port()) + " " + (l.process().isEmpty() ? "(owner not visible)"
-                : l.process())));
+                + Addresses.format(l.address(), l.port()) + " " + (l.process().isEmpty()
+                ? "(owner not visible: " + l.hidden() + ")" : l.process())));
         stdout.println("wrote " + baseline.connections().size() + " connection row(s) to " + written.get(1)
                 + (connections ? "" : " (give --connections to learn them)"));
         baseline.connections().forEach(c -> stdout.println("  " + Addresses.format(c.remote(), c.remotePort()) + " "
-                + (c.process().isEmpty() ? "(owner not visible)" : c.process())));
-        stdout.println("edit them, then: java -jar portwatch.jar check --definitions=" + directory);
+                + (c.process().isEmpty() ? "(owner not visible: " + c.hidden() + ")" : c.process())));
+        stdout.println("edit them, then: " + JarCommand.ofThisJar() + " check --definitions=" + directory);
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package io.portwatch.cli;
 
+import io.portwatch.agent.EndpointFailedException;
 import io.portwatch.agent.PortwatchRuntime;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
@@ -10,7 +11,10 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code run}: the daemon, in the foreground, until SIGTERM or SIGINT; then a clean stop. */
+/**
+ * {@code run}: the daemon, in the foreground, until SIGTERM or SIGINT; then a clean stop. Exits 1 at once when an
+ * enabled endpoint cannot start, 2 on bad settings, 3 where no socket source works.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs portwatch as a daemon in the foreground until SIGTERM/SIGINT.",
                 "Any setting may be given as --key=value (see docs/settings.md)."})
@@ -39,6 +43,10 @@ final class RunCommand extends SettingsOptions {
             err.println(e.getMessage());
             err.flush();
             return 3;
+        } catch (EndpointFailedException e) { // a daemon without the endpoint asked for: fail, so systemd shows it
+            err.println("portwatch: not started: " + e.getMessage());
+            err.flush();
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.NetnsPattern;
 import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 
@@ -67,7 +68,8 @@ public final class Evaluator {
                 }
             }
             if (!covered) {
-                out.add(new UnexpectedListener(s, Owners.publishedName(snapshot, s)));
+                out.add(new UnexpectedListener(s, Owners.publishedName(snapshot, s),
+                        snapshot.owner(s).map(ProcessInfo::user).orElse("")));
             }
         }
         return out;

@@ -32,18 +32,30 @@ import java.util.stream.Collectors;
  */
 public record Baseline(List<Listener> listening, List<Connection> connections) {
 
-    /** A listening row to write. {@code process} is "" when the owner could not be seen. */
-    public record Listener(Protocol protocol, InetAddress address, int port, String process) {
+    /**
+     * A listening row to write. {@code process} is "" when the owner could not be seen, and then {@code hidden} says
+     * why ({@link HiddenOwner}); else {@code hidden} is "".
+     */
+    public record Listener(Protocol protocol, InetAddress address, int port, String process, String hidden) {
     }
 
-    /** A connection row to write, {@code minCount=1}. {@code process} is "" when the owner could not be seen. */
-    public record Connection(InetAddress remote, int remotePort, String process) {
+    /**
+     * A connection row to write, {@code minCount=1}. {@code process} is "" when the owner could not be seen, and then
+     * {@code hidden} says why; else {@code hidden} is "".
+     */
+    public record Connection(InetAddress remote, int remotePort, String process, String hidden) {
     }
 
-    /** What to leave out. */
-    public record Options(PortRange ephemeral, Set<Integer> ownPorts, boolean includeLoopback, boolean connections) {
+    /** What to leave out; {@code learnerUid} is the uid learn runs as, to say why an owner is hidden. */
+    public record Options(PortRange ephemeral, Set<Integer> ownPorts, boolean includeLoopback, boolean connections,
+                          int learnerUid) {
         public Options {
             ownPorts = Set.copyOf(ownPorts);
+        }
+
+        /** Options for learn running as this process's effective uid. */
+        public Options(PortRange ephemeral, Set<Integer> ownPorts, boolean includeLoopback, boolean connections) {
+            this(ephemeral, ownPorts, includeLoopback, connections, HiddenOwner.effectiveUid());
         }
     }
 
@@ -65,7 +77,9 @@ public record Baseline(List<Listener> listening, List<Connection> connections) {
                     || !options.includeLoopback() && s.localAddress().isLoopbackAddress()) {
                 continue;
             }
-            Listener l = new Listener(s.protocol(), withoutZone(s.localAddress()), s.localPort(), owner(snapshot, s));
+            String process = owner(snapshot, s);
+            Listener l = new Listener(s.protocol(), withoutZone(s.localAddress()), s.localPort(), process,
+                    hidden(process, s, options));
             listeners.putIfAbsent(key(l.protocol().label(), l.address(), l.port(), l.process()), l);
         }
         Map<String, Connection> connections = new LinkedHashMap<>();
@@ -77,7 +91,9 @@ public record Baseline(List<Listener> listening, List<Connection> connections) {
                         || !options.includeLoopback() && s.remoteAddress().isLoopbackAddress()) {
                     continue;
                 }
-                Connection c = new Connection(withoutZone(s.remoteAddress()), s.remotePort(), owner(snapshot, s));
+                String process = owner(snapshot, s);
+                Connection c = new Connection(withoutZone(s.remoteAddress()), s.remotePort(), process,
+                        hidden(process, s, options));
                 connections.putIfAbsent(key("c", c.remote(), c.remotePort(), c.process()), c);
             }
         }
@@ -96,6 +112,10 @@ public record Baseline(List<Listener> listening, List<Connection> connections) {
 
     private static String owner(Snapshot snapshot, SocketEntry s) {
         return snapshot.owner(s).map(p -> p.name()).orElse("");
+    }
+
+    private static String hidden(String process, SocketEntry s, Options options) {
+        return process.isEmpty() ? HiddenOwner.why(s, options.learnerUid()) : "";
     }
 
     /** Rows whose ids would be the same (ids ignore case) are one row. */

@@ -42,7 +42,7 @@ public final class LearnedFiles {
                 .append(LISTENING_HEADER).append('\n');
         for (Baseline.Listener l : baseline.listening()) {
             text.append(Csv.line(l.protocol().label(), Addresses.format(l.address()), l.port(), l.process(),
-                    comment(learned, l.process())));
+                    comment(learned, l.hidden())));
         }
         return text.toString();
     }
@@ -61,7 +61,7 @@ public final class LearnedFiles {
         text.append(CONNECTIONS_HEADER).append('\n');
         for (Baseline.Connection c : baseline.connections()) {
             text.append(Csv.line(Addresses.format(c.remote()), "", c.remotePort(), c.process(),
-                    comment(learned, c.process()), 1));
+                    comment(learned, c.hidden()), 1));
         }
         return text.toString();
     }
@@ -106,7 +106,7 @@ public final class LearnedFiles {
         }
     }
 
-    private static String comment(String learned, String process) {
-        return "learned " + learned + (process.isEmpty() ? " (owner not visible: run learn as root to name it)" : "");
+    private static String comment(String learned, String hidden) {
+        return "learned " + learned + (hidden.isEmpty() ? "" : " (owner not visible: " + hidden + ")");
     }
 }

@@ -102,6 +102,25 @@ class LearnCommandTest {
         assertEquals("keep\n", Files.readString(target));
     }
 
+    @Test
+    void theClosingHintNamesPortwatchJarWhenNotRunFromAJar() throws Exception {
+        assertEquals(0, run("learn", "--out=" + dir, "--prometheus.enabled=false", "--jolokia.enabled=false"),
+                err.toString());
+        assertTrue(out.toString().contains("edit them, then: java -jar portwatch.jar check --definitions=" + dir),
+                out.toString());
+    }
+
+    @Test
+    void theJarIsNamedAsRunFromBelowTheCurrentDirectoryElseAbsolute() throws Exception {
+        Path jar = Files.createFile(Files.createDirectories(dir.resolve("target")).resolve("portwatch.jar"));
+        assertEquals("java -jar target/portwatch.jar", JarCommand.of(jar.toUri().toURL(), dir));
+        assertEquals("java -jar " + jar, JarCommand.of(jar.toUri().toURL(), dir.resolve("elsewhere")));
+        Path spaced = Files.createFile(dir.resolve("my tools.jar"));
+        assertEquals("java -jar 'my tools.jar'", JarCommand.of(spaced.toUri().toURL(), dir));
+        assertEquals("java -jar portwatch.jar", JarCommand.of(dir.toUri().toURL(), dir), "classes in a directory");
+        assertEquals("java -jar portwatch.jar", JarCommand.of(null, dir));
+    }
+
     private int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
