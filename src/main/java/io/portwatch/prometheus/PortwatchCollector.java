@@ -151,12 +151,9 @@ final class PortwatchCollector {
         definitions.set(inForce.listening().size(), "kind", "listening");
         definitions.set(inForce.connections().size(), "kind", "connection");
         out.add(definitions.gauge("portwatch_definitions", "Definition rows loaded and in force on this host, by kind"));
-        Series omitted = new Series();
-        omitted.set(selection.omittedListening(), "kind", RowSelection.LISTENING);
-        omitted.set(selection.omittedConnections(), "kind", RowSelection.CONNECTION);
-        out.add(omitted.gauge("portwatch_rows_omitted", "Rows whose per-row series are left out of this exposition"
-                + " because all would not fit prometheus.maxResponseSize (RED first, then YELLOW, then GREEN are kept),"
-                + " by kind; 0 normally"));
+        if (evaluation.isPresent() || selection.omitted() > 0) { // before the first scan, only when rows are left out
+            out.add(rowsOmitted(selection));
+        }
         out.add(rowInfo(inForce, selection));
         out.add(gauge("portwatch_config_errors", "Problems in the definitions files at the last (re)load;"
                 + " more than 0 means the last good definitions are still in force", state.configErrors().size()));
@@ -289,6 +286,15 @@ final class PortwatchCollector {
                 : b.name("portwatch_connection_receive_queue_bytes").help("Bytes received and not yet read by the"
                         + " process, summed over a connection row's ESTABLISHED sockets of the expected process"
                         + LAST_SCAN).build();
+    }
+
+    private static MetricSnapshot rowsOmitted(RowSelection selection) {
+        Series omitted = new Series();
+        omitted.set(selection.omittedListening(), "kind", RowSelection.LISTENING);
+        omitted.set(selection.omittedConnections(), "kind", RowSelection.CONNECTION);
+        return omitted.gauge("portwatch_rows_omitted", "Rows whose per-row series are left out of this exposition"
+                + " because all would not fit prometheus.maxResponseSize (RED first, then YELLOW, then GREEN are kept),"
+                + " by kind; 0 normally");
     }
 
     /** One series per definitions row in force: its comment and the file it came from. */
