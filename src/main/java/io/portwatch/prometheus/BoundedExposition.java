@@ -34,14 +34,15 @@ final class BoundedExposition {
         RowSelection none = ExpositionEstimate.first(rows, 0);
         long fixed;
         try {
-            fixed = write(state, format, labels, none, maxBytes).length();
+            fixed = write(state, format, labels, none, maxBytes, ExpositionBody.SLICE).length();
         } catch (ExpositionBody.TooLarge e) {
             return new Result(null, none);
         }
         RowSelection selection = ExpositionEstimate.select(rows, maxBytes - fixed);
         for (int attempt = 0; ; attempt++) {
             try {
-                return new Result(write(state, format, labels, selection, maxBytes), selection);
+                long expected = fixed + ExpositionEstimate.total(kept(rows, selection));
+                return new Result(write(state, format, labels, selection, maxBytes, expected), selection);
             } catch (ExpositionBody.TooLarge e) {
                 int kept = selection.kept() == null ? rows.size() : selection.kept().size();
                 if (attempt == RETRIES || kept == 0) {
@@ -52,9 +53,15 @@ final class BoundedExposition {
         }
     }
 
+    /** The rows {@code selection} keeps: the first ones of {@code rows}. */
+    private static List<ExpositionEstimate.RowCost> kept(List<ExpositionEstimate.RowCost> rows, RowSelection selection) {
+        return selection.kept() == null ? rows : rows.subList(0, selection.kept().size());
+    }
+
     private static ExpositionBody write(MonitorState state, ExpositionFormat format, ProcessLabels labels,
-                                        RowSelection rows, long maxBytes) throws ExpositionBody.TooLarge {
-        ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(maxBytes);
+                                        RowSelection rows, long maxBytes, long expected)
+            throws ExpositionBody.TooLarge {
+        ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(maxBytes, expected);
         try {
             format.writer().write(out, PortwatchCollector.snapshots(state, labels, rows));
         } catch (ExpositionBody.TooLarge e) {

@@ -13,7 +13,7 @@ import io.portwatch.state.MonitorState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,10 +38,18 @@ final class ExpositionEstimate {
     private static final String LONGEST_STATE = longestState();
 
     /**
-     * One row's key ({@link RowSelection#key}), kind, id, rank in publication order (0 RED, 1 YELLOW, 2 GREEN, 3 not
+     * One row's key (its kind and id), rank in publication order (0 RED, 1 YELLOW, 2 GREEN, 3 not
      * evaluated) and the bytes its series take at most.
      */
-    record RowCost(String key, String kind, String id, int rank, long bytes) {
+    record RowCost(RowSelection.Key key, int rank, long bytes) {
+
+        String kind() {
+            return key.kind();
+        }
+
+        String id() {
+            return key.id();
+        }
     }
 
     private ExpositionEstimate() {
@@ -52,7 +60,7 @@ final class ExpositionEstimate {
      * then by id: the order in which {@link #select} publishes them.
      */
     static List<RowCost> rows(MonitorState state) {
-        Map<String, long[]> costs = new LinkedHashMap<>(); // key -> {rank, bytes}
+        Map<RowSelection.Key, long[]> costs = new HashMap<>(); // key -> {rank, bytes}
         Definitions inForce = state.definitions().forHost(state.host());
         for (ListeningRow row : inForce.listening()) {
             add(costs, RowSelection.LISTENING, row.id(), 3, rowInfo(row.id(), RowSelection.LISTENING, row.comment(),
@@ -72,8 +80,7 @@ final class ExpositionEstimate {
             }
         }
         List<RowCost> rows = new ArrayList<>(costs.size());
-        costs.forEach((key, c) -> rows.add(new RowCost(key, key.charAt(0) == 'l' ? RowSelection.LISTENING
-                : RowSelection.CONNECTION, key.substring(1), (int) c[0], c[1])));
+        costs.forEach((key, c) -> rows.add(new RowCost(key, (int) c[0], c[1])));
         rows.sort(Comparator.comparingInt(RowCost::rank)
                 .thenComparing(r -> r.kind().equals(RowSelection.LISTENING) ? 0 : 1).thenComparing(RowCost::id));
         return rows;
@@ -98,7 +105,7 @@ final class ExpositionEstimate {
         if (n >= rows.size()) {
             return RowSelection.ALL;
         }
-        Set<String> kept = new HashSet<>();
+        Set<RowSelection.Key> kept = new HashSet<>();
         for (int i = 0; i < n; i++) {
             kept.add(rows.get(i).key());
         }
@@ -122,8 +129,8 @@ final class ExpositionEstimate {
         return rows.stream().mapToLong(RowCost::bytes).sum() + FAMILY_HEADERS;
     }
 
-    private static void add(Map<String, long[]> costs, String kind, String id, int rank, long bytes) {
-        long[] c = costs.computeIfAbsent(RowSelection.key(kind, id), k -> new long[] {3, 0});
+    private static void add(Map<RowSelection.Key, long[]> costs, String kind, String id, int rank, long bytes) {
+        long[] c = costs.computeIfAbsent(new RowSelection.Key(kind, id), k -> new long[] {3, 0});
         c[0] = Math.min(c[0], rank);
         c[1] += bytes;
     }

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,12 @@ final class PortwatchCollector {
 
     private static final String LAST_SCAN = " (from the last completed scan)";
 
+    /**
+     * While {@link #snapshots} builds, the values {@link LabelValue#of} changed (cut or made printable), by original:
+     * a long id is cut once per rendering, not once per series of its row (a row of the largest definitions has ten).
+     */
+    private static final ThreadLocal<Map<String, String>> CHANGED = new ThreadLocal<>();
+
     private PortwatchCollector() {
     }
 
@@ -87,6 +94,16 @@ final class PortwatchCollector {
      * built.
      */
     static MetricSnapshots snapshots(MonitorState state, ProcessLabels labels, RowSelection selection) {
+        Map<String, String> outer = CHANGED.get();
+        CHANGED.set(new HashMap<>());
+        try {
+            return build(state, labels, selection);
+        } finally {
+            CHANGED.set(outer);
+        }
+    }
+
+    private static MetricSnapshots build(MonitorState state, ProcessLabels labels, RowSelection selection) {
         List<MetricSnapshot> out = new ArrayList<>();
         Optional<Evaluation> evaluation = state.evaluation();
 
@@ -440,9 +457,23 @@ final class PortwatchCollector {
     private static Labels labels(String... pairs) {
         String[] served = pairs.clone();
         for (int i = 1; i < served.length; i += 2) {
-            served[i] = LabelValue.of(served[i]);
+            served[i] = served(served[i]);
         }
         return Labels.of(served);
+    }
+
+    /** {@code value} as served, the same string for every series that holds it in one rendering. */
+    private static String served(String value) {
+        Map<String, String> changed = CHANGED.get();
+        String known = changed == null ? null : changed.get(value);
+        if (known != null) {
+            return known;
+        }
+        String served = LabelValue.of(value);
+        if (served != value && changed != null) {
+            changed.put(value, served);
+        }
+        return served;
     }
 
     private static GaugeDataPointSnapshot point(double value) {
