@@ -54,7 +54,8 @@ final class BoundedExposition {
     }
 
     /** The rows {@code selection} keeps: the first ones of {@code rows}. */
-    private static List<ExpositionEstimate.RowCost> kept(List<ExpositionEstimate.RowCost> rows, RowSelection selection) {
+    private static List<ExpositionEstimate.RowCost> kept(List<ExpositionEstimate.RowCost> rows,
+                                                         RowSelection selection) {
         return selection.kept() == null ? rows : rows.subList(0, selection.kept().size());
     }
 

@@ -34,8 +34,8 @@ import java.util.logging.Logger;
  * state's bytes. Rules 1 and 2 of docs/design.md §5: the exposition fits {@code prometheus.maxResponseSize} by
  * construction ({@link BoundedExposition}: when all rows' series would not fit, the worst rows' are published and the
  * others counted in {@code portwatch_rows_omitted}, logged once); rendering stops at that many bytes, and only when
- * even the fixed part passes it do scrapes get 503 naming it (logged once); at most {@code prometheus.maxConcurrentScrapes} responses are in flight (one
- * more gets 503 at once).
+ * even the fixed part passes it do scrapes get 503 naming it (logged once); at most
+ * {@code prometheus.maxConcurrentScrapes} responses are in flight (one more gets 503 at once).
  */
 final class CachedExposition implements HttpHandler, AutoCloseable {
 
@@ -186,7 +186,8 @@ final class CachedExposition implements HttpHandler, AutoCloseable {
 
     private String overBudget() {
         return "the metrics exposition is larger than " + SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.key() + " ("
-                + limits.maxBytes() + " bytes): rendering stopped there; raise the setting or load fewer rows\n";
+                + limits.maxBytes() + " bytes) even without most rows' series: rendering stopped there; raise the"
+                + " setting\n";
     }
 
     /**

@@ -67,8 +67,8 @@ final class ExpositionBody {
     }
 
     /**
-     * Collects written bytes up to {@code budget} bytes in one array, allocated at the expected size and grown only when
-     * that was too small (so a rendering whose size was foreseen is never copied, and never held twice); the write
+     * Collects written bytes up to {@code budget} bytes in one array, allocated at the expected size and grown only
+     * when that was too small (so a rendering whose size was foreseen is never copied, and never held twice); the write
      * that would pass the budget throws {@link TooLarge}, so an exposition over budget is never built past it.
      */
     static final class Budgeted extends OutputStream {

@@ -90,8 +90,8 @@ final class PortwatchCollector {
 
     /**
      * Every metric of one state, the per-row series (health, reason, row info, sockets, queues) only of the rows
-     * {@code selection} keeps; the others are counted in {@code portwatch_rows_omitted}. Only the kept rows' snapshots are
-     * built.
+     * {@code selection} keeps; the others are counted in {@code portwatch_rows_omitted}. Only the kept rows' snapshots
+     * are built.
      */
     static MetricSnapshots snapshots(MonitorState state, ProcessLabels labels, RowSelection selection) {
         Map<String, String> outer = CHANGED.get();

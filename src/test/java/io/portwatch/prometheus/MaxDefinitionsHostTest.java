@@ -39,7 +39,8 @@ class MaxDefinitionsHostTest {
                 MaxDefinitionsServer.class.getName(), Integer.toString(BALLAST_MB))
                 .redirectError(stderr.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8));
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("PORT "), "child said " + line + "; stderr: "
                     + Files.readString(stderr));
@@ -51,7 +52,8 @@ class MaxDefinitionsHostTest {
                     HttpRequest request = HttpRequest.newBuilder(uri).timeout(DEADLINE).header("Accept", accept)
                             .header("Accept-Encoding", encoding).build();
                     HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    assertEquals(200, r.statusCode(), accept + ", " + encoding + "; stderr: " + Files.readString(stderr));
+                    assertEquals(200, r.statusCode(), accept + ", " + encoding + "; stderr: "
+                            + Files.readString(stderr));
                     assertTrue(r.body().length <= MaxDefinitionsExpositionTest.STATED_SIZE, r.body().length + " bytes");
                 }
             }

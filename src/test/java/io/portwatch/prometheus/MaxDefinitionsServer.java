@@ -6,7 +6,8 @@ import io.portwatch.state.MonitorState;
 /**
  * A child process for {@link MaxDefinitionsHostTest}: a host that keeps {@code args[0]} MB of its heap in use and
  * serves {@code /metrics} for the maximum definitions ({@link MaxDefinitions}, every row RED) on a free loopback port
- * with the default limits; prints {@code PORT <n> USED <MB>} (the heap in use after a GC) and stops when its stdin closes.
+ * with the default limits; prints {@code PORT <n> USED <MB>} (the heap in use after a GC) and stops when its stdin
+ * closes.
  */
 public final class MaxDefinitionsServer {
 
