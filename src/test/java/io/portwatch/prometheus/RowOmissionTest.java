@@ -85,6 +85,30 @@ class RowOmissionTest {
         }
     }
 
+    @Test
+    void beforeTheFirstScanTheRowInfoOfTheRowsInForceIsBoundedAndCountedToo() {
+        MonitorState scanned = MaxDefinitions.state(ROWS, i -> Health.GREEN);
+        MonitorState unscanned = new io.portwatch.testing.StateBuilder().host(MaxDefinitions.HOST)
+                .definitions(scanned.definitions()).build();
+        for (ExpositionFormat format : ExpositionFormat.values()) {
+            long whole = BoundedExposition.render(unscanned, format, new ProcessLabels(false, false), Long.MAX_VALUE)
+                    .body().length();
+            BoundedExposition.Result cut = BoundedExposition.render(unscanned, format,
+                    new ProcessLabels(false, false), whole / 3);
+            assertTrue(cut.body().length() <= whole / 3, format + ": " + cut.body().length());
+            assertFalse(cut.rows().omittedAllGreen(), "rows not yet evaluated are not said GREEN");
+            String body = new String(cut.body().toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, TextFormat.Family> families = format == ExpositionFormat.TEXT ? TextFormat.parseText(body)
+                    : TextFormat.parseOpenMetrics(body);
+            int published = families.get(format == ExpositionFormat.TEXT ? "portwatch_row_info" : "portwatch_row")
+                    .samples().size();
+            double omitted = families.get("portwatch_rows_omitted").samples().stream()
+                    .mapToDouble(TextFormat.Sample::value).sum();
+            assertTrue(published > 0);
+            assertEquals(2 * ROWS - published, omitted, format.toString());
+        }
+    }
+
     static String listeningId(int i) {
         return MaxDefinitions.longest("listening-" + i + "-", MaxDefinitions.FIELD);
     }
