@@ -31,10 +31,11 @@ import java.util.logging.Logger;
  * rendered once per format into immutable bytes ({@link ExpositionCache}; its gzip form is compressed once from
  * those) on one render thread, never by a scrape: a scrape only writes bytes, shared by every concurrent scrape (no
  * copy per request); the first scrape of a new state waits for its rendering, the others meanwhile get the previous
- * state's bytes. Rule 1 of docs/design.md §5: a state whose rows alone surely pass {@code prometheus.maxResponseSize}
- * ({@link ExpositionEstimate}) is not rendered at all, and rendering stops at that many bytes (scrapes
- * get 503 naming it, logged once) and at most {@code prometheus.maxConcurrentScrapes} responses are in flight (one
- * more gets 503 at once).
+ * state's bytes. Rules 1 and 2 of docs/design.md §5: the exposition fits {@code prometheus.maxResponseSize} by
+ * construction ({@link BoundedExposition}: when all rows' series would not fit, the worst rows' are published and the
+ * others counted in {@code portwatch_rows_omitted}, logged once); rendering stops at that many bytes, and only when
+ * even the fixed part passes it do scrapes get 503 naming it (logged once); at most
+ * {@code prometheus.maxConcurrentScrapes} responses are in flight (one more gets 503 at once).
  */
 final class CachedExposition implements HttpHandler, AutoCloseable {
 
@@ -47,6 +48,8 @@ final class CachedExposition implements HttpHandler, AutoCloseable {
     private final Semaphore inFlight;
     private final ExpositionCache<Rendering> cache = new ExpositionCache<>();
     private final Map<ExpositionFormat, AtomicBoolean> overBudgetLogged = new EnumMap<>(ExpositionFormat.class);
+    /** Whether rows left out were logged: once while rows are left out, again after a rendering kept them all. */
+    private final AtomicBoolean omissionLogged = new AtomicBoolean();
     /**
      * Renders for every scrape, one state and format at a time: a scrape never renders itself, and two formats
      * asked at once never hold two renderings' heap. Its one daemon thread ends when idle and on close.
@@ -155,27 +158,36 @@ final class CachedExposition implements HttpHandler, AutoCloseable {
     }
 
     private Rendering render(MonitorState current, ExpositionFormat format) {
-        ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(limits.maxBytes());
-        try {
-            if (ExpositionEstimate.lowerBound(current) > limits.maxBytes()) {
-                throw new ExpositionBody.TooLarge(limits.maxBytes()); // not even the snapshots are built
-            }
-            format.writer().write(out, PortwatchCollector.snapshots(current, labels));
-        } catch (ExpositionBody.TooLarge e) {
+        BoundedExposition.Result result = BoundedExposition.render(current, format, labels, limits.maxBytes());
+        if (result.body() == null) {
             if (overBudgetLogged.get(format).compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "portwatch: /metrics not served: " + overBudget().trim());
             }
             return new Rendering(null);
-        } catch (IOException e) {
-            throw new IllegalStateException("rendering into memory failed", e);
         }
         overBudgetLogged.get(format).set(false);
-        return new Rendering(out.body());
+        RowSelection rows = result.rows();
+        if (rows.omitted() == 0) {
+            omissionLogged.set(false);
+        } else if (omissionLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, omission(rows));
+        }
+        return new Rendering(result.body());
+    }
+
+    private String omission(RowSelection rows) {
+        return "portwatch: /metrics leaves out the per-row series of " + rows.omitted() + " row(s)"
+                + (rows.omittedAllGreen() ? ", all GREEN," : "") + " (" + rows.omittedListening() + " listening, "
+                + rows.omittedConnections() + " connection): all rows would not fit "
+                + SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.key() + " (" + limits.maxBytes() + " bytes); RED rows are"
+                + " kept first, then YELLOW, then GREEN, and portwatch_rows_omitted counts the others. Raise the"
+                + " setting or load fewer rows";
     }
 
     private String overBudget() {
         return "the metrics exposition is larger than " + SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.key() + " ("
-                + limits.maxBytes() + " bytes): rendering stopped there; raise the setting or load fewer rows\n";
+                + limits.maxBytes() + " bytes) even without most rows' series: rendering stopped there; raise the"
+                + " setting\n";
     }
 
     /**

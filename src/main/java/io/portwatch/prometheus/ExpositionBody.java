@@ -3,8 +3,7 @@ package io.portwatch.prometheus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -13,35 +12,38 @@ import java.util.zip.GZIPOutputStream;
  */
 final class ExpositionBody {
 
-    /** The size of the slices the budgeted stream collects in while rendering. */
+    /** The size of each write of {@link #writeTo}, and the first array of a stream without an expected size. */
     static final int SLICE = 1 << 16;
 
     private final byte[] bytes;
+    private final int length;
 
-    private ExpositionBody(byte[] bytes) {
+    /** The first {@code length} bytes of {@code bytes}, which nobody writes any more. */
+    private ExpositionBody(byte[] bytes, int length) {
         this.bytes = bytes;
+        this.length = length;
     }
 
     /** Number of bytes. */
     long length() {
-        return bytes.length;
+        return length;
     }
 
     /** A read-only view of the bytes, for one answer: the bytes themselves are never copied per request. */
     ByteBuffer buffer() {
-        return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+        return ByteBuffer.wrap(bytes, 0, length).slice().asReadOnlyBuffer();
     }
 
     /** Writes every byte to {@code out}, one slice per write. */
     void writeTo(OutputStream out) throws IOException {
-        for (int at = 0; at < bytes.length; at += SLICE) {
-            out.write(bytes, at, Math.min(SLICE, bytes.length - at));
+        for (int at = 0; at < length; at += SLICE) {
+            out.write(bytes, at, Math.min(SLICE, length - at));
         }
     }
 
     /** A copy of the bytes, for tests. */
     byte[] toByteArray() {
-        return bytes.clone();
+        return Arrays.copyOf(bytes, length);
     }
 
     /** These bytes gzip-compressed (no larger than the budget, as they were within it). */
@@ -65,18 +67,23 @@ final class ExpositionBody {
     }
 
     /**
-     * Collects written bytes in slices up to {@code budget} bytes; the write that would pass it throws
-     * {@link TooLarge}, so an exposition over budget is never built past it.
+     * Collects written bytes up to {@code budget} bytes in one array, allocated at the expected size and grown only
+     * when that was too small (so a rendering whose size was foreseen is never copied, and never held twice); the write
+     * that would pass the budget throws {@link TooLarge}, so an exposition over budget is never built past it.
      */
     static final class Budgeted extends OutputStream {
         private final long budget;
-        private final List<byte[]> slices = new ArrayList<>();
-        private byte[] current = new byte[SLICE];
-        private int used;
-        private long length;
+        private byte[] bytes;
+        private int length;
 
         Budgeted(long budget) {
+            this(budget, SLICE);
+        }
+
+        /** {@code expected}: the size foreseen, at most the budget (more is allocated only as it is written). */
+        Budgeted(long budget, long expected) {
             this.budget = budget;
+            this.bytes = new byte[(int) Math.max(1, Math.min(Math.min(expected, budget), Integer.MAX_VALUE - 8))];
         }
 
         @Override
@@ -86,34 +93,20 @@ final class ExpositionBody {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (len > budget - length) {
+            if (len > budget - length || len > Integer.MAX_VALUE - 8 - length) {
                 throw new TooLarge(budget);
             }
-            length += len;
-            while (len > 0) {
-                if (used == current.length) {
-                    slices.add(current);
-                    current = new byte[SLICE];
-                    used = 0;
-                }
-                int n = Math.min(len, current.length - used);
-                System.arraycopy(b, off, current, used, n);
-                used += n;
-                off += n;
-                len -= n;
+            if (len > bytes.length - length) {
+                long grown = Math.max((long) length + len, 2L * bytes.length);
+                bytes = Arrays.copyOf(bytes, (int) Math.min(grown, Math.min(budget, Integer.MAX_VALUE - 8)));
             }
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
         }
 
-        /** What was written, as an immutable body (joined once, on the render thread). */
+        /** What was written, as an immutable body (not copied: nothing writes here after this). */
         ExpositionBody body() {
-            byte[] all = new byte[Math.toIntExact(length)];
-            int at = 0;
-            for (byte[] slice : slices) {
-                System.arraycopy(slice, 0, all, at, slice.length);
-                at += slice.length;
-            }
-            System.arraycopy(current, 0, all, at, used);
-            return new ExpositionBody(all);
+            return new ExpositionBody(bytes, length);
         }
     }
 }

@@ -6,20 +6,13 @@ import io.portwatch.config.Settings;
 /**
  * The byte budget of {@code /metrics} (docs/design.md §5, rule 1).
  *
- * @param maxBytes    the largest exposition built ({@code prometheus.maxResponseSize}): rendering stops at the first
- *                    byte past it and scrapes get 503 naming the setting until a state fits again
+ * @param maxBytes    the largest exposition built ({@code prometheus.maxResponseSize}): when all rows' series would not
+ *                    fit, only the worst rows' are published ({@link BoundedExposition}); rendering stops at the first
+ *                    byte past it, and scrapes get 503 naming the setting only when even the fixed part passes it
  * @param maxInFlight responses written at once ({@code prometheus.maxConcurrentScrapes}); one more scrape gets 503
  *                    at once. They share one copy of the bytes, so this bounds threads and per-connection buffers
  */
 public record ExpositionLimits(long maxBytes, int maxInFlight) {
-
-    /**
-     * The largest exposition the maximum definitions make (docs/design.md §2: 20,000 rows in each file, every field
-     * at its longest, every row with every series it can have), with label values cut to
-     * {@link LabelValue#MAX_LENGTH}: about 70 MB in either format, so the default budget (16 MB) refuses it with
-     * 503 rather than hold it in the host's heap. {@code MaxDefinitionsExpositionTest} holds both formats under it.
-     */
-    public static final long MAX_DEFINITIONS_EXPOSITION = 72L << 20;
 
     /** The defaults of the settings catalogue. */
     public static final ExpositionLimits DEFAULTS = of(Settings.defaults());

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,12 @@ final class PortwatchCollector {
 
     private static final String LAST_SCAN = " (from the last completed scan)";
 
+    /**
+     * While {@link #snapshots} builds, the values {@link LabelValue#of} changed (cut or made printable), by original:
+     * a long id is cut once per rendering, not once per series of its row (a row of the largest definitions has ten).
+     */
+    private static final ThreadLocal<Map<String, String>> CHANGED = new ThreadLocal<>();
+
     private PortwatchCollector() {
     }
 
@@ -78,18 +85,40 @@ final class PortwatchCollector {
 
     /** Every metric of one state, {@code portwatch_process_sockets} with the opt-in {@code labels}. */
     static MetricSnapshots snapshots(MonitorState state, ProcessLabels labels) {
+        return snapshots(state, labels, RowSelection.ALL);
+    }
+
+    /**
+     * Every metric of one state, the per-row series (health, reason, row info, sockets, queues) only of the rows
+     * {@code selection} keeps; the others are counted in {@code portwatch_rows_omitted}. Only the kept rows' snapshots
+     * are built.
+     */
+    static MetricSnapshots snapshots(MonitorState state, ProcessLabels labels, RowSelection selection) {
+        Map<String, String> outer = CHANGED.get();
+        CHANGED.set(new HashMap<>());
+        try {
+            return build(state, labels, selection);
+        } finally {
+            CHANGED.set(outer);
+        }
+    }
+
+    private static MetricSnapshots build(MonitorState state, ProcessLabels labels, RowSelection selection) {
         List<MetricSnapshot> out = new ArrayList<>();
         Optional<Evaluation> evaluation = state.evaluation();
 
         evaluation.ifPresent(e -> {
-            out.add(listeningHealth(e.listening()));
-            out.add(connectionHealth(e.connections()));
-            out.add(rowReasons(e));
-            out.add(connectionSockets(e.connections()));
-            out.add(listeningQueue(e.listening(), true));
-            out.add(listeningQueue(e.listening(), false));
-            out.add(connectionQueue(e.connections(), true));
-            out.add(connectionQueue(e.connections(), false));
+            List<ListeningResult> listening = kept(e.listening(), selection, RowSelection.LISTENING);
+            List<ConnectionResult> connections = kept(e.connections(), selection, RowSelection.CONNECTION);
+            // the netns label is judged on every row, kept or not: leaving rows out never changes a kept row's labels
+            out.add(listeningHealth(listening, e.listening().stream().anyMatch(r -> !r.row().netns().isOwn())));
+            out.add(connectionHealth(connections, e.connections().stream().anyMatch(r -> !r.row().netns().isOwn())));
+            out.add(rowReasons(listening, connections));
+            out.add(connectionSockets(connections));
+            out.add(listeningQueue(listening, true));
+            out.add(listeningQueue(listening, false));
+            out.add(connectionQueue(connections, true));
+            out.add(connectionQueue(connections, false));
             if (e.listen().known()) {
                 out.add(counter("portwatch_listen_overflows", "Connections the host's TCP listeners could not take"
                         + " because their accept queue was full, since boot (Linux ListenOverflows)" + LAST_SCAN,
@@ -139,7 +168,10 @@ final class PortwatchCollector {
         definitions.set(inForce.listening().size(), "kind", "listening");
         definitions.set(inForce.connections().size(), "kind", "connection");
         out.add(definitions.gauge("portwatch_definitions", "Definition rows loaded and in force on this host, by kind"));
-        out.add(rowInfo(inForce));
+        if (evaluation.isPresent() || selection.omitted() > 0) { // before the first scan, only when rows are left out
+            out.add(rowsOmitted(selection));
+        }
+        out.add(rowInfo(inForce, selection));
         out.add(gauge("portwatch_config_errors", "Problems in the definitions files at the last (re)load;"
                 + " more than 0 means the last good definitions are still in force", state.configErrors().size()));
         out.add(CounterSnapshot.builder().name("portwatch_config_reloads").help("Definitions reloads, by result")
@@ -155,9 +187,23 @@ final class PortwatchCollector {
         return new MetricSnapshots(out);
     }
 
-    private static MetricSnapshot listeningHealth(List<ListeningResult> results) {
+    /** The results of {@code kind} whose row {@code rows} keeps: {@code results} itself when it keeps every row. */
+    private static <R> List<R> kept(List<R> results, RowSelection rows, String kind) {
+        if (rows.kept() == null) {
+            return results;
+        }
+        List<R> kept = new ArrayList<>();
+        for (R r : results) {
+            String id = r instanceof ListeningResult l ? l.id() : ((ConnectionResult) r).id();
+            if (rows.keeps(kind, id)) {
+                kept.add(r);
+            }
+        }
+        return kept;
+    }
+
+    private static MetricSnapshot listeningHealth(List<ListeningResult> results, boolean netns) {
         Series s = new Series();
-        boolean netns = results.stream().anyMatch(r -> !r.row().netns().isOwn());
         for (ListeningResult r : results) {
             ListeningRow row = r.row();
             s.set(r.health().code(), netns(netns, row.netns(), "id", row.id(), "protocol", row.protocol().label(),
@@ -168,9 +214,8 @@ final class PortwatchCollector {
                 "Health of a listening-port row: 0 GREEN, 1 YELLOW, 2 RED" + LAST_SCAN);
     }
 
-    private static MetricSnapshot connectionHealth(List<ConnectionResult> results) {
+    private static MetricSnapshot connectionHealth(List<ConnectionResult> results, boolean netns) {
         Series s = new Series();
-        boolean netns = results.stream().anyMatch(r -> !r.row().netns().isOwn());
         for (ConnectionResult r : results) {
             ConnectionRow row = r.row();
             s.set(r.health().code(), netns(netns, row.netns(), "id", row.id(), "remote_ip", address(row.remoteIP()),
@@ -197,11 +242,11 @@ final class PortwatchCollector {
         return all;
     }
 
-    private static MetricSnapshot rowReasons(Evaluation e) {
+    private static MetricSnapshot rowReasons(List<ListeningResult> listening, List<ConnectionResult> connections) {
         Map<Labels, InfoDataPointSnapshot> points = new LinkedHashMap<>();
         // the fixed text of the case, never the full reason: no pid, count or address makes a new series
-        e.listening().forEach(r -> reason(points, "listening", r.id(), r.reasonCode().label()));
-        e.connections().forEach(r -> reason(points, "connection", r.id(), r.reasonCode().label()));
+        listening.forEach(r -> reason(points, "listening", r.id(), r.reasonCode().label()));
+        connections.forEach(r -> reason(points, "connection", r.id(), r.reasonCode().label()));
         InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row_reason")
                 .help("Why each row has its current health, always 1; reason is one fixed text per case, the full"
                         + " reason with pids and counts is in JMX, Jolokia and check" + LAST_SCAN);
@@ -260,13 +305,28 @@ final class PortwatchCollector {
                         + LAST_SCAN).build();
     }
 
+    private static MetricSnapshot rowsOmitted(RowSelection selection) {
+        Series omitted = new Series();
+        omitted.set(selection.omittedListening(), "kind", RowSelection.LISTENING);
+        omitted.set(selection.omittedConnections(), "kind", RowSelection.CONNECTION);
+        return omitted.gauge("portwatch_rows_omitted", "Rows whose per-row series are left out of this exposition"
+                + " because all would not fit prometheus.maxResponseSize (RED first, then YELLOW, then GREEN are kept),"
+                + " by kind; 0 normally");
+    }
+
     /** One series per definitions row in force: its comment and the file it came from. */
-    private static MetricSnapshot rowInfo(Definitions inForce) {
+    private static MetricSnapshot rowInfo(Definitions inForce, RowSelection rows) {
         Map<Labels, InfoDataPointSnapshot> points = new LinkedHashMap<>();
         for (ListeningRow row : inForce.listening()) {
+            if (!rows.keeps(RowSelection.LISTENING, row.id())) {
+                continue;
+            }
             rowInfo(points, row.id(), "listening", row.comment(), row.source().file());
         }
         for (ConnectionRow row : inForce.connections()) {
+            if (!rows.keeps(RowSelection.CONNECTION, row.id())) {
+                continue;
+            }
             rowInfo(points, row.id(), "connection", row.comment(), row.source().file());
         }
         InfoSnapshot.Builder b = InfoSnapshot.builder().name("portwatch_row")
@@ -373,7 +433,7 @@ final class PortwatchCollector {
                 "1 for each listener no listening row covers, only when unexpectedListeners=warn" + LAST_SCAN);
     }
 
-    private static String address(Optional<InetAddress> address) {
+    static String address(Optional<InetAddress> address) {
         return address.map(Addresses::format).orElse(ANY);
     }
 
@@ -397,9 +457,23 @@ final class PortwatchCollector {
     private static Labels labels(String... pairs) {
         String[] served = pairs.clone();
         for (int i = 1; i < served.length; i += 2) {
-            served[i] = LabelValue.of(served[i]);
+            served[i] = served(served[i]);
         }
         return Labels.of(served);
+    }
+
+    /** {@code value} as served, the same string for every series that holds it in one rendering. */
+    private static String served(String value) {
+        Map<String, String> changed = CHANGED.get();
+        String known = changed == null ? null : changed.get(value);
+        if (known != null) {
+            return known;
+        }
+        String served = LabelValue.of(value);
+        if (served != value && changed != null) {
+            changed.put(value, served);
+        }
+        return served;
     }
 
     private static GaugeDataPointSnapshot point(double value) {

@@ -1,6 +1,7 @@
 package io.portwatch.prometheus;
 
 import io.portwatch.config.SettingKey;
+import io.portwatch.health.Health;
 import io.portwatch.http.EndpointOptions;
 import io.portwatch.state.MonitorState;
 import io.portwatch.testing.States;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ class ExpositionBudgetTest {
     private static final String LOOPBACK = "127.0.0.1";
 
     @Test
-    void anExpositionOverTheBudgetIsA503NamingTheSettingAndTheSizeLoggedOnce() throws IOException {
+    void anExpositionWhoseFixedPartPassesTheBudgetIsA503NamingTheSettingAndTheSizeLoggedOnce() throws IOException {
         List<LogRecord> logged = new ArrayList<>();
         Handler handler = new Handler() {
             @Override
@@ -57,8 +59,9 @@ class ExpositionBudgetTest {
                 for (String accept : new String[] {null, Exposition.OPENMETRICS}) {
                     HttpResponse<String> r = Http.get(endpoint.port(), PrometheusEndpoint.PATH, accept);
                     assertEquals(503, r.statusCode(), r.body());
-                    assertEquals("the metrics exposition is larger than prometheus.maxResponseSize (1000 bytes):"
-                            + " rendering stopped there; raise the setting or load fewer rows\n", r.body());
+                    assertEquals("the metrics exposition is larger than prometheus.maxResponseSize (1000 bytes)"
+                            + " even without most rows' series: rendering stopped there; raise the setting\n",
+                            r.body());
                 }
             }
         } finally {
@@ -88,27 +91,72 @@ class ExpositionBudgetTest {
     }
 
     @Test
-    void theEstimateIsALowerBoundOfTheExpositionInBothFormats() {
+    void theRowCostsAreAnUpperBoundOfWhatTheRowsAddInBothFormats() {
         for (MonitorState state : List.of(States.initial(), States.scanned(), States.inNamespaces(),
-                LargeStateServer.state(2000))) {
-            long estimate = ExpositionEstimate.lowerBound(state);
-            assertTrue(estimate > 0);
-            for (String accept : new String[] {null, Exposition.OPENMETRICS}) {
-                long size = Exposition.render(state, false, accept).getBytes(StandardCharsets.UTF_8).length;
-                assertTrue(estimate <= size, "estimate " + estimate + " > exposition " + size);
+                LargeStateServer.state(2000), MaxDefinitions.state(300, i -> Health.values()[i % 3]))) {
+            List<ExpositionEstimate.RowCost> rows = ExpositionEstimate.rows(state);
+            for (ExpositionFormat format : ExpositionFormat.values()) {
+                long whole = size(state, format, RowSelection.ALL);
+                long fixed = size(state, format, ExpositionEstimate.first(rows, 0));
+                assertTrue(whole - fixed <= ExpositionEstimate.total(rows), format + ": rows add " + (whole - fixed)
+                        + " bytes, estimated " + ExpositionEstimate.total(rows));
+                for (int n = 0; n <= rows.size(); n += Math.max(1, rows.size() / 7)) {
+                    long part = size(state, format, ExpositionEstimate.first(rows, n));
+                    assertTrue(part - fixed <= ExpositionEstimate.total(rows.subList(0, n)), format + ", " + n
+                            + " rows");
+                }
             }
         }
     }
 
     @Test
-    void aStateWhoseRowsSurelyPassTheBudgetIsA503WithoutRenderingIt() throws IOException {
-        MonitorState large = LargeStateServer.state(2000);
-        long budget = ExpositionEstimate.lowerBound(large) - 1;
+    void aStateWhoseRowsDoNotFitIsServedWithTheWorstRowsAndTheOthersCountedNeverA503() throws IOException {
+        MonitorState large = MaxDefinitions.state(400, i -> i % 50 == 7 ? Health.RED : Health.GREEN);
+        long budget = size(large, ExpositionFormat.OPENMETRICS, RowSelection.ALL) / 3;
         try (PrometheusEndpoint endpoint = start(() -> large, new ExpositionLimits(budget, 4))) {
-            HttpResponse<String> r = Http.get(endpoint.port(), PrometheusEndpoint.PATH, null);
-            assertEquals(503, r.statusCode());
-            assertTrue(r.body().contains("prometheus.maxResponseSize (" + budget + " bytes)"), r.body());
+            for (String accept : new String[] {null, Exposition.OPENMETRICS}) {
+                HttpResponse<String> r = Http.get(endpoint.port(), PrometheusEndpoint.PATH, accept);
+                assertEquals(200, r.statusCode(), r.body());
+                assertTrue(r.body().getBytes(StandardCharsets.UTF_8).length <= budget);
+                Map<String, TextFormat.Family> families = accept == null ? TextFormat.parseText(r.body())
+                        : TextFormat.parseOpenMetrics(r.body());
+                assertEquals(8, families.get("portwatch_listening_port_health").samples().stream()
+                        .filter(s -> s.value() == 2).count(), "every RED listening row");
+                double omitted = families.get("portwatch_rows_omitted").samples().stream()
+                        .mapToDouble(TextFormat.Sample::value).sum();
+                assertTrue(omitted > 0, "rows left out are counted");
+                assertEquals(800 - omitted, families.get("portwatch_listening_port_health").samples().size()
+                        + families.get("portwatch_connection_health").samples().size());
+            }
         }
+    }
+
+    @Test
+    void anyBudgetHoldsTheExpositionOrRefusesItWhenNotEvenTheFixedPartFits() {
+        MonitorState state = MaxDefinitions.state(200, i -> Health.values()[i % 3]);
+        long fixed = size(state, ExpositionFormat.OPENMETRICS, ExpositionEstimate.first(ExpositionEstimate.rows(state),
+                0));
+        long whole = size(state, ExpositionFormat.OPENMETRICS, RowSelection.ALL);
+        for (long budget = fixed / 2; budget <= whole + 1000; budget += (whole - fixed / 2) / 23) {
+            for (ExpositionFormat format : ExpositionFormat.values()) {
+                BoundedExposition.Result r = BoundedExposition.render(state, format, new ProcessLabels(false, false),
+                        budget);
+                if (budget >= fixed) {
+                    assertTrue(r.body() != null, format + ", budget " + budget + ": no 503 once the fixed part fits");
+                }
+                assertTrue(r.body() == null || r.body().length() <= budget, format + ", budget " + budget);
+            }
+        }
+    }
+
+    private static long size(MonitorState state, ExpositionFormat format, RowSelection rows) {
+        ExpositionBody.Budgeted out = new ExpositionBody.Budgeted(Long.MAX_VALUE);
+        try {
+            format.writer().write(out, PortwatchCollector.snapshots(state, new ProcessLabels(false, false), rows));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.body().length();
     }
 
     @Test

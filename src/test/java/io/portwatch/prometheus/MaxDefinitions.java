@@ -7,6 +7,7 @@ import io.portwatch.config.Severity;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
+import io.portwatch.health.Health;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.health.ListeningResult;
 import io.portwatch.health.ProcessSockets;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The largest state definitions can make (docs/design.md §2): {@link DefinitionsLoader#MAX_ROWS} rows in each file, all
@@ -42,18 +44,30 @@ final class MaxDefinitions {
     }
 
     static MonitorState state() {
+        return state(i -> Health.RED);
+    }
+
+    /** The largest state, row {@code i} of each file in the health {@code health.apply(i)}. */
+    static MonitorState state(IntFunction<Health> health) {
+        return state(DefinitionsLoader.MAX_ROWS, health);
+    }
+
+    /** {@code rows} rows in each file at their longest, row {@code i} of each file in {@code health.apply(i)}. */
+    static MonitorState state(int rows, IntFunction<Health> health) {
         List<ListeningRow> listening = new ArrayList<>();
         List<ConnectionRow> connections = new ArrayList<>();
         List<ListeningResult> listeningResults = new ArrayList<>();
         List<ConnectionResult> connectionResults = new ArrayList<>();
-        for (int i = 0; i < DefinitionsLoader.MAX_ROWS; i++) {
+        for (int i = 0; i < rows; i++) {
             ListeningRow l = Rows.listening(longest("listening-" + i + "-", FIELD))
                     .localIP("fd00:1234:5678:9abc:def0:1234:5678:9abc").port(1 + i % 65_535)
                     .proc(longest("proc-" + i + "-", PROC_NAME)).comment(longest("comment " + i + " ", COMMENT))
                     .host(HOST + "*".repeat(FIELD - HOST.length())).severity(Severity.WARNING)
                     .source("monitoredListeningPorts.csv", i + 2L).netns(longest("container:" + i + "-", FIELD)).build();
             listening.add(l);
-            listeningResults.add(new ListeningResult(l, ListeningReason.NOT_LISTENING, "nothing listens",
+            Health h = health.apply(i);
+            listeningResults.add(new ListeningResult(l, h == Health.RED ? ListeningReason.NOT_LISTENING
+                    : h == Health.YELLOW ? ListeningReason.NOT_ACCEPTING : ListeningReason.LISTENING, "reason",
                     States.SCANNED, List.of(), "key", 4096, 4096));
             ConnectionRow c = Rows.connection(longest("connection-" + i + "-", FIELD))
                     .remoteIP("fd00:1234:5678:9abc:def0:1234:5678:9abc").remotePort(1 + i % 65_535).localPort("1-65535")
@@ -62,7 +76,8 @@ final class MaxDefinitions {
                     .severity(Severity.WARNING).source("monitoredTcpConnects.csv", i + 2L)
                     .netns(longest("container:" + i + "-", FIELD)).build();
             connections.add(c);
-            connectionResults.add(new ConnectionResult(c, ConnectionReason.ONLY_CLOSE_WAIT, "only CLOSE_WAIT",
+            connectionResults.add(new ConnectionResult(c, h == Health.RED ? ConnectionReason.ONLY_CLOSE_WAIT
+                    : h == Health.YELLOW ? ConnectionReason.TOO_FEW : ConnectionReason.COUNT_AS_EXPECTED, "reason",
                     States.SCANNED, List.of(), Map.of(SocketState.ESTABLISHED, 1000, SocketState.CLOSE_WAIT, 1000,
                     SocketState.SYN_SENT, 1000), "key", 1_000_000_000L, 1_000_000_000L));
         }

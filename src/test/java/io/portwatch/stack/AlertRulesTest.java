@@ -33,6 +33,7 @@ class AlertRulesTest {
             "PortwatchListeningPortDegraded", "PortwatchConnectionDegraded",
             "PortwatchUnexpectedListener",
             "PortwatchTargetDown", "PortwatchScanStale", "PortwatchScansFailing", "PortwatchDefinitionsInvalid",
+            "PortwatchRowsOmitted",
             "PortwatchCloseWaitLeak", "PortwatchListenerNotAccepting", "PortwatchListenOverflows");
 
     private static final Pattern ALERT = Pattern.compile("(?m)^\\s+- alert: (\\S+)$");

@@ -52,6 +52,7 @@ class DashboardsTest {
             entry("portwatch_scan_overruns_total", Set.of()),
             entry("portwatch_results_stale", Set.of()),
             entry("portwatch_definitions", Set.of("kind")),
+            entry("portwatch_rows_omitted", Set.of("kind")),
             entry("portwatch_config_errors", Set.of()),
             entry("portwatch_config_reloads_total", Set.of("result")),
             entry("portwatch_build_info", Set.of("version", "host")),
