@@ -3,6 +3,7 @@ package io.portwatch.prometheus;
 import io.portwatch.health.Health;
 import io.portwatch.http.EndpointOptions;
 import io.portwatch.state.MonitorState;
+import io.portwatch.testing.States;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
