@@ -43,7 +43,7 @@ import java.util.Optional;
 
 /**
  * portwatch's metrics, built at scrape time from the last published {@link MonitorState}: a scrape
- * renders the state it is given ({@link CachedExposition}) and nothing else; it never triggers or waits for
+ * renders the state it is given ({@link MetricsHandler}) and nothing else; it never triggers or waits for
  * a scan (docs/design.md §1).
  *
  * <p>The catalogue (names, types, labels) is fixed: alert rules and dashboards depend on it, and the

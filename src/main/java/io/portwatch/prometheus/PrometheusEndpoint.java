@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * state through the supplier and nothing else (docs/design.md §1).
  *
  * <p>Each published state is rendered once per format and served from that cache to every scrape
- * ({@link CachedExposition}), so concurrent scrapers cost one rendering and share its bytes; the exposition has a
+ * ({@link MetricsHandler}), so concurrent scrapers cost one rendering and share its bytes; the exposition has a
  * byte budget and the responses in flight a bound ({@link ExpositionLimits}). Manners inside a host JVM
  * (docs/design.md §5): served by a hardened {@link EndpointServer} (request deadlines, connection cap, body
  * limit, basic authentication and TLS configured like Jolokia's), the client library's format writers
@@ -31,9 +31,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
     static final String THREAD_PREFIX = "portwatch-prometheus-";
 
     private final EndpointServer server;
-    private final CachedExposition exposition;
+    private final MetricsHandler exposition;
 
-    private PrometheusEndpoint(EndpointServer server, CachedExposition exposition) {
+    private PrometheusEndpoint(EndpointServer server, MetricsHandler exposition) {
         this.server = server;
         this.exposition = exposition;
     }
@@ -71,7 +71,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(limits, "limits");
-        CachedExposition exposition = new CachedExposition(state, labels, limits);
+        MetricsHandler exposition = new MetricsHandler(state, labels, limits);
         try {
             return new PrometheusEndpoint(EndpointServer.start(options,
                     EndpointServer.Route.exact("prometheus", PATH, exposition)), exposition);

@@ -52,7 +52,7 @@ class ExpositionBudgetTest {
             public void close() {
             }
         };
-        Logger log = Logger.getLogger(CachedExposition.class.getName());
+        Logger log = Logger.getLogger(MetricsHandler.class.getName());
         log.addHandler(handler);
         try (PrometheusEndpoint endpoint = start(States::scanned, new ExpositionLimits(1000, 4))) {
             for (int i = 0; i < 3; i++) {

@@ -40,7 +40,7 @@ class RowOmissionTest {
                 Long.MAX_VALUE).body().length() / 4;
         AtomicReference<MonitorState> state = new AtomicReference<>(green);
         List<LogRecord> logged = new ArrayList<>();
-        Logger log = Logger.getLogger(CachedExposition.class.getName());
+        Logger log = Logger.getLogger(MetricsHandler.class.getName());
         Handler handler = collect(logged);
         log.addHandler(handler);
         try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(EndpointOptions.plain(

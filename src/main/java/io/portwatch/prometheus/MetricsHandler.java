@@ -37,9 +37,9 @@ import java.util.logging.Logger;
  * even the fixed part passes it do scrapes get 503 naming it (logged once); at most
  * {@code prometheus.maxConcurrentScrapes} responses are in flight (one more gets 503 at once).
  */
-final class CachedExposition implements HttpHandler, AutoCloseable {
+final class MetricsHandler implements HttpHandler, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(CachedExposition.class.getName());
+    private static final Logger LOG = Logger.getLogger(MetricsHandler.class.getName());
     private static final String PLAIN = "text/plain; charset=utf-8";
 
     private final Supplier<MonitorState> state;
@@ -61,11 +61,11 @@ final class CachedExposition implements HttpHandler, AutoCloseable {
                 return t;
             });
 
-    CachedExposition(Supplier<MonitorState> state, boolean pidLabel) {
+    MetricsHandler(Supplier<MonitorState> state, boolean pidLabel) {
         this(state, new ProcessLabels(pidLabel, false), ExpositionLimits.DEFAULTS);
     }
 
-    CachedExposition(Supplier<MonitorState> state, ProcessLabels labels, ExpositionLimits limits) {
+    MetricsHandler(Supplier<MonitorState> state, ProcessLabels labels, ExpositionLimits limits) {
         this.state = Objects.requireNonNull(state, "state");
         this.labels = Objects.requireNonNull(labels, "labels");
         this.limits = Objects.requireNonNull(limits, "limits");
