@@ -74,6 +74,11 @@ final class Daemon implements AutoCloseable {
         return read(log);
     }
 
+    /** Stops the daemon now (closing it again does nothing more). */
+    void stop() {
+        stop(process);
+    }
+
     @Override
     public void close() {
         stop(process);
