@@ -26,6 +26,9 @@ public interface AgentMXBean {
     @Description("Duration of the last scan, successful or not, in milliseconds")
     long getLastScanDurationMillis();
 
+    @Description("Sockets the last successful scan saw on the host, of every owner and namespace; 0 before the first")
+    int getSockets();
+
     @Description("Scans attempted since the monitor started")
     long getScanCount();
 

@@ -72,6 +72,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public int getSockets() {
+        return s().evaluation().map(e -> e.host().total()).orElse(0);
+    }
+
+    @Override
     public long getScanCount() {
         return s().scans();
     }

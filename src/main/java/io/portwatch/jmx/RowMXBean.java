@@ -24,6 +24,9 @@ public interface RowMXBean {
     @Description("Sockets the row matched, on any owner, as 'tcp LOCAL -> REMOTE STATE pid PID'")
     String[] getMatchedSockets();
 
+    @Description("The network namespace of each matched socket, in the order of MatchedSockets (host for portwatch's own)")
+    String[] getMatchedNetns();
+
     @Description("NetstatWatcher-style key of the row, for migrations")
     String getNetstatWatcherKey();
 }

@@ -53,6 +53,11 @@ abstract class RowView<R extends RowResult> implements RowMXBean {
     }
 
     @Override
+    public String[] getMatchedNetns() {
+        return result().matched().stream().map(s -> s.netns().name()).toArray(String[]::new);
+    }
+
+    @Override
     public String getNetstatWatcherKey() {
         return result().netstatWatcherKey();
     }

@@ -65,8 +65,8 @@ class CheckJsonTest {
 
             out.getBuffer().setLength(0);
             assertEquals(0, run("check", "--definitions=" + dir));
-            assertTrue(out.toString().contains(" " + CheckCommand.shown(comment) + "\n"), out.toString());
-            assertEquals("A comment longer than the table shows...", CheckCommand.shown(comment));
+            assertTrue(out.toString().contains(" " + CheckOutput.shown(comment) + "\n"), out.toString());
+            assertEquals("A comment longer than the table shows...", CheckOutput.shown(comment));
             assertTrue(err.toString().contains("warning: monitoredListeningPorts.csv:3: 6 fields"), err.toString());
         }
     }
