@@ -171,6 +171,15 @@ final class DefinitionsBytes {
         }
     }
 
+    /**
+     * The text of the bytes: read in place when they are all ASCII ({@link AsciiText}, no copy), else
+     * {@link #decodeUtf8}; null after adding a problem naming the line.
+     */
+    static CharSequence text(String fileName, byte[] bytes, Problems problems) {
+        AsciiText ascii = AsciiText.of(bytes);
+        return ascii != null ? ascii : decodeUtf8(fileName, bytes, problems);
+    }
+
     /** Strict UTF-8 (a BOM is left for the CSV reader to skip); null after adding a problem naming the line. */
     static String decodeUtf8(String fileName, byte[] bytes, Problems problems) {
         boolean utf16le = bytes.length >= 2 && bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE;

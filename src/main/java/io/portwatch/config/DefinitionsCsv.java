@@ -91,16 +91,17 @@ final class DefinitionsCsv {
         }
     }
 
-    private final String text;
+    private final CharSequence text;
     private int pos;
     private long line = 1;
     private boolean ended;
     /** The length in characters of the field last read (quoted or not), before any cut. */
     private int fieldLength;
 
-    DefinitionsCsv(String text) {
+    /** A reader of the text: a {@link String}, or a file's bytes read in place ({@link AsciiText}). */
+    DefinitionsCsv(CharSequence text) {
         this.text = text;
-        this.pos = text.startsWith("\uFEFF") ? 1 : 0;
+        this.pos = text.length() > 0 && text.charAt(0) == '\uFEFF' ? 1 : 0;
     }
 
     /** Reads all records of the text at once (tests, small texts; a loader reads {@link #next()} by next). */
@@ -202,8 +203,9 @@ final class DefinitionsCsv {
             end--;
         }
         fieldLength = Character.codePointCount(text, start, end);
-        return fieldLength > MAX_FIELD_CHARS ? text.substring(start, text.offsetByCodePoints(start, MAX_FIELD_CHARS + 1))
-                : text.substring(start, end);
+        return fieldLength > MAX_FIELD_CHARS
+                ? text.subSequence(start, Character.offsetByCodePoints(text, start, MAX_FIELD_CHARS + 1)).toString()
+                : text.subSequence(start, end).toString();
     }
 
     /**

@@ -58,7 +58,8 @@ import java.util.stream.Stream;
  *   <li>the text is read record by record, so only the rows that parsed are held; a record of more
  *       than 64 fields is a problem (its fields are not held); of a field longer than 1024 characters,
  *       quoted or not, closed or not, at most 1025 are held, so loading a 16 MiB file allocates about
- *       twice its size (the bytes and the text, each once), whatever its quoting.</li>
+ *       its size once when it is ASCII (the bytes are read in place) and twice otherwise (the bytes and the
+ *       decoded text), whatever its quoting.</li>
  * </ul>
  * Reading never waits for anything but the file itself; a caller that must not wait even for that
  * (a FIFO put in place of the file between the type check and the open blocks in open(2)) reads on
@@ -213,6 +214,7 @@ public final class DefinitionsLoader {
                     problems.kept(), problems.count(), notes);
         }
         byte[] bytes = read.bytes();
+        read = null; // held by nothing else once the text is made from them
         if (bytes == null) {
             return notRead(file, fileName, problems, notes);
         }
@@ -221,8 +223,8 @@ public final class DefinitionsLoader {
             return new DefinitionsFileResult(file, fileName, DefinitionsFileResult.Content.EMPTY, Definitions.EMPTY,
                     List.of(), 0, notes);
         }
-        String text = DefinitionsBytes.decodeUtf8(fileName, bytes, problems);
-        bytes = null; // the text is all that is needed from here on
+        CharSequence text = DefinitionsBytes.text(fileName, bytes, problems);
+        bytes = null; // the text is all that is needed from here on (for an ASCII file, the bytes themselves)
         if (text == null) {
             return notRead(file, fileName, problems, notes);
         }
@@ -292,7 +294,8 @@ public final class DefinitionsLoader {
         return Errors.text(e);
     }
 
-    private static DefinitionsFileResult parse(DefinitionsFile file, String fileName, String text, List<String> notes) {
+    private static DefinitionsFileResult parse(DefinitionsFile file, String fileName, CharSequence text,
+                                              List<String> notes) {
         Problems problems = new Problems();
         Problems warnings = new Problems();
         DefinitionsCsv csv = new DefinitionsCsv(text);
@@ -385,6 +388,7 @@ public final class DefinitionsLoader {
                                     Function<R, Source> sourceOf, Problems problems, Problems warnings) {
         List<R> rows = new ArrayList<>();
         Map<String, R> byId = new HashMap<>();
+        SharedValues shared = new SharedValues();
         for (DefinitionsCsv.Item item = csv.next(); item != null; item = csv.next()) {
             if (item instanceof DefinitionsCsv.SyntaxError) {
                 DefinitionsCsv.SyntaxError error = (DefinitionsCsv.SyntaxError) item;
@@ -394,7 +398,7 @@ public final class DefinitionsLoader {
             DefinitionsCsv.Record record = (DefinitionsCsv.Record) item;
             Source source = new Source(fileName, record.line());
             Fields fields = new Fields(source, columns, asHeader(record, header, source, warnings), record.lengths(),
-                    problems);
+                    problems, shared);
             R row = build.apply(fields);
             if (row == null) {
                 continue;
@@ -443,10 +447,10 @@ public final class DefinitionsLoader {
 
     private static ListeningRow listeningRow(Fields f) {
         Protocol protocol = f.parse(IP_PROTOCOL, v -> v.isEmpty() ? Protocol.TCP : Protocol.parse(v));
-        Optional<InetAddress> localIP = f.parse(LOCAL_IP, DefinitionsLoader::address);
+        Optional<InetAddress> localIP = f.parse(LOCAL_IP, v -> f.shared.address(v, DefinitionsLoader::address));
         PortRange localPort = f.parse(LOCAL_PORT, PortRange::parse);
-        NamePattern procName = NamePattern.of(f.raw(PROC_NAME));
-        NamePattern host = NamePattern.of(f.raw(HOST));
+        NamePattern procName = f.shared.pattern(f.raw(PROC_NAME));
+        NamePattern host = f.shared.pattern(f.raw(HOST));
         Severity severity = f.parse(SEVERITY, Severity::parse);
         NetnsPattern netns = NetnsPattern.of(f.raw(NETNS));
         String id = f.has(ID) ? f.parse(ID, DefinitionsLoader::explicitId) : null;
@@ -462,12 +466,12 @@ public final class DefinitionsLoader {
     }
 
     private static ConnectionRow connectionRow(Fields f) {
-        Optional<InetAddress> remoteIP = f.parse(REMOTE_IP, DefinitionsLoader::address);
+        Optional<InetAddress> remoteIP = f.parse(REMOTE_IP, v -> f.shared.address(v, DefinitionsLoader::address));
         String remoteName = f.parse(REMOTE_NAME, DefinitionsLoader::hostName);
         PortRange remotePort = f.parse(REMOTE_PORT, PortRange::parse);
         PortRange localPort = f.parse(LOCAL_PORT, PortRange::parse);
-        NamePattern procName = NamePattern.of(f.raw(PROC_NAME));
-        NamePattern host = NamePattern.of(f.raw(HOST));
+        NamePattern procName = f.shared.pattern(f.raw(PROC_NAME));
+        NamePattern host = f.shared.pattern(f.raw(HOST));
         Severity severity = f.parse(SEVERITY, Severity::parse);
         Integer minCount = f.parse(MIN_COUNT, v -> v.isEmpty() ? 1 : count(v));
         OptionalInt maxCount = f.parse(MAX_COUNT, v -> isAny(v) ? OptionalInt.empty() : OptionalInt.of(count(v)));

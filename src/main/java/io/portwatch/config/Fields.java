@@ -17,20 +17,25 @@ final class Fields {
     private final List<String> values;
     private final Map<Integer, Integer> lengths;
     private final Problems problems;
+    /** The values of the load this row belongs to, each held once. */
+    final SharedValues shared;
     private final Set<String> tooLong = new HashSet<>();
     boolean failed;
 
     /**
      * @param values  the record's printable fields, as many as the header has
      * @param lengths the length of each field the CSV reader cut ({@link DefinitionsCsv.Record#lengths()})
+     * @param shared  the values of the load: every field but the id (unique per row) is held as its one instance
+     *                there
      */
     Fields(Source source, Map<String, Integer> columns, List<String> values, Map<Integer, Integer> lengths,
-           Problems problems) {
+           Problems problems, SharedValues shared) {
         this.source = source;
         this.columns = columns;
-        this.values = values;
+        this.values = shared.texts(values, columns.get(DefinitionsFile.Columns.ID));
         this.lengths = lengths;
         this.problems = problems;
+        this.shared = shared;
         columns.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> checkLength(e.getKey()));
     }
 

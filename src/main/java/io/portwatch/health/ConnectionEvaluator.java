@@ -49,9 +49,7 @@ final class ConnectionEvaluator {
     }
 
     ConnectionResult evaluate(ConnectionRow row) {
-        String target = (row.hasRemoteName() ? row.remoteName() : row.remoteIP().map(Addresses::format).orElse("*"))
-                + ":" + row.remotePort();
-        String key = "tcpConnectOn" + hostName + "For" + row.procName() + "To" + target;
+        String target = ConnectionResult.target(row);
 
         Set<InetAddress> remotes = new LinkedHashSet<>();
         row.remoteIP().ifPresent(remotes::add);
@@ -63,7 +61,8 @@ final class ConnectionEvaluator {
                         : ConnectionReason.NOT_RESOLVED_YET;
                 String why = resolution.map(r -> "remoteName " + row.remoteName() + " does not resolve: " + r.error())
                         .orElse("remoteName " + row.remoteName() + " has not been resolved yet");
-                return new ConnectionResult(row, code, why, snapshot.takenAt(), List.of(), Map.of(), key);
+                return ConnectionResult.onHost(row, code, why, snapshot.takenAt(), List.of(), Map.of(), hostName,
+                        SocketEntry.UNKNOWN_QUEUE, SocketEntry.UNKNOWN_QUEUE);
             }
         }
 
@@ -108,8 +107,8 @@ final class ConnectionEvaluator {
             addQueues(queues, group, row.procName());
         }
         List<SocketEntry> sockets = MatchedSockets.of(matched);
-        return new ConnectionResult(row, code, reason + NamespaceScope.where(row.netns(), sockets), snapshot.takenAt(),
-                sockets, tally.byState(), key, queues[0], queues[1]);
+        return ConnectionResult.onHost(row, code, reason + NamespaceScope.where(row.netns(), sockets),
+                snapshot.takenAt(), sockets, tally.byState(), hostName, queues[0], queues[1]);
     }
 
     /**

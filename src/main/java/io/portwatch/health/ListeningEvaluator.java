@@ -28,10 +28,8 @@ final class ListeningEvaluator {
     ListeningResult evaluate(ListeningRow row) {
         List<SocketEntry> found = index.listeners(row.protocol(), row.localPort());
         String what = row.protocol().label() + "/" + row.localPort();
-        String key = row.protocol().label() + "ListenOn" + hostName + "For" + row.procName() + "At"
-                + row.localIP().map(Addresses::format).orElse("*") + ":" + row.localPort();
         if (found.isEmpty()) {
-            return result(row, ListeningReason.NOT_LISTENING, "nothing listens on " + what, found, key);
+            return result(row, ListeningReason.NOT_LISTENING, "nothing listens on " + what, found);
         }
         SocketEntry onAddress = null;
         List<SocketEntry> expected = new ArrayList<>(1);
@@ -44,27 +42,27 @@ final class ListeningEvaluator {
             }
         }
         if (!expected.isEmpty()) {
-            return listening(row, what, expected, found, key);
+            return listening(row, what, expected, found);
         }
         if (onAddress == null) {
             SocketEntry s = found.get(0);
             return result(row, ListeningReason.OTHER_ADDRESS, what + " listens only on " + Addresses.format(s.localAddress())
-                    + ", expected " + Addresses.format(row.localIP().orElseThrow()), found, key);
+                    + ", expected " + Addresses.format(row.localIP().orElseThrow()), found);
         }
         if (!onAddress.hasOwner() || snapshot.owner(onAddress).isEmpty()) {
             return result(row, ListeningReason.OWNER_NOT_VISIBLE, what + " is listening but its owner cannot be seen (permissions), expected "
-                    + row.procName(), found, key);
+                    + row.procName(), found);
         }
         return result(row, ListeningReason.OTHER_OWNER, what + " is owned by " + Owners.describe(snapshot, onAddress)
-                + ", expected " + row.procName(), found, key);
+                + ", expected " + row.procName(), found);
     }
 
     /**
      * GREEN for the listeners that satisfy the row, unless they are TCP listeners whose accept queues are all
      * full (YELLOW "not accepting"); with the accept queues and backlogs summed over them.
      */
-    private ListeningResult listening(ListeningRow row, String what, List<SocketEntry> expected, List<SocketEntry> found,
-                                      String key) {
+    private ListeningResult listening(ListeningRow row, String what, List<SocketEntry> expected,
+                                      List<SocketEntry> found) {
         SocketEntry first = expected.get(0);
         int queue = 0;
         int backlog = 0;
@@ -76,13 +74,13 @@ final class ListeningEvaluator {
         }
         if (allFull) {
             String listeners = expected.size() == 1 ? "accept queue " : "accept queues of " + expected.size() + " listeners ";
-            return new ListeningResult(row, ListeningReason.NOT_ACCEPTING, what + " listening but not accepting: "
+            return ListeningResult.onHost(row, ListeningReason.NOT_ACCEPTING, what + " listening but not accepting: "
                     + listeners + queue + "/" + backlog + " full, owned by " + Owners.describe(snapshot, first)
-                    + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, key, queue, backlog);
+                    + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, hostName, queue, backlog);
         }
-        return new ListeningResult(row, ListeningReason.LISTENING, what + " listening on "
+        return ListeningResult.onHost(row, ListeningReason.LISTENING, what + " listening on "
                 + Addresses.format(first.localAddress()) + ", owned by " + Owners.describe(snapshot, first)
-                + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, key, queue, backlog);
+                + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found, hostName, queue, backlog);
     }
 
     /** A sum of queues that stays unknown once one of them is. */
@@ -107,9 +105,8 @@ final class ListeningEvaluator {
         return false;
     }
 
-    private ListeningResult result(ListeningRow row, ListeningReason code, String reason, List<SocketEntry> found,
-                                   String key) {
-        return new ListeningResult(row, code, reason + NamespaceScope.where(row.netns(), found), snapshot.takenAt(), found,
-                key);
+    private ListeningResult result(ListeningRow row, ListeningReason code, String reason, List<SocketEntry> found) {
+        return ListeningResult.onHost(row, code, reason + NamespaceScope.where(row.netns(), found), snapshot.takenAt(),
+                found, hostName, SocketEntry.UNKNOWN_QUEUE, SocketEntry.UNKNOWN_QUEUE);
     }
 }
