@@ -2,6 +2,7 @@ package io.portwatch.prometheus;
 
 import io.portwatch.state.MonitorState;
 
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,7 +26,7 @@ final class ExpositionCache<T> {
     T get(String key, MonitorState state, Supplier<T> render) {
         Slot<T> slot = slots.computeIfAbsent(key, k -> new Slot<>());
         Rendered<T> last = slot.last;
-        if (last != null && last.state == state) {
+        if (last != null && last.isOf(state)) {
             return last.value;
         }
         if (last != null) {
@@ -37,8 +38,8 @@ final class ExpositionCache<T> {
         }
         try {
             Rendered<T> now = slot.last;
-            if (now == null || now.state != state) {
-                now = new Rendered<>(state, render.get());
+            if (now == null || !now.isOf(state)) {
+                now = new Rendered<>(new WeakReference<>(state), render.get());
                 slot.last = now;
             }
             return now.value;
@@ -52,6 +53,13 @@ final class ExpositionCache<T> {
         volatile Rendered<T> last;
     }
 
-    private record Rendered<T>(MonitorState state, T value) {
+    /**
+     * A rendering and the state it was made of, held weakly: the bytes are what is served, and an old state (its
+     * definitions and evaluation) must not stay in memory beside the published one until the next scrape.
+     */
+    private record Rendered<T>(WeakReference<MonitorState> state, T value) {
+        boolean isOf(MonitorState s) {
+            return state.get() == s;
+        }
     }
 }
