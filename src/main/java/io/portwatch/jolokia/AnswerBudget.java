@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.portwatch.config.SettingKey;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,17 +41,38 @@ final class AnswerBudget implements HttpHandler {
     private final long maxBytes;
     private final byte[] refusal;
     private final Semaphore bulks = new Semaphore(CONCURRENT_BULKS);
+    /** Wide requests (a pattern, a search, a list: {@link AnswerForecast}) being built: one at a time. */
+    private final Semaphore wide = new Semaphore(1);
+    private final AnswerForecast forecast;
 
     AnswerBudget(HttpHandler jolokia, long maxBytes) {
+        this(jolokia, maxBytes, new AnswerForecast(ManagementFactory.getPlatformMBeanServer()));
+    }
+
+    AnswerBudget(HttpHandler jolokia, long maxBytes, AnswerForecast forecast) {
         this.jolokia = jolokia;
         this.maxBytes = maxBytes;
         this.refusal = refusal(maxBytes).getBytes(StandardCharsets.UTF_8);
+        this.forecast = forecast;
     }
 
     /** The most bytes an answer to a bulk of {@code maxRequests} may have: the budget and one refusal per request. */
     long maxAnswerBytes(int maxRequests) {
         return maxBytes + (long) maxRequests * (refusal.length + 1) + 2;
     }
+
+    /** The error object of a request that would reach more MBeans than the budget can answer: it is not run. */
+    static String refusal(long maxBytes, AnswerForecast.Forecast f) {
+        return "{\"status\":" + REFUSED_STATUS + ",\"error_type\":\"ResponseTooLarge\",\"error\":\"Not run: it reaches "
+                + f.mbeans() + " MBeans, an answer of at least " + f.leastBytes() + " bytes, more than "
+                + SettingKey.JOLOKIA_MAX_RESPONSE_SIZE.key() + " (" + maxBytes + " bytes) leaves; ask for less (a narrower"
+                + " pattern, one MBean, a path)\"}";
+    }
+
+    /** The error object of a wide request while another one is being built. */
+    private static final byte[] WIDE_BUSY = ("{\"status\":503,\"error_type\":\"Busy\",\"error\":\"another request over"
+            + " many MBeans (a pattern, a search, a list) is being answered on this endpoint, retry\"}")
+            .getBytes(StandardCharsets.UTF_8);
 
     /** The error object of a request whose answer is not built. */
     static String refusal(long maxBytes) {
@@ -83,7 +105,28 @@ final class AnswerBudget implements HttpHandler {
     }
 
     private void single(HttpExchange exchange, String method, byte[] body) throws IOException {
-        CapturedExchange answer = run(exchange, method, body, maxBytes);
+        AnswerForecast.Forecast f = "POST".equals(method)
+                ? forecast.ofJson(new String(body, StandardCharsets.UTF_8))
+                : forecast.ofPath(belowEndpoint(exchange));
+        if (f.leastBytes() > maxBytes) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            send(exchange, REFUSED_STATUS, refusal(maxBytes, f).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (f.wide() && !wide.tryAcquire()) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            send(exchange, 503, WIDE_BUSY);
+            return;
+        }
+        CapturedExchange answer;
+        try {
+            answer = run(exchange, method, body, maxBytes);
+        } finally {
+            if (f.wide()) {
+                wide.release();
+            }
+        }
         if (answer.overflowed()) {
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             send(exchange, REFUSED_STATUS, refusal);
@@ -107,7 +150,25 @@ final class AnswerBudget implements HttpHandler {
             refusing = refusing || answers.size() + 1 >= maxBytes;
             if (!refusing) {
                 byte[] request = Arrays.copyOfRange(body, range[0], range[1]);
-                CapturedExchange answer = run(exchange, "POST", request, maxBytes - answers.size() - 1);
+                AnswerForecast.Forecast f = forecast.ofJson(new String(request, StandardCharsets.UTF_8));
+                long left = maxBytes - answers.size() - 1;
+                if (f.leastBytes() > left) {
+                    answers.write(refusal(maxBytes, f).getBytes(StandardCharsets.UTF_8));
+                    refusing = true;
+                    continue;
+                }
+                if (f.wide() && !wide.tryAcquire()) {
+                    answers.write(WIDE_BUSY);
+                    continue;
+                }
+                CapturedExchange answer;
+                try {
+                    answer = run(exchange, "POST", request, left);
+                } finally {
+                    if (f.wide()) {
+                        wide.release();
+                    }
+                }
                 refusing = answer.overflowed();
                 if (!refusing) {
                     if (!headers) {
@@ -127,6 +188,13 @@ final class AnswerBudget implements HttpHandler {
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         }
         send(exchange, 200, answers.toByteArray());
+    }
+
+    /** The request's path below the endpoint's context ({@code read/NAME/...}), raw (as Jolokia decodes it). */
+    private static String belowEndpoint(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getRawPath();
+        String context = exchange.getHttpContext() == null ? "" : exchange.getHttpContext().getPath();
+        return path.startsWith(context) ? path.substring(context.length()) : path;
     }
 
     private CapturedExchange run(HttpExchange exchange, String method, byte[] body, long budget) throws IOException {

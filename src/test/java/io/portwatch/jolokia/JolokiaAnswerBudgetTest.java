@@ -221,4 +221,54 @@ class JolokiaAnswerBudgetTest {
             clients.shutdownNow();
         }
     }
+
+    /** Registers {@code n} small Text MBeans {@code portwatch:type=Text,name=t<i>}, as many as a large definitions file's rows. */
+    private List<TestMBeans.Text> manyTexts(int n) throws Exception {
+        List<TestMBeans.Text> texts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            texts.add(mbeans.register("portwatch:type=Text,name=t" + i, new TestMBeans.Text("row " + i)));
+        }
+        return texts;
+    }
+
+    private static int reads(List<TestMBeans.Text> texts) {
+        return texts.stream().mapToInt(t -> t.reads.get()).sum();
+    }
+
+    @Test
+    void aRequestOverMoreMBeansThanTheBudgetCanAnswerIsRefusedBeforeItRuns() throws Exception {
+        // 2,100 MBeans: a read of them all is at least 2,100 x 512 bytes, more than the 1 MB budget
+        List<TestMBeans.Text> texts = manyTexts(2_100);
+        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(JolokiaOptions.loopback(0))) {
+            for (HttpResponse<String> response : List.of(
+                    get(URI.create(endpoint.url() + "read/portwatch:type=Text,*"), Duration.ofSeconds(10)),
+                    post(endpoint.url(), "{\"type\":\"read\",\"mbean\":\"portwatch:type=Text,*\"}"),
+                    post(endpoint.url(), "{\"type\":\"list\",\"path\":\"portwatch\"}"))) {
+                assertEquals(413, response.statusCode(), response.body());
+                Map<?, ?> error = Json.object(Json.parse(response.body()), "the refusal");
+                assertEquals("ResponseTooLarge", error.get("error_type"));
+                assertTrue(error.get("error").toString().startsWith("Not run: it reaches 21"), response.body());
+            }
+            assertEquals(0, reads(texts), "no getter ran: the answer was never built");
+            // a narrower pattern is answered as before
+            HttpResponse<String> narrow = get(URI.create(endpoint.url() + "read/portwatch:type=Text,name=t1*"),
+                    Duration.ofSeconds(10));
+            assertEquals(200, narrow.statusCode(), narrow.body());
+            assertEquals(200, status(Json.parse(narrow.body())), narrow.body());
+        }
+    }
+
+    @Test
+    void inABulkAWideRequestOverTheBudgetIsRefusedAndNothingAfterItRuns() throws Exception {
+        List<TestMBeans.Text> texts = manyTexts(2_100);
+        try (JolokiaEndpoint endpoint = JolokiaEndpoint.start(JolokiaOptions.loopback(0))) {
+            HttpResponse<String> response = post(endpoint.url(), "["
+                    + "{\"type\":\"read\",\"mbean\":\"portwatch:type=Text,name=t7\",\"attribute\":\"Text\"},"
+                    + "{\"type\":\"read\",\"mbean\":\"portwatch:type=Text,*\"},"
+                    + "{\"type\":\"read\",\"mbean\":\"portwatch:type=Text,name=t8\",\"attribute\":\"Text\"}]");
+            List<?> answers = Json.array(Json.parse(response.body()), "the bulk's answer");
+            assertEquals(List.of(200, 413, 413), answers.stream().map(JolokiaAnswerBudgetTest::status).toList());
+            assertEquals(1, reads(texts), "only the request before the wide one ran");
+        }
+    }
 }
