@@ -66,7 +66,7 @@ public enum SettingKey {
             "add a pid label to portwatch_process_sockets (more series)"),
     PROMETHEUS_NETNS_LABEL("prometheus.netnsLabel", "false", Type.BOOLEAN,
             "split portwatch_process_sockets by network namespace with a netns label (more series)"),
-    PROMETHEUS_MAX_RESPONSE_SIZE("prometheus.maxResponseSize", "16MB", Type.SIZE,
+    PROMETHEUS_MAX_RESPONSE_SIZE("prometheus.maxResponseSize", "8MB", Type.SIZE,
             "largest /metrics exposition; when all rows would not fit, the worst rows are served, the rest counted"),
     PROMETHEUS_MAX_CONCURRENT_SCRAPES("prometheus.maxConcurrentScrapes", "32", Type.COUNT,
             "/metrics responses written at once (they share one copy of the bytes); one more scrape gets 503 at once"),

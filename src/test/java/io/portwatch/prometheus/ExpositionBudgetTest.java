@@ -215,9 +215,9 @@ class ExpositionBudgetTest {
     }
 
     @Test
-    void theDefaultBudgetIsTheCataloguesSixteenMegabytesAndThirtyTwoResponses() {
-        assertEquals(16L << 20, ExpositionLimits.DEFAULTS.maxBytes());
-        assertEquals("16MB", SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.defaultValue());
+    void theDefaultBudgetIsTheCataloguesEightMegabytesAndThirtyTwoResponses() {
+        assertEquals(8L << 20, ExpositionLimits.DEFAULTS.maxBytes());
+        assertEquals("8MB", SettingKey.PROMETHEUS_MAX_RESPONSE_SIZE.defaultValue());
         assertEquals(32, ExpositionLimits.DEFAULTS.maxInFlight());
         assertThrows(IllegalArgumentException.class, () -> new ExpositionLimits(0, 1));
     }

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MaxDefinitionsExpositionTest {
 
-    /** The stated size of docs/metrics.md: the default {@code prometheus.maxResponseSize}, 16 MiB. */
-    static final long STATED_SIZE = 16L << 20;
+    /** The stated size of docs/metrics.md: the default {@code prometheus.maxResponseSize}, 8 MiB. */
+    static final long STATED_SIZE = 8L << 20;
 
     private static final int ROWS = DefinitionsLoader.MAX_ROWS;
 
