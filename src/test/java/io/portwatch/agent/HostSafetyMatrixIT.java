@@ -146,7 +146,9 @@ class HostSafetyMatrixIT {
             writer.write(definitions);
             prometheus = ChildJvm.freePort();
             jolokia = ChildJvm.freePort();
-            String agentArgs = "definitions=" + definitions + ",interval=1,prometheus.port=" + prometheus
+            // one scan a second unless the case sets its own interval
+            String interval = extraAgentArgs.contains("interval=") ? "" : ",interval=1";
+            String agentArgs = "definitions=" + definitions + interval + ",prometheus.port=" + prometheus
                     + ",jolokia.port=" + jolokia + extraAgentArgs;
             child = ChildJvm.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog,
                     "-Djava.io.tmpdir=" + tmp, "-Dapp.db.password=" + SECRET,
@@ -1086,7 +1088,8 @@ class HostSafetyMatrixIT {
             throws Exception {
         Host host;
         try {
-            host = new Host("", false, null, this::writeMaximumDefinitions, WHOLE_MAX_EXPOSITION);
+            // a scan every 5 s (a third of the default 15 s): each scan evaluates all 18,882 rows anew
+            host = new Host(",interval=5", false, null, this::writeMaximumDefinitions, WHOLE_MAX_EXPOSITION);
         } finally {
             Host started = hosts.isEmpty() ? null : hosts.get(hosts.size() - 1);
             Path defs = started == null ? dir.resolve("host-0-defs") : started.definitions;
@@ -1137,7 +1140,8 @@ class HostSafetyMatrixIT {
         attack.rethrow();
         host.assertAnswers("after 16 clients scraped and bulk-read the maximum definitions");
         for (Exchange e : answers.stream().flatMap(List::stream).toList()) {
-            assertFalse(e.serverError(), "a 500 at the maximum definitions: " + head(e.head()));
+            assertFalse(e.serverError() && !e.refusedCleanly(), "a server error at the maximum definitions that is not"
+                    + " a clean refusal (503 with Retry-After): " + head(e.head()));
             assertTrue(e.status().startsWith("HTTP/1.1 "), "no answer: " + e.ending());
         }
         assertTrue(text.bytes() <= MAX_EXPOSITION_BYTES, "/metrics at the maximum definitions is " + text.bytes()
