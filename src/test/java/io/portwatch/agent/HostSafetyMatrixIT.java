@@ -695,10 +695,14 @@ class HostSafetyMatrixIT {
             return status.startsWith("HTTP/1.1 5");
         }
 
-        /** A clean refusal: a 503 that says when to come back, or a Jolokia error entry naming the budget. */
+        /**
+         * A clean refusal: a 503 that says when to come back, or Jolokia error entries naming the budget or saying
+         * that another request over many MBeans is being built (one at a time).
+         */
         boolean refusedCleanly() {
             return status.startsWith("HTTP/1.1 503") && head.contains("Retry-After")
-                    || !serverError() && (head.contains("ResponseTooLarge") || tail.contains("ResponseTooLarge"));
+                    || !serverError() && (head.contains("ResponseTooLarge") || tail.contains("ResponseTooLarge")
+                            || head.contains("\"error_type\":\"Busy\"") && tail.contains("\"error_type\":\"Busy\""));
         }
     }
 
