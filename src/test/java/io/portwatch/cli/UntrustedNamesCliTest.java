@@ -4,6 +4,7 @@ import io.portwatch.scan.linux.NetnsFixture;
 
 import org.jolokia.json.parser.JSONParser;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -114,6 +115,8 @@ class UntrustedNamesCliTest {
     }
 
     @Test
+    @Tag("root")
+    @Tag("netns")
     void connectionsShowANamespaceNamedWithControlCharactersPrintable() throws Exception {
         String ns = fixture.namespace("pwt-\u001b]0;x\u0007\n");
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);

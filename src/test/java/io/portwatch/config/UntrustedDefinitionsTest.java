@@ -2,6 +2,7 @@ package io.portwatch.config;
 
 import io.portwatch.support.FileTrust;
 import io.portwatch.testing.Fifos;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,6 +236,7 @@ class UntrustedDefinitionsTest {
     }
 
     @Test
+    @Tag("root")
     void aFileWritableByAGroupOfOtherUsersIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve(L), LISTENING_HEADER + "tcp,,22,sshd,ssh\n");
         Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(
@@ -247,6 +249,7 @@ class UntrustedDefinitionsTest {
     }
 
     @Test
+    @Tag("root")
     void aFileOwnedByAnotherUserIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve(C), CONNECTIONS_HEADER);
         Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));

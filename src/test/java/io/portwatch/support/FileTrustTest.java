@@ -1,6 +1,7 @@
 package io.portwatch.support;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,7 @@ class FileTrustTest {
     }
 
     @Test
+    @Tag("root")
     void aGroupNotNamedAsTheOwnerIsRefusedWhenGroupWritable() throws Exception {
         Path folder = groupWritableFolder();
         Files.getFileAttributeView(folder, PosixFileAttributeView.class).setGroup(

@@ -7,6 +7,7 @@ import io.portwatch.scan.SocketState;
 import io.portwatch.text.Printable;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * listening socket), real {@code ip netns} namespaces (root); all removed after each test.
  */
 @EnabledOnOs(OS.LINUX)
+@Tag("root") // real renamed processes whose owner is asserted to be this test's user, root
 class PrintableScanTextTest {
 
     private final NetnsFixture fixture = new NetnsFixture();
@@ -81,6 +83,7 @@ class PrintableScanTextTest {
     }
 
     @Test
+    @Tag("netns")
     void ipNetnsNameWithControlCharactersIsPrintable() throws Exception {
         String ns = fixture.namespace("pwt-\u001b[7m\n");
         NetnsFixture.Child child = fixture.listen(ns, "127.0.0.1", 0);
