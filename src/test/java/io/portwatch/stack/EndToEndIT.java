@@ -241,7 +241,8 @@ class EndToEndIT {
                     last[0] = String.valueOf(value.get(1));
                     return wanted.test(last[0]);
                 }
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
+                // not up yet: connection refused, or Prometheus' own "Service Unavailable" text while it starts
                 last[0] = e.toString();
             }
             return false;
@@ -271,7 +272,8 @@ class EndToEndIT {
                 if (!firing && found == null) {
                     return Map.of();
                 }
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
+                // not up yet: connection refused, or a text answer while Alertmanager starts
                 last[0] = e.toString();
             }
             return null;
