@@ -20,7 +20,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code check --from=URL} against a real daemon ({@code java -jar portwatch.jar run}) on loopback: what it prints is
@@ -148,7 +147,8 @@ class CheckFromIT {
      */
     @Test
     void aDaemonWhoseLastScanIsOlderThanThreeIntervalsIsUnknown() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting in the daemon's namespace needs root");
+        assertTrue("root".equals(System.getProperty("user.name")), "mounting in the daemon's namespace needs root:"
+                + " run the integration tests as bin/test does");
         Path empty = Files.createDirectories(dir.resolve("empty"));
         try (Daemon daemon = Daemon.start(dir, definitions, List.of("unshare", "-m", "--propagation", "private"),
                 "--namespaces=own")) {

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The docs/nagios.md recipe with the real thing: Debian's {@code nagios4} (package nagios4-core), with a
@@ -45,8 +44,9 @@ class NagiosIT {
 
     @Test
     void nagiosAsItsOwnUserFollowsTheRootDaemon() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "running Nagios as user nagios needs root");
-        assumeTrue(Files.isExecutable(NAGIOS), NAGIOS + " is missing: apt-get install nagios4-core");
+        assertTrue("root".equals(System.getProperty("user.name")), "running Nagios as user nagios needs root:"
+                + " run the integration tests as bin/test does");
+        assertTrue(Files.isExecutable(NAGIOS), NAGIOS + " is missing: bin/test installs nagios4-core");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nagios reads the jar's path
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int closed;
