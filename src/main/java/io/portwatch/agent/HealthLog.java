@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 final class HealthLog implements StateListener {
 
     /** Change lines logged for one scan; a scan that changes more rows says how many more. */
-    static final int MAX_LINES = 100;
+    static final int MAX_LINES = ScanLines.MAX;
     /** Ids the first-scan summary names per health. */
     static final int IDS_SHOWN = 10;
 
@@ -46,25 +46,16 @@ final class HealthLog implements StateListener {
             return;
         }
         Map<RowKey, RowResult> before = byKey(previous.evaluation().get());
-        int logged = 0;
-        int more = 0;
+        ScanLines lines = new ScanLines(log);
         for (RowResult r : (Iterable<RowResult>) now.get().rows()::iterator) {
             RowResult old = before.get(key(r));
-            if (old == null || old.health() == r.health()) {
-                continue;
+            if (old != null && old.health() != r.health()) {
+                lines.log(r.health().code() > old.health().code() ? Level.WARNING : Level.INFO,
+                        "portwatch: " + r.id() + " " + old.health() + " -> " + r.health() + ": " + oneLine(r.reason()));
             }
-            if (logged == MAX_LINES) {
-                more++;
-                continue;
-            }
-            logged++;
-            log.log(r.health().code() > old.health().code() ? Level.WARNING : Level.INFO,
-                    "portwatch: " + r.id() + " " + old.health() + " -> " + r.health() + ": " + oneLine(r.reason()));
         }
-        if (more > 0) {
-            log.log(Level.WARNING, "portwatch: and " + more + " more rows changed health in this scan (only "
-                    + MAX_LINES + " are logged per scan)");
-        }
+        lines.end(more -> "portwatch: and " + more + " more rows changed health in this scan (only "
+                + MAX_LINES + " are logged per scan)");
     }
 
     /** {@code 2 GREEN, 0 YELLOW, 5 RED (RED: a, b, c; GREEN: d, e)}: counts, and at most {@value #IDS_SHOWN} ids each. */

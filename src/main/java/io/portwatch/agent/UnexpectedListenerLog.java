@@ -26,7 +26,7 @@ import java.util.Set;
 final class UnexpectedListenerLog implements StateListener {
 
     /** Lines logged for one scan; a scan with more comings and goings says how many more. */
-    static final int MAX_LINES = HealthLog.MAX_LINES;
+    static final int MAX_LINES = ScanLines.MAX;
 
     private final Logger log;
 
@@ -42,32 +42,19 @@ final class UnexpectedListenerLog implements StateListener {
         }
         Set<String> before = describe(previous.evaluation().map(Evaluation::unexpected).orElse(List.of()));
         Set<String> after = describe(now.get().unexpected());
-        int logged = 0;
-        int more = 0;
+        ScanLines lines = new ScanLines(log);
         for (String listener : after) {
             if (!before.contains(listener)) {
-                if (logged < MAX_LINES) {
-                    logged++;
-                    log.log(Level.WARNING, "portwatch: unexpected listener " + listener);
-                } else {
-                    more++;
-                }
+                lines.log(Level.WARNING, "portwatch: unexpected listener " + listener);
             }
         }
         for (String listener : before) {
             if (!after.contains(listener)) {
-                if (logged < MAX_LINES) {
-                    logged++;
-                    log.log(Level.INFO, "portwatch: unexpected listener gone: " + listener);
-                } else {
-                    more++;
-                }
+                lines.log(Level.INFO, "portwatch: unexpected listener gone: " + listener);
             }
         }
-        if (more > 0) {
-            log.log(Level.WARNING, "portwatch: and " + more + " more unexpected listeners came or went in this scan"
-                    + " (only " + MAX_LINES + " lines are logged per scan)");
-        }
+        lines.end(more -> "portwatch: and " + more + " more unexpected listeners came or went in this scan"
+                + " (only " + MAX_LINES + " lines are logged per scan)");
     }
 
     /** Each listener as its line text, in scan order, alike sockets once. */
