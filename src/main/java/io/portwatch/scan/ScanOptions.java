@@ -17,9 +17,11 @@ import java.util.Objects;
  */
 public record ScanOptions(boolean allNamespaces, boolean listenBacklogs, SocketReader reader) {
 
-    /** Every namespace, netlink (backlogs from {@code ss} should it fall back to {@code /proc}): the defaults of
-     * portwatch's own JVM. */
-    public static final ScanOptions DEFAULT = new ScanOptions(true, true, SocketReader.NETLINK);
+    /**
+     * Every namespace, the {@code /proc} reader with backlogs from {@code ss}: what a source made without options
+     * reads (loading no JNA); the settings' choice comes through {@link #of(String, String, String, boolean)}.
+     */
+    public static final ScanOptions DEFAULT = new ScanOptions(true, true, SocketReader.PROC);
 
     public ScanOptions {
         Objects.requireNonNull(reader, "reader");

@@ -24,8 +24,8 @@ class ScanOptionsTest {
     }
 
     @Test
-    void theTwoArgumentOptionsReadProc() {
+    void optionsNotFromTheSettingsReadProcAndLoadNoJna() {
         assertEquals(SocketReader.PROC, new ScanOptions(false, true).reader());
-        assertEquals(SocketReader.NETLINK, ScanOptions.DEFAULT.reader());
+        assertEquals(SocketReader.PROC, ScanOptions.DEFAULT.reader());
     }
 }

@@ -3,6 +3,8 @@ package io.portwatch.scan.linux;
 import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketReader;
+import io.portwatch.scan.SocketSource;
+import io.portwatch.scan.SocketSources;
 import io.portwatch.scan.SocketState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +140,18 @@ class LinuxSocketReaderTest {
             source.close();
         }
         assertTrue(new LinuxSocketSource(new ScanOptions(false, true, SocketReader.PROC)).runsSs());
+    }
+
+    @Test
+    void theLinuxSourceWithNetlinkChosenAlwaysStartsAndSaysWhatItReads() throws Exception {
+        SocketSource source = SocketSources.create("auto", "Linux", new ScanOptions(false, true, SocketReader.NETLINK));
+        try {
+            assertEquals("linux", source.name());
+            assertTrue(List.of("netlink", "proc").contains(source.reader()), source.reader());
+            assertFalse(source.scan().sockets().isEmpty());
+        } finally {
+            source.close();
+        }
     }
 
     @Test
