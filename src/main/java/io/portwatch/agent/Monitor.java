@@ -106,7 +106,8 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         this.watcher = new DefinitionsWatcher(definitions, clock, readDeadline, loader, trust);
         this.clock = clock;
         this.interval = interval;
-        MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), interval, clock.instant());
+        MonitorState initial = MonitorState.initial(options.hostName(), version, source.name(), source.reader(),
+                interval, clock.instant());
         DefinitionsWatcher.Check first = watcher.check(true, true);
         Definitions d = first.definitions();
         LOG.log(Level.INFO, "portwatch: loaded " + d.listening().size() + " listening and " + d.connections().size()
@@ -317,6 +318,13 @@ public final class Monitor implements MonitorControl, AutoCloseable {
                 t.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (t == null || !t.isAlive()) { // a scan still running keeps what it reads from
+            try {
+                source.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "portwatch: closing the socket source: " + e);
             }
         }
     }

@@ -88,7 +88,7 @@ public final class PortwatchRuntime implements AutoCloseable {
             throws SocketSources.UnsupportedPlatformException, EndpointFailedException {
         SocketSource source = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
                 ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG),
-                        ownJvm));
+                        settings.get(SettingKey.SCAN_READER), ownJvm));
         EvaluationOptions options = EvaluationOptions.of(settings);
         NameCache names = new NameCache(NameCache.SYSTEM, settings.getSeconds(SettingKey.DNS_REFRESH));
         started.push(names);
@@ -138,7 +138,8 @@ public final class PortwatchRuntime implements AutoCloseable {
         monitor.start();
         PortwatchRuntime runtime = new PortwatchRuntime(started);
         LOG.log(Level.INFO, "portwatch " + BuildInfo.version() + " started in pid " + ProcessHandle.current().pid()
-                + ": " + source.name() + " sockets every " + settings.get(SettingKey.INTERVAL) + " s, definitions "
+                + ": " + source.name() + " sockets" + (source.reader().isEmpty() ? "" : " from " + source.reader())
+                + " every " + settings.get(SettingKey.INTERVAL) + " s, definitions "
                 + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
                 + prometheus.map(p -> ", metrics " + p.url()).orElse("")
                 + jolokia.map(j -> ", jolokia " + j.url()).orElse("")

@@ -27,7 +27,8 @@ final class OneScan {
     /** The socket source the settings ask for. */
     static SocketSource source(Settings settings) throws SocketSources.UnsupportedPlatformException {
         return SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name"),
-                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG), true));
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG),
+                        settings.get(SettingKey.SCAN_READER), true));
     }
 
     /** Loads the definitions the settings name. */
@@ -43,6 +44,11 @@ final class OneScan {
     }
 
     static Snapshot scan(Settings settings) throws IOException, SocketSources.UnsupportedPlatformException {
-        return source(settings).scan();
+        SocketSource source = source(settings);
+        try {
+            return source.scan();
+        } finally {
+            source.close();
+        }
     }
 }

@@ -25,9 +25,12 @@ public enum SettingKey {
     DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),
+    SCAN_READER("scan.reader", "auto", Type.choice("auto", "netlink", "proc"),
+            "Linux: how own-namespace sockets are read: netlink, proc, or auto (netlink; as an agent on JDK 24+ only"
+                    + " with native access)"),
     SCAN_LISTEN_BACKLOG("scan.listenBacklog", "auto", Type.choice("auto", "ss", "off"),
-            "Linux: how listener backlogs are read: ss (a child process, once per new listener), off (unknown),"
-                    + " auto (ss, but never as an agent)"),
+            "Linux, proc reader only: listener backlogs from ss (a child process, once per new listener), off,"
+                    + " or auto (ss, not as an agent)"),
     NAMESPACES("namespaces", "all", Type.choice("all", "own"),
             "Linux network namespaces scanned: all (containers, ip netns) or own (only portwatch's own)"),
     JOLOKIA_ENABLED("jolokia.enabled", "true", Type.BOOLEAN, "serve the MBeans over Jolokia HTTP"),

@@ -14,6 +14,10 @@ public interface AgentMXBean {
     @Description("The socket source scanning this host (linux, windows, macos)")
     String getSource();
 
+    @Description("How the Linux source reads the own namespace's sockets: netlink or proc (scan.reader, after any"
+            + " fallback); empty on other systems")
+    String getSocketReader();
+
     @Description("Seconds between two scans")
     long getIntervalSeconds();
 

@@ -52,6 +52,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public String getSocketReader() {
+        return s().reader();
+    }
+
+    @Override
     public long getIntervalSeconds() {
         return s().interval().getSeconds();
     }

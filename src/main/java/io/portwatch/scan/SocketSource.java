@@ -18,4 +18,16 @@ public interface SocketSource {
 
     /** Short name of the platform source, for logs and the agent MBean ({@code linux}, {@code windows}). */
     String name();
+
+    /**
+     * How this source reads the sockets where it has a choice ({@code netlink} or {@code proc} on Linux, after any
+     * fallback), for the start line and the agent MBean; "" where it has none.
+     */
+    default String reader() {
+        return "";
+    }
+
+    /** Releases what the source holds open (a netlink socket); it is not scanned again. Never throws. */
+    default void close() {
+    }
 }

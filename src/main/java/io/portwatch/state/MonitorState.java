@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param host             this host's name
  * @param version          portwatch's version
  * @param source           the socket source's name ({@code linux}, ...)
+ * @param reader           how the source reads the sockets ({@code netlink}, {@code proc}), "" where it has no choice
  * @param interval         the scan interval
  * @param startedAt        when the monitor started
  * @param lastScanAt       start of the last successful scan, empty before the first
@@ -36,7 +37,8 @@ import java.util.Optional;
  * @param evaluation       the results of the last successful scan; empty before the first
  * @param history          what the activity log has written so far
  */
-public record MonitorState(String host, String version, String source, Duration interval, Instant startedAt,
+public record MonitorState(String host, String version, String source, String reader, Duration interval,
+                           Instant startedAt,
                            Optional<Instant> lastScanAt, Duration lastScanDuration, long scans, long scanFailures,
                            long overruns, String lastScanError, Definitions definitions, List<String> configErrors,
                            long reloadsOk, long reloadsFailed, Optional<Evaluation> evaluation,
@@ -44,6 +46,7 @@ public record MonitorState(String host, String version, String source, Duration 
 
     public MonitorState {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(lastScanAt, "lastScanAt");
         Objects.requireNonNull(definitions, "definitions");
         configErrors = List.copyOf(configErrors);
@@ -66,34 +69,41 @@ public record MonitorState(String host, String version, String source, Duration 
 
     /** The state before any scan or load. */
     public static MonitorState initial(String host, String version, String source, Duration interval, Instant startedAt) {
-        return new MonitorState(host, version, source, interval, startedAt, Optional.empty(), Duration.ZERO, 0, 0, 0, "",
+        return initial(host, version, source, "", interval, startedAt);
+    }
+
+    /** The state before any scan or load, of a source that reads its sockets as {@code reader} says. */
+    public static MonitorState initial(String host, String version, String source, String reader, Duration interval,
+                                       Instant startedAt) {
+        return new MonitorState(host, version, source, reader, interval, startedAt, Optional.empty(), Duration.ZERO,
+                0, 0, 0, "",
                 Definitions.EMPTY, List.of(), 0, 0, Optional.empty(), HistoryStats.OFF);
     }
 
     /** After a successful scan that started at {@code at} and took {@code took}. */
     public MonitorState withScan(Instant at, Duration took, boolean overrun, Evaluation result) {
-        return new MonitorState(host, version, source, interval, startedAt, Optional.of(at), took, scans + 1,
+        return new MonitorState(host, version, source, reader, interval, startedAt, Optional.of(at), took, scans + 1,
                 scanFailures, overruns + (overrun ? 1 : 0), "", definitions, configErrors, reloadsOk, reloadsFailed,
                 Optional.of(result), history);
     }
 
     /** After a failed scan: the last results stay, marked stale. */
     public MonitorState withScanFailure(Duration took, boolean overrun, String why) {
-        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, took, scans + 1,
+        return new MonitorState(host, version, source, reader, interval, startedAt, lastScanAt, took, scans + 1,
                 scanFailures + 1, overruns + (overrun ? 1 : 0), why, definitions, configErrors, reloadsOk, reloadsFailed,
                 evaluation, history);
     }
 
     /** After good definitions were loaded; {@code reload} counts it as a successful reload. */
     public MonitorState withDefinitions(Definitions loaded, boolean reload) {
-        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+        return new MonitorState(host, version, source, reader, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, loaded, List.of(), reloadsOk + (reload ? 1 : 0), reloadsFailed,
                 evaluation, history);
     }
 
     /** After definitions with errors: the last good ones stay in force. */
     public MonitorState withConfigErrors(List<String> errors, boolean reload) {
-        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+        return new MonitorState(host, version, source, reader, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, definitions, errors, reloadsOk, reloadsFailed + (reload ? 1 : 0),
                 evaluation, history);
     }
@@ -103,14 +113,14 @@ public record MonitorState(String host, String version, String source, Duration 
      * how many file reloads were put in force ({@code okAdded}) or refused ({@code failedAdded}).
      */
     public MonitorState withLoad(Definitions inForce, List<String> errors, long okAdded, long failedAdded) {
-        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+        return new MonitorState(host, version, source, reader, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, inForce, errors, reloadsOk + okAdded,
                 reloadsFailed + failedAdded, evaluation, history);
     }
 
     /** With the activity log's latest counts. */
     public MonitorState withHistory(HistoryStats stats) {
-        return new MonitorState(host, version, source, interval, startedAt, lastScanAt, lastScanDuration, scans,
+        return new MonitorState(host, version, source, reader, interval, startedAt, lastScanAt, lastScanDuration, scans,
                 scanFailures, overruns, lastScanError, definitions, configErrors, reloadsOk, reloadsFailed, evaluation,
                 stats);
     }

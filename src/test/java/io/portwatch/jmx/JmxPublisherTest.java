@@ -287,6 +287,15 @@ class JmxPublisherTest {
     }
 
     @Test
+    void agentSocketReaderIsTheSourcesReaderAndEmptyWhereItHasNone() throws Exception {
+        monitor.swapOnly(new StateBuilder().reader("netlink").build());
+        publisher.register();
+        assertEquals("netlink", get("portwatch:type=Agent", "SocketReader"));
+        monitor.swapOnly(new StateBuilder().build());
+        assertEquals("", get("portwatch:type=Agent", "SocketReader"));
+    }
+
+    @Test
     void agentAttributesComeFromTheState() throws Exception {
         monitor.swapOnly(typical().withConfigErrors(List.of("monitoredListeningPorts.csv:9: localPort: expecting"
                 + " 1-65535 (found \"80a\")"), true));

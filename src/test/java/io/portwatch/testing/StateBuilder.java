@@ -37,6 +37,7 @@ public final class StateBuilder {
     private String host = "web01";
     private String version = "1.2.3";
     private String source = "test";
+    private String reader = "";
     private Duration interval = Duration.ofSeconds(15);
     private Instant startedAt = STARTED;
     private Definitions definitions;
@@ -56,6 +57,12 @@ public final class StateBuilder {
 
     public StateBuilder source(String name) {
         source = name;
+        return this;
+    }
+
+    /** How the source reads its sockets ({@code netlink}, {@code proc}); "" by default. */
+    public StateBuilder reader(String name) {
+        reader = name;
         return this;
     }
 
@@ -102,7 +109,7 @@ public final class StateBuilder {
     }
 
     public MonitorState build() {
-        MonitorState s = MonitorState.initial(host, version, source, interval, startedAt);
+        MonitorState s = MonitorState.initial(host, version, source, reader, interval, startedAt);
         if (definitions != null) {
             s = s.withDefinitions(definitions, false);
         }

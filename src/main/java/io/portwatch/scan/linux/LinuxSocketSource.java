@@ -5,6 +5,7 @@ import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.Snapshot;
+import io.portwatch.scan.SocketReader;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketSource;
 
@@ -20,9 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Sockets of a Linux host from {@code /proc}, without native code:
+ * Sockets of a Linux host from netlink and {@code /proc}:
  * <ol>
- *   <li>the socket tables {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}
+ *   <li>the socket tables of the own network namespace over netlink ({@link NetlinkTables}) when
+ *       {@link ScanOptions#reader()} says so and its socket opens (else, said in one log line, as below); or the
+ *       text tables {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}
  *       ({@link ProcNetParser}); a missing {@code tcp6}, {@code udp} or {@code udp6} means no sockets of that
  *       kind (a kernel without IPv6), a missing or unreadable {@code tcp} is an error;</li>
  *   <li>the owner of each socket inode from the {@code /proc/PID/fd} links ({@link SocketOwners}, which
@@ -32,9 +35,9 @@ import java.util.Objects;
  *   <li>each owning process from {@code /proc/PID} ({@link ProcessReader}). A process that exits before
  *       it is read leaves its sockets without owner.</li>
  * </ol>
- * Each socket carries its receive and send queues from the tables; a TCP listener's backlog, which the tables do
- * not show, comes from {@code ss} ({@link ListenBacklogs}, only for the live {@code /proc}, once per new
- * listener), and the host's {@code ListenOverflows}/{@code ListenDrops} from {@code /proc/net/netstat}
+ * Each socket carries its receive and send queues from the tables; a TCP listener's backlog comes with the netlink
+ * dump, or, read from {@code /proc/net} which does not show it, from {@code ss} ({@link ListenBacklogs}, only for
+ * the live {@code /proc}, once per new listener), and the host's {@code ListenOverflows}/{@code ListenDrops} from {@code /proc/net/netstat}
  * ({@link NetstatCounters}).
  * With every namespace ({@code namespaces=all}, the default), the tables of each other network namespace of a
  * visible process are read too, once per namespace, from {@code /proc/PID/net/} of one of its processes
@@ -48,8 +51,18 @@ import java.util.Objects;
  */
 public final class LinuxSocketSource implements SocketSource {
 
+    private static final System.Logger LOG = System.getLogger(LinuxSocketSource.class.getName());
+
     /** Marks a pid whose process exited before it could be read. */
     private static final int GONE = -2;
+    /** How long one netlink dump of the own namespace may take before the scan fails (results kept, stale). */
+    static final Duration NETLINK_DEADLINE = Duration.ofSeconds(30);
+
+    /** Opens the netlink reader; a seam for tests. */
+    @FunctionalInterface
+    interface NetlinkOpener {
+        NetlinkTables open(Path procNet) throws NetlinkTables.UnavailableException;
+    }
 
     private final Path procRoot;
     private final TableReader ownTables;
@@ -61,6 +74,8 @@ public final class LinuxSocketSource implements SocketSource {
     private int lastSocketCount = 64;
     /** Listener backlogs from {@code ss}, only for the live {@code /proc} ({@code ss} sees this host, not a tree). */
     private final ListenBacklogs backlogs;
+    /** The own namespace's tables over netlink; null when they are read from {@code /proc/net}. */
+    private NetlinkTables netlink;
 
     /** Reads {@code /proc} and {@code /etc/passwd}, every network namespace. */
     public LinuxSocketSource() {
@@ -70,7 +85,8 @@ public final class LinuxSocketSource implements SocketSource {
     /** Reads {@code /proc} and {@code /etc/passwd} as the options say. */
     public LinuxSocketSource(ScanOptions options) {
         this(Path.of("/proc"), Path.of("/etc/passwd"), Files::newDirectoryStream, Path.of("/run/netns"),
-                options.allNamespaces(), options.listenBacklogs());
+                options.allNamespaces(), options.listenBacklogs(), NamespaceTables.defaultHelpers(), options.reader(),
+                NetlinkTables::open);
     }
 
     /**
@@ -106,6 +122,19 @@ public final class LinuxSocketSource implements SocketSource {
     /** For the benchmark: also how many threads beside the scan thread read other namespaces' tables. */
     LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
                       boolean allNamespaces, boolean listenBacklogs, int namespaceHelpers) {
+        this(procRoot, passwdFile, opener, netnsDir, allNamespaces, listenBacklogs, namespaceHelpers,
+                SocketReader.PROC, NetlinkTables::open);
+    }
+
+    /**
+     * For testing and the benchmark: also the reader of the own namespace's tables and how netlink is opened.
+     * Netlink is tried only for the live {@code /proc} (a tree of files has no kernel behind it); when it cannot
+     * open, the tables come from {@code /proc/net}, said in one log line. {@code ss} runs only for the
+     * {@code /proc} reader.
+     */
+    LinuxSocketSource(Path procRoot, Path passwdFile, SocketOwners.DirectoryOpener opener, Path netnsDir,
+                      boolean allNamespaces, boolean listenBacklogs, int namespaceHelpers, SocketReader reader,
+                      NetlinkOpener netlinkOpener) {
         this.allNamespaces = allNamespaces;
         this.namespaces = new NetNamespaces(procRoot, Objects.requireNonNull(netnsDir, "netnsDir"));
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
@@ -113,7 +142,26 @@ public final class LinuxSocketSource implements SocketSource {
         this.otherTables = new NamespaceTables(procRoot, namespaceHelpers);
         this.owners = new SocketOwners(procRoot, Objects.requireNonNull(opener, "opener"));
         this.processes = new ProcessReader(procRoot, Objects.requireNonNull(passwdFile, "passwdFile"));
-        this.backlogs = listenBacklogs && procRoot.equals(Path.of("/proc")) ? new ListenBacklogs() : null;
+        boolean live = procRoot.equals(Path.of("/proc"));
+        this.netlink = reader == SocketReader.NETLINK && live ? openNetlink(netlinkOpener, procRoot.resolve("net")) : null;
+        this.backlogs = listenBacklogs && live && netlink == null ? new ListenBacklogs() : null;
+    }
+
+    /** The netlink reader, or null (with one log line) when it cannot be used here. */
+    private static NetlinkTables openNetlink(NetlinkOpener opener, Path procNet) {
+        try {
+            return Objects.requireNonNull(opener.open(procNet), "netlink opener returned null");
+        } catch (NetlinkTables.UnavailableException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.INFO, "portwatch: reading sockets from /proc/net, netlink cannot be used: "
+                    + oneLine(e));
+            return null;
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int eol = m.indexOf('\n');
+        return eol < 0 ? m : m.substring(0, eol).strip();
     }
 
     @Override
@@ -124,7 +172,11 @@ public final class LinuxSocketSource implements SocketSource {
         SocketRows rows = new SocketRows(lastSocketCount + lastSocketCount / 8);
         NetNamespace own = namespaces.own();
         rows.namespace(own);
-        ownTables.read(procRoot.resolve("net"), rows);
+        if (netlink != null) {
+            netlink.read(rows, start + NETLINK_DEADLINE.toNanos());
+        } else {
+            ownTables.read(procRoot.resolve("net"), rows);
+        }
         if (allNamespaces) {
             otherTables.read(namespaces.others(own), rows);
         }
@@ -182,5 +234,26 @@ public final class LinuxSocketSource implements SocketSource {
     @Override
     public String name() {
         return "linux";
+    }
+
+    /** {@code netlink} when the own namespace's tables are read over netlink, else {@code proc}. */
+    @Override
+    public String reader() {
+        return (netlink != null ? SocketReader.NETLINK : SocketReader.PROC).label();
+    }
+
+    /** Closes the netlink socket; a scan after this reads {@code /proc/net}. */
+    @Override
+    public void close() {
+        NetlinkTables n = netlink;
+        netlink = null;
+        if (n != null) {
+            n.close();
+        }
+    }
+
+    /** Whether {@code ss} may run for listener backlogs (the {@code /proc} reader only), for tests. */
+    boolean runsSs() {
+        return backlogs != null;
     }
 }
