@@ -1,6 +1,7 @@
 package io.portwatch.scan.linux;
 
 import io.portwatch.scan.Protocol;
+import io.portwatch.scan.SocketSources;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -71,7 +72,16 @@ final class NetlinkTables implements AutoCloseable {
      * @throws UnavailableException with the reason in one line ("JNA cannot load: …", "socket(AF_NETLINK): EPERM")
      */
     static NetlinkTables open(Path procNet) throws UnavailableException {
-        return open(JnaSockDiagChannel::open, procNet);
+        SockDiagChannel.Opener jna;
+        try {
+            SocketSources.requireJna("the netlink reader", JnaSockDiagChannel.MIN_JNA);
+            jna = JnaSockDiagChannel::open; // links JnaSockDiagChannel, and so JNA's classes
+        } catch (SocketSources.UnsupportedPlatformException e) {
+            throw new UnavailableException(e.getMessage(), e);
+        } catch (LinkageError e) {
+            throw new UnavailableException("JNA cannot load: " + e, e);
+        }
+        return open(jna, procNet);
     }
 
     /** As {@link #open(Path)}, with channels from {@code opener} (tests inject a failing one). */

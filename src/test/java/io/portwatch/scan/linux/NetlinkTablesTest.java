@@ -203,6 +203,24 @@ class NetlinkTablesTest {
         assertEquals("JNA cannot load: java.lang.NoClassDefFoundError: com/sun/jna/Native", noJna.getMessage());
     }
 
+    /** The class loader of an application without JNA: open() says so, no NoClassDefFoundError escapes. */
+    @Test
+    void withoutJnaOnTheClassPathNetlinkIsUnavailableNotALinkageError() throws Exception {
+        java.net.URL classes = NetlinkTables.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader noJna = new java.net.URLClassLoader(new java.net.URL[] {classes},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> tables = Class.forName(NetlinkTables.class.getName(), true, noJna);
+            assertThrows(ClassNotFoundException.class, () -> Class.forName("com.sun.jna.Native", false, noJna));
+            java.lang.reflect.Method open = tables.getDeclaredMethod("open", Path.class);
+            open.setAccessible(true);
+            java.lang.reflect.InvocationTargetException e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> open.invoke(null, procNet));
+            assertEquals(NetlinkTables.UnavailableException.class.getName(), e.getCause().getClass().getName());
+            assertEquals("the netlink reader needs JNA 5.0.0 or newer, and no JNA (com.sun.jna) is on the class path",
+                    e.getCause().getMessage());
+        }
+    }
+
     @Test
     void aSocketThatCannotBeOpenedAgainAfterAFailureIsAnErrorOfTheRead() throws Exception {
         kernel.answer(new DiagMessages().error(-1).bytes());
