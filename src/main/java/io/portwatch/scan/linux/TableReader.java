@@ -63,7 +63,8 @@ final class TableReader {
         }
     }
 
-    private void readTable(Path dir, String name, Protocol protocol, boolean required, SocketRows out)
+    /** One table, {@code name} in {@code dir}; a missing one is an error when {@code required}, else no sockets. */
+    void readTable(Path dir, String name, Protocol protocol, boolean required, SocketRows out)
             throws IOException {
         Path file = dir.resolve(name);
         try (InputStream in = new SeqFileInput(Files.newInputStream(file))) {

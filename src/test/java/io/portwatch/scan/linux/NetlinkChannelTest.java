@@ -1,0 +1,65 @@
+package io.portwatch.scan.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** {@link JnaSockDiagChannel} on the live kernel: the deadline bounds a receive, a dump ends, close is idempotent. */
+class NetlinkChannelTest {
+
+    /** Not a time window: a receive bounded at 200 ms returns long before this, one that blocks never does. */
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+
+    @Test
+    void aReceiveWithNothingToReadReturnsOnceTheDeadlinePassedInsteadOfBlocking() throws Exception {
+        try (JnaSockDiagChannel channel = JnaSockDiagChannel.open()) {
+            int n = assertTimeoutPreemptively(GENEROUS,
+                    () -> channel.receive(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200)));
+            assertEquals(-1, n);
+            assertEquals(-1, channel.receive(System.nanoTime() - 1), "a deadline already passed");
+        }
+    }
+
+    @Test
+    void aTcpDumpOverTheRealSocketHasAListenerWithItsBacklogAndEndsWithDone() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 3, InetAddress.getByName("127.0.0.1"));
+             JnaSockDiagChannel channel = JnaSockDiagChannel.open()) {
+            assertEquals(JnaSockDiagChannel.BUFFER_BYTES, channel.buffer().capacity());
+            channel.send(new SockDiagRequest(ByteOrder.nativeOrder()).build(SockDiagDump.TCP_IPV6, 7));
+            SockDiagParser parser = new SockDiagParser();
+            parser.begin(SockDiagDump.TCP_IPV6);
+            SocketRows rows = new SocketRows(64);
+            long deadline = System.nanoTime() + GENEROUS.toNanos();
+            boolean done = false;
+            while (!done) {
+                int n = channel.receive(deadline);
+                assertTrue(n >= 0 && n <= channel.buffer().capacity(), "a datagram within the buffer: " + n);
+                done = parser.parse(channel.buffer(), n, rows);
+            }
+            boolean found = false;
+            for (int i = 0; i < rows.size(); i++) {
+                io.portwatch.scan.SocketEntry e = rows.entry(i, io.portwatch.scan.SocketEntry.UNKNOWN_PID);
+                if (e.localPort() == listener.getLocalPort()) {
+                    found = true;
+                    assertEquals(3, e.sendQueue(), "the backlog of listen(3)");
+                }
+            }
+            assertTrue(found, "the listener on port " + listener.getLocalPort());
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmless() throws Exception {
+        JnaSockDiagChannel channel = JnaSockDiagChannel.open();
+        channel.close();
+        channel.close();
+    }
+}
