@@ -59,7 +59,7 @@ class WebappJnaIT {
             URI servlet = URI.create("http://127.0.0.1:" + ready.split(" ")[2] + "/app/jna");
 
             String before = get(servlet);
-            assertEquals("jna=" + pid + " loader=ParallelWebappClassLoader version=" + OLDER_JNA, before,
+            assertEquals("jna=" + pid + " loader=ParallelWebappClassLoader from=jna-" + OLDER_JNA + ".jar", before,
                     "the web application's own JNA, before the agent");
 
             VirtualMachine vm = VirtualMachine.attach(pid);

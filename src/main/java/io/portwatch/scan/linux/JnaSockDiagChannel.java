@@ -69,7 +69,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
                 throw new NetlinkTables.UnavailableException("the netlink reader needs a 64-bit JVM, this one has "
                         + Native.POINTER_SIZE + "-byte pointers", null);
             }
-            libc = Native.load("c", LinuxLibC.class);
+            libc = LibCLoader.load();
         } catch (SocketSources.UnsupportedPlatformException e) {
             throw new NetlinkTables.UnavailableException(e.getMessage(), e);
         } catch (LinkageError | RuntimeException e) {

@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * A web application's own use of JNA, for {@code WebappJnaIT}: copied into {@code WEB-INF/classes} with the JNA jar
  * in {@code WEB-INF/lib}, so that Tomcat's web application class loader loads both. Answers
- * {@code jna=<getpid()> loader=<the loader of JNA's Native class> version=<JNA's version>}.
+ * {@code jna=<getpid()> loader=<the loader of JNA's Native class> from=<the jar JNA came from>}.
  */
 public final class JnaServlet extends HttpServlet {
 
@@ -27,6 +27,7 @@ public final class JnaServlet extends HttpServlet {
         C c = Native.load("c", C.class);
         response.setContentType("text/plain");
         response.getWriter().print("jna=" + c.getpid() + " loader=" + Native.class.getClassLoader().getClass().getSimpleName()
-                + " version=" + Native.VERSION);
+                + " from=" + java.nio.file.Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .getFileName());
     }
 }
