@@ -18,4 +18,13 @@ public interface SocketSource {
 
     /** Short name of the platform source, for logs and the agent MBean ({@code linux}, {@code windows}). */
     String name();
+
+    /**
+     * True when the sockets this source reads carry what the kernel measures of each TCP connection
+     * ({@link SocketEntry#quality()}: RTT, retransmissions, unacknowledged data). Only the netlink reader does;
+     * without it a connection row's {@code maxRttMs}, {@code maxRetransPercent} and {@code stalled} give no verdict.
+     */
+    default boolean measuresTcpQuality() {
+        return false;
+    }
 }
