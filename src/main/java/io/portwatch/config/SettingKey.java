@@ -23,8 +23,7 @@ public enum SettingKey {
     UNEXPECTED_LISTENERS_IGNORE("unexpectedListeners.ignore", "", Type.STRING,
             "listeners never reported as unexpected: tcp:PORT, udp:PORT (ranges allowed) or process globs, comma-separated"),
     CONNECTIONS_STALL_SECONDS("connections.stallSeconds", "30", Type.SECONDS,
-            "seconds a connection may hold unacknowledged data with no acknowledgement before it is stalled"
-                    + " (rows without a stallSeconds column; needs the netlink reader)"),
+            "seconds unacknowledged data may wait for an acknowledgement before a connection is stalled (netlink reader)"),
     DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),
