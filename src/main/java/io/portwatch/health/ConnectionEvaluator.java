@@ -145,13 +145,17 @@ final class ConnectionEvaluator {
 
     /**
      * The quality figures of the row's matched ESTABLISHED sockets of the expected process (those its count
-     * judges). Walks the sockets only when the source measures quality: with none measured, no figure exists.
+     * judges). Walks the sockets only when some socket of the snapshot carries its quality: with none measured, no
+     * figure exists (and the /proc reader's evaluation costs nothing more).
      */
     private QualityFigures quality(ConnectionRow row, List<SocketGroup> matched, int stall) {
         QualityFigures figures = new QualityFigures(previousQuality.row(row.id()), stall);
         NamePattern procName = row.procName();
         for (SocketGroup group : matched) {
             ConnectionColumns columns = group.columns();
+            if (!columns.anyQuality()) {
+                continue; // the /proc reader: no socket is measured, none is walked
+            }
             SocketEntry[] sockets = columns.sockets();
             for (int k = 0; k < group.size(); k++) {
                 int position = group.position(k);
