@@ -6,6 +6,7 @@ import io.portwatch.support.FileTrust;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
+import io.portwatch.health.QualityHistory;
 import io.portwatch.state.HistoryStats;
 import io.portwatch.state.MonitorControl;
 import io.portwatch.state.MonitorState;
@@ -273,7 +274,8 @@ public final class Monitor implements MonitorControl, AutoCloseable {
             }
             return s.withScanFailure(took, overran(took), why);
         }
-        Evaluation evaluation = Evaluator.evaluate(s.definitions(), snapshot, names.current(), options);
+        Evaluation evaluation = Evaluator.evaluate(s.definitions(), snapshot, names.current(), options,
+                s.evaluation().map(Evaluation::quality).orElse(QualityHistory.EMPTY));
         Duration took = Duration.ofNanos(ticker.nanoTime() - t0);
         if (s.stale()) {
             LOG.log(Level.INFO, "portwatch: scanning again after failure");

@@ -4,6 +4,7 @@ import io.portwatch.config.BuildInfo;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.health.EvaluationOptions;
+import io.portwatch.health.QualityNote;
 import io.portwatch.support.FileTrust;
 import io.portwatch.state.HistoryStats;
 import io.portwatch.history.HistoryLog;
@@ -143,7 +144,9 @@ public final class PortwatchRuntime implements AutoCloseable {
                 + settings.getPath(SettingKey.DEFINITIONS).toAbsolutePath()
                 + prometheus.map(p -> ", metrics " + p.url()).orElse("")
                 + jolokia.map(j -> ", jolokia " + j.url()).orElse("")
-                + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse(""));
+                + history.directory().map(d -> ", history " + d.toAbsolutePath()).orElse("")
+                + QualityNote.of(monitor.state().definitions().forHost(options.hostName()), source.measuresTcpQuality(), source.name(),
+                        options.stallSeconds()).map(n -> "; " + n).orElse(""));
         return runtime;
     }
 

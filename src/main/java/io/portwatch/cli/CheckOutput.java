@@ -42,9 +42,17 @@ final class CheckOutput {
      */
     static void table(CheckReport report, String noRows, PrintWriter out, PrintWriter err) {
         out.println(statusLine(report));
-        TextTable table = new TextTable("KIND", "ID", "HEALTH", "PROCESS", "REASON", "COMMENT");
+        // an RTT column only when a row's RTT is known (the netlink reader): other readers' tables stay as they were
+        boolean rtt = report.rows().stream().anyMatch(CheckReport.Row::rttKnown);
+        TextTable table = rtt ? new TextTable("KIND", "ID", "HEALTH", "PROCESS", "RTT", "REASON", "COMMENT")
+                : new TextTable("KIND", "ID", "HEALTH", "PROCESS", "REASON", "COMMENT");
         for (CheckReport.Row r : report.rows()) {
-            table.row(r.kind(), r.id(), r.health(), r.owner(), r.reason(), shown(r.comment()));
+            if (rtt) {
+                table.row(r.kind(), r.id(), r.health(), r.owner(), r.rttKnown() ? rttMs(r.rttSeconds()) : "-",
+                        r.reason(), shown(r.comment()));
+            } else {
+                table.row(r.kind(), r.id(), r.health(), r.owner(), r.reason(), shown(r.comment()));
+            }
         }
         table.print(out);
         if (report.rows().isEmpty()) {
@@ -74,6 +82,9 @@ final class CheckOutput {
             row.put("comment", r.comment());
             row.put("testedAt", r.testedAt());
             row.put("netstatWatcherKey", r.netstatWatcherKey());
+            if (r.kind().equals("connection")) {
+                row.put("rttMs", r.rttKnown() ? r.rttSeconds() * 1000 : null);
+            }
             List<Object> matched = new ArrayList<>();
             for (CheckReport.Matched s : r.matched()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -134,6 +145,11 @@ final class CheckOutput {
      */
     static String statusText(String text) {
         return Printable.of(text).replace("|", "\\x7c");
+    }
+
+    /** {@code 2.5ms}: an RTT in milliseconds, at most 3 decimals. */
+    static String rttMs(double seconds) {
+        return ConnectionsTable.rttMs(Math.round(seconds * 1e6));
     }
 
     /** The comment on one line, at most {@value #COMMENT_SHOWN} characters ({@code ...} where cut). */

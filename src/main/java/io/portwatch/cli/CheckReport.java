@@ -1,5 +1,6 @@
 package io.portwatch.cli;
 
+import io.portwatch.health.ConnectionQuality;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
@@ -35,10 +36,22 @@ record CheckReport(String scannedAt, double scanSeconds, int sockets, List<Strin
     /**
      * One evaluated row.
      *
-     * @param kind {@code listening} or {@code connection}
+     * @param kind       {@code listening} or {@code connection}
+     * @param rttSeconds the smoothed RTT of a connection row's slowest socket, -1 when unknown (a listening row, or
+     *                   a reader that does not measure it)
      */
     record Row(String kind, String id, Health health, String severity, String reason, String comment,
-               String testedAt, String netstatWatcherKey, List<Matched> matched) {
+               String testedAt, String netstatWatcherKey, List<Matched> matched, double rttSeconds) {
+
+        /** A row whose RTT is unknown. */
+        Row(String kind, String id, Health health, String severity, String reason, String comment,
+            String testedAt, String netstatWatcherKey, List<Matched> matched) {
+            this(kind, id, health, severity, reason, comment, testedAt, netstatWatcherKey, matched, -1);
+        }
+
+        boolean rttKnown() {
+            return rttSeconds >= 0;
+        }
 
         Row {
             matched = List.copyOf(matched);
@@ -75,22 +88,23 @@ record CheckReport(String scannedAt, double scanSeconds, int sockets, List<Strin
     static CheckReport local(Evaluation evaluation, Snapshot snapshot, List<String> warnings) {
         List<Row> rows = new ArrayList<>();
         for (ListeningResult r : evaluation.listening()) {
-            rows.add(row("listening", r, r.row().comment(), snapshot));
+            rows.add(row("listening", r, r.row().comment(), snapshot, -1));
         }
         for (ConnectionResult r : evaluation.connections()) {
-            rows.add(row("connection", r, r.row().comment(), snapshot));
+            rows.add(row("connection", r, r.row().comment(), snapshot, r.quality()
+                    .filter(ConnectionQuality::rttKnown).map(ConnectionQuality::worstRttSeconds).orElse(-1.0)));
         }
         return new CheckReport(Times.iso(snapshot.takenAt()), snapshot.duration().toNanos() / 1e9,
                 snapshot.sockets().size(), warnings, rows);
     }
 
-    private static Row row(String kind, RowResult r, String comment, Snapshot snapshot) {
+    private static Row row(String kind, RowResult r, String comment, Snapshot snapshot, double rttSeconds) {
         List<Matched> matched = new ArrayList<>();
         for (SocketEntry s : r.matched()) {
             matched.add(new Matched(s.toString(), s.pid(), snapshot.owner(s).map(p -> p.name()).orElse(""),
                     s.netns().name()));
         }
         return new Row(kind, r.id(), r.health(), r.severity().label(), r.reason(), comment, Times.iso(r.testedAt()),
-                r.netstatWatcherKey(), matched);
+                r.netstatWatcherKey(), matched, rttSeconds);
     }
 }

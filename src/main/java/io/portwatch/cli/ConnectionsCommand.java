@@ -56,6 +56,10 @@ final class ConnectionsCommand extends SettingsOptions {
                     + " container:ID, pod:UID, net:[INODE]; * for all; empty for portwatch's own.")
     String netns;
 
+    @Option(names = "--info", description = "Add an RTT column (ms, as ss -ti prints rtt:); - where unknown: only"
+            + " the netlink reader measures it. JSON and CSV always carry rttMs, unacked, lastAckMs, retransmitted, sent.")
+    boolean info;
+
     @Option(names = "--stats", description = "Add statistics: counts and %% per state, per-process counts by state.")
     boolean stats;
 
@@ -94,8 +98,9 @@ final class ConnectionsCommand extends SettingsOptions {
         if (renderer.isEmpty()) {
             return refuse(err, "--format: expecting table, json or csv (found \"" + format + "\")");
         }
-        if (renderer.get() != ConnectionsFormat.TABLE && (stats || watch != null)) {
-            return refuse(err, (stats ? "--stats" : "--watch") + ": only with --format=table (found --format=" + format + ")");
+        if (renderer.get() != ConnectionsFormat.TABLE && (stats || watch != null || info)) {
+            return refuse(err, (stats ? "--stats" : watch != null ? "--watch" : "--info")
+                    + ": only with --format=table (found --format=" + format + ")");
         }
         if (watch != null && (watch < 1 || watch > 86400)) {
             return refuse(err, "--watch: expecting 1-86400 seconds (found " + watch + ")");
@@ -111,7 +116,11 @@ final class ConnectionsCommand extends SettingsOptions {
             err.flush();
             return 3;
         }
-        renderer.get().print(snapshot, out);
+        if (info) {
+            ConnectionsTable.print(snapshot, out, true);
+        } else {
+            renderer.get().print(snapshot, out);
+        }
         if (stats) {
             out.println();
             ConnectionsStats.print(snapshot, out);

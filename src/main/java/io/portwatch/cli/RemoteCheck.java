@@ -351,7 +351,8 @@ final class RemoteCheck {
             health = Health.RED;
         }
         return new CheckReport.Row(kind, text(a.get("Id")), health, text(a.get("Severity")), text(a.get("Reason")),
-                text(a.get("Comment")), text(a.get("TestedAt")), text(a.get("NetstatWatcherKey")), matched);
+                text(a.get("Comment")), text(a.get("TestedAt")), text(a.get("NetstatWatcherKey")), matched,
+                a.get("RttSeconds") instanceof Number n ? n.doubleValue() : -1);
     }
 
     /** The pid at the end of {@code tcp ... LISTEN pid 42}; -1 when none. */

@@ -4,6 +4,7 @@ import io.portwatch.scan.Addresses;
 import io.portwatch.scan.ProcessInfo;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.TcpQuality;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,14 +17,17 @@ final class SocketRecords {
 
     /** The columns, in order. */
     static final List<String> COLUMNS = List.of("protocol", "recvQ", "sendQ", "localAddress", "localPort",
-            "remoteAddress", "remotePort", "state", "pid", "process", "user", "netns");
+            "remoteAddress", "remotePort", "state", "pid", "process", "user", "netns", "rttMs", "unacked", "lastAckMs",
+            "retransmitted", "sent");
 
     private SocketRecords() {
     }
 
     /**
      * One map per socket with every column of {@link #COLUMNS}: numbers as numbers, and null for what is not
-     * known (a queue the platform does not tell, an owner that cannot be seen).
+     * known (a queue the platform does not tell, an owner that cannot be seen, the connection quality of a socket
+     * that only the netlink reader measures: {@code rttMs} smoothed RTT, {@code unacked} segments not yet
+     * acknowledged, {@code lastAckMs} since the last acknowledgement, {@code retransmitted} and {@code sent} segments).
      */
     static List<Map<String, Object>> of(Snapshot snapshot) {
         List<Map<String, Object>> out = new ArrayList<>(snapshot.sockets().size());
@@ -42,6 +46,12 @@ final class SocketRecords {
             r.put("process", owner.map(ProcessInfo::name).orElse(null));
             r.put("user", owner.map(ProcessInfo::user).filter(u -> !u.isEmpty()).orElse(null));
             r.put("netns", s.netns().name());
+            TcpQuality q = s.quality();
+            r.put("rttMs", q == null ? null : q.rttMicros() / 1000.0);
+            r.put("unacked", q == null ? null : q.unacked());
+            r.put("lastAckMs", q == null ? null : q.lastAckReceivedMillis());
+            r.put("retransmitted", q == null ? null : q.retransmittedSegments());
+            r.put("sent", q == null ? null : q.segmentsSent());
             out.add(r);
         }
         return out;

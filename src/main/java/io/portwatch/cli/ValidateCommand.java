@@ -1,12 +1,17 @@
 package io.portwatch.cli;
 
 import io.portwatch.config.DefinitionsLoadResult;
+import io.portwatch.config.HostName;
 import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.config.SettingsException;
+import io.portwatch.health.QualityNote;
+import io.portwatch.scan.SocketSource;
+import io.portwatch.scan.SocketSources;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 
 /**
  * {@code validate}: checks settings and both definitions files, prints the problems and warnings (at most
@@ -17,6 +22,9 @@ import java.io.PrintWriter;
         description = {"Checks the settings and both definitions files and prints every problem and warning.",
                 "Exit code: 0 when clean, 1 with warnings only (the rows load), 2 with problems."})
 final class ValidateCommand extends SettingsOptions {
+
+    /** For testing only: the socket source whose measuring is judged (null: the one the settings ask for). */
+    SocketSource source;
 
     @Override
     public Integer call() {
@@ -31,6 +39,7 @@ final class ValidateCommand extends SettingsOptions {
         }
         DefinitionsLoadResult loaded = OneScan.definitions(settings);
         loaded.notes().forEach(n -> out.println("note: " + n));
+        qualityNote(settings, loaded).ifPresent(n -> out.println("note: " + n));
         loaded.warningLines().forEach(out::println);
         loaded.problemLines().forEach(out::println);
         if (loaded.ok()) {
@@ -43,5 +52,17 @@ final class ValidateCommand extends SettingsOptions {
         }
         out.flush();
         return !loaded.ok() ? 2 : loaded.hasWarnings() ? 1 : 0;
+    }
+
+    /** What the rows ask of connection quality that this platform's source cannot measure (a note: exit unchanged). */
+    private Optional<String> qualityNote(Settings settings, DefinitionsLoadResult loaded) {
+        SocketSource source;
+        try {
+            source = this.source != null ? this.source : OneScan.source(settings);
+        } catch (SocketSources.UnsupportedPlatformException e) {
+            return Optional.empty(); // no source here at all: nothing to say about what it measures
+        }
+        return QualityNote.of(loaded.definitions().forHost(HostName.of(settings)), source.measuresTcpQuality(), source.name(),
+                settings.getInt(SettingKey.CONNECTIONS_STALL_SECONDS));
     }
 }

@@ -21,10 +21,20 @@ import java.util.OptionalInt;
  * @param severity   severity when not GREEN
  * @param source     file and line
  * @param netns      the network namespace the row is about ({@link NetnsPattern#OWN} unless the column is given)
+ * @param quality    limits on connection quality ({@code stallSeconds}, {@code maxRttMs}, {@code maxRetransPercent})
  */
 public record ConnectionRow(String id, Optional<InetAddress> remoteIP, String remoteName, PortRange remotePort,
                             PortRange localPort, NamePattern procName, String comment, NamePattern host,
-                            int minCount, OptionalInt maxCount, Severity severity, Source source, NetnsPattern netns) {
+                            int minCount, OptionalInt maxCount, Severity severity, Source source, NetnsPattern netns,
+                            QualityLimits quality) {
+
+    /** A row without quality columns. */
+    public ConnectionRow(String id, Optional<InetAddress> remoteIP, String remoteName, PortRange remotePort,
+                         PortRange localPort, NamePattern procName, String comment, NamePattern host,
+                         int minCount, OptionalInt maxCount, Severity severity, Source source, NetnsPattern netns) {
+        this(id, remoteIP, remoteName, remotePort, localPort, procName, comment, host, minCount, maxCount, severity,
+                source, netns, QualityLimits.NONE);
+    }
 
     /** A row about portwatch's own namespace. */
     public ConnectionRow(String id, Optional<InetAddress> remoteIP, String remoteName, PortRange remotePort,
@@ -47,12 +57,19 @@ public record ConnectionRow(String id, Optional<InetAddress> remoteIP, String re
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(netns, "netns");
+        Objects.requireNonNull(quality, "quality");
         if (minCount < 0) {
             throw new IllegalArgumentException("minCount must be >= 0: " + minCount);
         }
         if (maxCount.isPresent() && maxCount.getAsInt() < minCount) {
             throw new IllegalArgumentException("maxCount " + maxCount.getAsInt() + " < minCount " + minCount);
         }
+    }
+
+    /** The same row with other quality limits. */
+    public ConnectionRow withQuality(QualityLimits limits) {
+        return new ConnectionRow(id, remoteIP, remoteName, remotePort, localPort, procName, comment, host, minCount,
+                maxCount, severity, source, netns, limits);
     }
 
     /** True when a name is given and must be resolved. */

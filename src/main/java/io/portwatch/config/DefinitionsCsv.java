@@ -32,7 +32,7 @@ import java.util.Map;
  */
 final class DefinitionsCsv {
 
-    /** More fields in one record are a syntax error (the files have at most 13 columns); fields held stay bounded. */
+    /** More fields in one record are a syntax error (the files have at most 15 columns); fields held stay bounded. */
     static final int MAX_FIELDS = 64;
     /** The largest limit of any column (comment): a longer field is cut to one character more, and counted. */
     static final int MAX_FIELD_CHARS = 1024;

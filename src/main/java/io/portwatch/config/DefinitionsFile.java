@@ -19,7 +19,8 @@ public enum DefinitionsFile {
     CONNECTIONS(DefinitionsLoader.CONNECTIONS_FILE, "connection",
             List.of(Columns.REMOTE_IP, Columns.REMOTE_NAME, Columns.REMOTE_PORT, Columns.PROC_NAME, Columns.COMMENT),
             List.of(Columns.ID, Columns.HOST, Columns.SEVERITY, Columns.LOCAL_PORT, Columns.MIN_COUNT,
-                    Columns.MAX_COUNT, Columns.NETNS),
+                    Columns.MAX_COUNT, Columns.NETNS, Columns.STALL_SECONDS, Columns.MAX_RTT_MS,
+                    Columns.MAX_RETRANS_PERCENT),
             List.of(Columns.REMOTE_PORT));
 
     private final String fileName;
@@ -67,6 +68,9 @@ public enum DefinitionsFile {
         static final String MIN_COUNT = "minCount";
         static final String MAX_COUNT = "maxCount";
         static final String NETNS = "netns";
+        static final String STALL_SECONDS = "stallSeconds";
+        static final String MAX_RTT_MS = "maxRttMs";
+        static final String MAX_RETRANS_PERCENT = "maxRetransPercent";
 
         private Columns() {
         }

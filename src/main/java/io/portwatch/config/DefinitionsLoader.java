@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -96,11 +97,15 @@ public final class DefinitionsLoader {
     private static final String MIN_COUNT = DefinitionsFile.Columns.MIN_COUNT;
     private static final String MAX_COUNT = DefinitionsFile.Columns.MAX_COUNT;
     private static final String NETNS = DefinitionsFile.Columns.NETNS;
+    private static final String STALL_SECONDS = DefinitionsFile.Columns.STALL_SECONDS;
+    private static final String MAX_RTT_MS = DefinitionsFile.Columns.MAX_RTT_MS;
+    private static final String MAX_RETRANS_PERCENT = DefinitionsFile.Columns.MAX_RETRANS_PERCENT;
 
     private static final Pattern ID_TEXT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern NOT_ID_CHAR = Pattern.compile("[^a-z0-9._-]");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}");
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
+    private static final Pattern PERCENT = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,6})?");
     /** How many file names a "several files" problem lists. */
     private static final int NAMES_SHOWN = 10;
 
@@ -480,6 +485,10 @@ public final class DefinitionsLoader {
                     + Excerpt.quoted(f.raw(MAX_COUNT)) + ")");
         }
         NetnsPattern netns = NetnsPattern.of(f.raw(NETNS));
+        OptionalInt stallSeconds = f.parse(STALL_SECONDS, v -> isAny(v) ? OptionalInt.empty() : OptionalInt.of(count(v)));
+        OptionalInt maxRttMs = f.parse(MAX_RTT_MS, v -> isAny(v) ? OptionalInt.empty() : OptionalInt.of(count(v)));
+        OptionalDouble maxRetrans = f.parse(MAX_RETRANS_PERCENT, v -> isAny(v) ? OptionalDouble.empty()
+                : OptionalDouble.of(percent(v)));
         String id = f.has(ID) ? f.parse(ID, DefinitionsLoader::explicitId) : null;
         if (f.failed) {
             return null;
@@ -490,7 +499,7 @@ public final class DefinitionsLoader {
                     + text(procName) + netnsSuffix(netns));
         }
         return new ConnectionRow(id, remoteIP, remoteName, remotePort, localPort, procName, f.raw(COMMENT), host,
-                minCount, maxCount, severity, f.source, netns);
+                minCount, maxCount, severity, f.source, netns, new QualityLimits(stallSeconds, maxRttMs, maxRetrans));
     }
 
     /** What a derived id gets from the {@code netns} column: nothing when empty, so old files keep their ids. */
@@ -521,6 +530,14 @@ public final class DefinitionsLoader {
             throw new IllegalArgumentException("expecting an integer >= 0 (found \"" + value + "\")");
         }
         return Integer.parseInt(value);
+    }
+
+    private static double percent(String value) {
+        double p = PERCENT.matcher(value).matches() ? Double.parseDouble(value) : -1;
+        if (!(p >= 0 && p <= 100)) {
+            throw new IllegalArgumentException("expecting a percentage from 0 to 100 (found \"" + value + "\")");
+        }
+        return p;
     }
 
     private static String explicitId(String value) {

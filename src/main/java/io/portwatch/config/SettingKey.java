@@ -22,6 +22,8 @@ public enum SettingKey {
             "off, or warn to report every listener that no listening row covers"),
     UNEXPECTED_LISTENERS_IGNORE("unexpectedListeners.ignore", "", Type.STRING,
             "listeners never reported as unexpected: tcp:PORT, udp:PORT (ranges allowed) or process globs, comma-separated"),
+    CONNECTIONS_STALL_SECONDS("connections.stallSeconds", "30", Type.SECONDS,
+            "seconds unacknowledged data may wait for an acknowledgement before a connection is stalled (netlink reader)"),
     DNS_REFRESH("dns.refresh", "60", Type.SECONDS, "seconds between lookups of remoteName addresses (off the scan path)"),
     SCAN_SOURCE("scan.source", "auto", Type.choice("auto", "linux", "windows", "macos"),
             "socket source: auto picks the one for os.name"),

@@ -19,6 +19,8 @@ final class ConnectionColumns {
     private int[] pid;
     private byte[] state;
     private int size;
+    /** Whether some connection carries its connection quality (only the netlink reader measures it). */
+    private boolean anyQuality;
 
     /** Room for {@code capacity} connections before the arrays grow. */
     ConnectionColumns(int capacity) {
@@ -47,11 +49,17 @@ final class ConnectionColumns {
         localPort[size] = s.localPort();
         pid[size] = s.pid();
         state[size] = (byte) s.state().ordinal();
+        anyQuality |= s.quality() != null;
         size++;
     }
 
     int size() {
         return size;
+    }
+
+    /** False when no connection carries its quality: then a row has no quality figure to walk its sockets for. */
+    boolean anyQuality() {
+        return anyQuality;
     }
 
     /** The sockets, indexed like the connections (not a copy: read only). */

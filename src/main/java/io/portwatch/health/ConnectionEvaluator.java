@@ -40,12 +40,20 @@ final class ConnectionEvaluator {
     private final Map<NamePattern, Map<Integer, Boolean>> ownerMatches = new HashMap<>();
     /** Send and receive queues of ESTABLISHED sockets per group and pid, made once per group and evaluation. */
     private final Map<SocketGroup, Map<Integer, long[]>> queuesByPid = new IdentityHashMap<>();
+    /** {@code connections.stallSeconds}: rows without the column. */
+    private final int stallSeconds;
+    private final QualityHistory previousQuality;
+    private final QualityHistory.Builder nextQuality;
 
-    ConnectionEvaluator(Snapshot snapshot, SocketIndex index, ResolvedNames names, String hostName) {
+    ConnectionEvaluator(Snapshot snapshot, SocketIndex index, ResolvedNames names, String hostName, int stallSeconds,
+                        QualityHistory previousQuality, QualityHistory.Builder nextQuality) {
         this.snapshot = snapshot;
         this.index = index;
         this.names = names;
         this.hostName = hostName;
+        this.stallSeconds = stallSeconds;
+        this.previousQuality = previousQuality;
+        this.nextQuality = nextQuality;
     }
 
     ConnectionResult evaluate(ConnectionRow row) {
@@ -76,13 +84,28 @@ final class ConnectionEvaluator {
             matched.add(mine);
         }
 
+        int stall = row.quality().stallSeconds(stallSeconds);
+        QualityFigures quality = quality(row, matched, stall);
         int established = tally.ours[ESTABLISHED];
+        int working = established - quality.stalled();
         int min = row.minCount();
         ConnectionReason code;
         String reason;
-        if (established >= min && (row.maxCount().isEmpty() || established <= row.maxCount().getAsInt())) {
+        if (inRange(row, established) && inRange(row, working)) {
             code = ConnectionReason.COUNT_AS_EXPECTED;
             reason = established + " ESTABLISHED to " + target + by(row) + " (expected " + expectation(row) + ")";
+            String retransmitting = QualityReasons.retransmitting(row, quality);
+            String slow = QualityReasons.slow(row, quality);
+            if (retransmitting != null) {
+                code = ConnectionReason.RETRANSMITTING;
+                reason = retransmitting + "; " + reason;
+            } else if (slow != null) {
+                code = ConnectionReason.SLOW;
+                reason = slow + "; " + reason;
+            }
+        } else if (quality.stalled() > 0 && (quality.stalled() == established || inRange(row, established))) {
+            code = ConnectionReason.STALLED;
+            reason = QualityReasons.stalled(quality, established, target + by(row), expectation(row), stall);
         } else if (established > 0) {
             code = established < min ? ConnectionReason.TOO_FEW : ConnectionReason.TOO_MANY;
             reason = established + " ESTABLISHED to " + target + by(row) + ", expected " + expectation(row);
@@ -107,8 +130,46 @@ final class ConnectionEvaluator {
             addQueues(queues, group, row.procName());
         }
         List<SocketEntry> sockets = MatchedSockets.of(matched);
+        QualityHistory.Row next = quality.next();
+        if (next != null) {
+            nextQuality.put(row.id(), next);
+        }
         return ConnectionResult.onHost(row, code, reason + NamespaceScope.where(row.netns(), sockets),
-                snapshot.takenAt(), sockets, tally.byState(), hostName, queues[0], queues[1]);
+                snapshot.takenAt(), sockets, tally.byState(), hostName, queues[0], queues[1])
+                .withQuality(quality.quality());
+    }
+
+    private static boolean inRange(ConnectionRow row, int established) {
+        return established >= row.minCount() && (row.maxCount().isEmpty() || established <= row.maxCount().getAsInt());
+    }
+
+    /**
+     * The quality figures of the row's matched ESTABLISHED sockets of the expected process (those its count
+     * judges). Walks the sockets only when some socket of the snapshot carries its quality: with none measured, no
+     * figure exists (and the /proc reader's evaluation costs nothing more).
+     */
+    private QualityFigures quality(ConnectionRow row, List<SocketGroup> matched, int stall) {
+        QualityFigures figures = new QualityFigures(previousQuality.row(row.id()), stall);
+        NamePattern procName = row.procName();
+        for (SocketGroup group : matched) {
+            ConnectionColumns columns = group.columns();
+            if (!columns.anyQuality()) {
+                continue; // the /proc reader: no socket is measured, none is walked
+            }
+            SocketEntry[] sockets = columns.sockets();
+            for (int k = 0; k < group.size(); k++) {
+                int position = group.position(k);
+                SocketEntry s = sockets[position];
+                if (s.quality() == null || columns.state(position) != ESTABLISHED) {
+                    continue;
+                }
+                int pid = columns.pid(position);
+                if (procName.isAny() || ownerSeen(pid) && ownerMatches(procName, pid)) {
+                    figures.add(s);
+                }
+            }
+        }
+        return figures;
     }
 
     /**

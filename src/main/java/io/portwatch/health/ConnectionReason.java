@@ -5,6 +5,15 @@ public enum ConnectionReason implements ReasonCode {
 
     /** The expected process's ESTABLISHED count is within {@code minCount} and {@code maxCount}. */
     COUNT_AS_EXPECTED("established count as expected", Health.GREEN),
+    /**
+     * Every ESTABLISHED socket is stalled (unacknowledged data, no acknowledgement for longer than
+     * {@code stallSeconds}), or so many that the others are fewer than {@code minCount}.
+     */
+    STALLED("stalled", Health.YELLOW),
+    /** The count is as expected, and the matched sockets' retransmissions since the previous scan are above {@code maxRetransPercent}. */
+    RETRANSMITTING("retransmitting", Health.YELLOW),
+    /** The count is as expected, and the worst matched socket's RTT is above {@code maxRttMs}. */
+    SLOW("slow", Health.YELLOW),
     /** Some ESTABLISHED, fewer than {@code minCount}. */
     TOO_FEW("fewer established than minCount", Health.YELLOW),
     /** More ESTABLISHED than {@code maxCount}. */

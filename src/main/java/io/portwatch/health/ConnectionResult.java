@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param sendQueueBytes    bytes sent and not yet acknowledged, summed over those ESTABLISHED sockets; -1 when
  *                          unknown (the platform does not tell)
  * @param receiveQueueBytes bytes received and not yet read by the process, summed likewise; -1 when unknown
+ * @param quality           what the kernel measured of those sockets ({@link #quality()}), empty when unknown
  */
 public final class ConnectionResult implements RowResult {
 
@@ -38,6 +39,8 @@ public final class ConnectionResult implements RowResult {
     private final String hostName;
     private final long sendQueueBytes;
     private final long receiveQueueBytes;
+    /** Null when unknown. */
+    private final ConnectionQuality quality;
 
     public ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
                             List<SocketEntry> matched, Map<SocketState, Integer> byState, String netstatWatcherKey,
@@ -57,6 +60,13 @@ public final class ConnectionResult implements RowResult {
     private ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
                              List<SocketEntry> matched, Map<SocketState, Integer> byState, String key,
                              String hostName, long sendQueueBytes, long receiveQueueBytes) {
+        this(row, reasonCode, reason, testedAt, matched, byState, key, hostName, sendQueueBytes, receiveQueueBytes,
+                null);
+    }
+
+    private ConnectionResult(ConnectionRow row, ConnectionReason reasonCode, String reason, Instant testedAt,
+                             List<SocketEntry> matched, Map<SocketState, Integer> byState, String key,
+                             String hostName, long sendQueueBytes, long receiveQueueBytes, ConnectionQuality quality) {
         this.row = row;
         this.reasonCode = Objects.requireNonNull(reasonCode, "reasonCode");
         this.reason = Objects.requireNonNull(reason, "reason");
@@ -67,6 +77,18 @@ public final class ConnectionResult implements RowResult {
         this.hostName = hostName;
         this.sendQueueBytes = sendQueueBytes;
         this.receiveQueueBytes = receiveQueueBytes;
+        this.quality = quality;
+    }
+
+    /** The same result with what the kernel measured of the row's sockets (null: unknown). */
+    public ConnectionResult withQuality(ConnectionQuality newQuality) {
+        return new ConnectionResult(row, reasonCode, reason, testedAt, matched, byState, key, hostName,
+                sendQueueBytes, receiveQueueBytes, newQuality);
+    }
+
+    /** What the kernel measured of the row's matched ESTABLISHED sockets; empty when unknown (not the netlink reader). */
+    public java.util.Optional<ConnectionQuality> quality() {
+        return java.util.Optional.ofNullable(quality);
     }
 
     /** A result whose NetstatWatcher key is made on read from the row and {@code hostName}. */
@@ -156,13 +178,13 @@ public final class ConnectionResult implements RowResult {
         return sendQueueBytes == r.sendQueueBytes && receiveQueueBytes == r.receiveQueueBytes
                 && Objects.equals(row, r.row) && reasonCode == r.reasonCode && reason.equals(r.reason)
                 && Objects.equals(testedAt, r.testedAt) && matched.equals(r.matched) && byState.equals(r.byState)
-                && netstatWatcherKey().equals(r.netstatWatcherKey());
+                && netstatWatcherKey().equals(r.netstatWatcherKey()) && Objects.equals(quality, r.quality);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(row, reasonCode, reason, testedAt, matched, byState, netstatWatcherKey(), sendQueueBytes,
-                receiveQueueBytes);
+                receiveQueueBytes, quality);
     }
 
     @Override
@@ -170,6 +192,6 @@ public final class ConnectionResult implements RowResult {
         return "ConnectionResult[row=" + row + ", reasonCode=" + reasonCode + ", reason=" + reason + ", testedAt="
                 + testedAt + ", matched=" + matched + ", byState=" + byState + ", netstatWatcherKey="
                 + netstatWatcherKey() + ", sendQueueBytes=" + sendQueueBytes + ", receiveQueueBytes="
-                + receiveQueueBytes + "]";
+                + receiveQueueBytes + ", quality=" + quality + "]";
     }
 }

@@ -9,11 +9,19 @@ import java.util.stream.Stream;
 
 /**
  * Everything one evaluation found: a result per row, socket counts per process and for the host,
- * unexpected listeners (empty unless enabled) and the host's listen overflow counters (as scanned). Immutable.
+ * unexpected listeners (empty unless enabled), the host's listen overflow counters (as scanned) and what the next
+ * evaluation needs of this one's connection quality ({@link QualityHistory}). Immutable.
  */
 public record Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
                          List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected,
-                         ListenCounters listen) {
+                         ListenCounters listen, QualityHistory quality) {
+
+    /** An evaluation without connection-quality history. */
+    public Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
+                      List<ProcessSockets> processes, SocketCounts host, List<UnexpectedListener> unexpected,
+                      ListenCounters listen) {
+        this(testedAt, listening, connections, processes, host, unexpected, listen, QualityHistory.EMPTY);
+    }
 
     /** An evaluation without listen counters. */
     public Evaluation(Instant testedAt, List<ListeningResult> listening, List<ConnectionResult> connections,
@@ -23,6 +31,7 @@ public record Evaluation(Instant testedAt, List<ListeningResult> listening, List
 
     public Evaluation {
         Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(quality, "quality");
         listening = List.copyOf(listening);
         connections = List.copyOf(connections);
         processes = List.copyOf(processes);

@@ -15,9 +15,21 @@ import java.util.Objects;
  * @param ignore              listeners never reported as unexpected
  * @param processesMax        most process names counted on their own ({@value ProcessSockets#UNKNOWN}
  *                            included); the rest are summed as {@value ProcessSockets#OTHER}
+ * @param stallSeconds        {@code connections.stallSeconds}: the stall limit of rows without a {@code stallSeconds}
+ *                            column (0 = off)
  */
 public record EvaluationOptions(String hostName, boolean unexpectedListeners, ListenerIgnoreList ignore,
-                                int processesMax) {
+                                int processesMax, int stallSeconds) {
+
+    /** {@code connections.stallSeconds}'s default. */
+    public static final int DEFAULT_STALL_SECONDS =
+            Integer.parseInt(SettingKey.CONNECTIONS_STALL_SECONDS.defaultValue());
+
+    /** Options with {@code connections.stallSeconds} at its default. */
+    public EvaluationOptions(String hostName, boolean unexpectedListeners, ListenerIgnoreList ignore,
+                             int processesMax) {
+        this(hostName, unexpectedListeners, ignore, processesMax, DEFAULT_STALL_SECONDS);
+    }
 
     /** {@code processes.max}'s default. */
     public static final int DEFAULT_PROCESSES_MAX = Integer.parseInt(SettingKey.PROCESSES_MAX.defaultValue());
@@ -27,6 +39,9 @@ public record EvaluationOptions(String hostName, boolean unexpectedListeners, Li
         Objects.requireNonNull(ignore, "ignore");
         if (processesMax < 1) {
             throw new IllegalArgumentException("processesMax: expecting 1 or more, found " + processesMax);
+        }
+        if (stallSeconds < 0) {
+            throw new IllegalArgumentException("stallSeconds: expecting 0 or more, found " + stallSeconds);
         }
     }
 
@@ -40,11 +55,16 @@ public record EvaluationOptions(String hostName, boolean unexpectedListeners, Li
         return new EvaluationOptions(HostName.of(settings),
                 settings.get(SettingKey.UNEXPECTED_LISTENERS).equalsIgnoreCase("warn"),
                 ListenerIgnoreList.parse(settings.get(SettingKey.UNEXPECTED_LISTENERS_IGNORE)),
-                settings.getInt(SettingKey.PROCESSES_MAX));
+                settings.getInt(SettingKey.PROCESSES_MAX), settings.getInt(SettingKey.CONNECTIONS_STALL_SECONDS));
     }
 
     /** The same options with another {@code processesMax}. */
     public EvaluationOptions withProcessesMax(int max) {
-        return new EvaluationOptions(hostName, unexpectedListeners, ignore, max);
+        return new EvaluationOptions(hostName, unexpectedListeners, ignore, max, stallSeconds);
+    }
+
+    /** The same options with another {@code stallSeconds}. */
+    public EvaluationOptions withStallSeconds(int seconds) {
+        return new EvaluationOptions(hostName, unexpectedListeners, ignore, processesMax, seconds);
     }
 }

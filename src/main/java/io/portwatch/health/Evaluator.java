@@ -23,9 +23,18 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Evaluates every row that applies to {@code options.hostName()}. */
+    /** Evaluates every row that applies to {@code options.hostName()}, with no previous scan. */
     public static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
                                       EvaluationOptions options) {
+        return evaluate(definitions, snapshot, names, options, QualityHistory.EMPTY);
+    }
+
+    /**
+     * Evaluates every row that applies to {@code options.hostName()}; connection quality is judged against the
+     * previous scan's {@code previous} ({@link Evaluation#quality()} of the previous evaluation).
+     */
+    public static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
+                                      EvaluationOptions options, QualityHistory previous) {
         Definitions mine = definitions.forHost(options.hostName());
         SocketIndex index = new SocketIndex(snapshot, options.processesMax());
 
@@ -37,18 +46,20 @@ public final class Evaluator {
                     n -> new ListeningEvaluator(snapshot, scope.index(n), options.hostName())).evaluate(row));
         }
 
+        QualityHistory.Builder quality = new QualityHistory.Builder();
         Map<NetnsPattern, ConnectionEvaluator> connections = new HashMap<>();
         List<ConnectionResult> connectionResults = new ArrayList<>(mine.connections().size());
         for (ConnectionRow row : mine.connections()) {
             connectionResults.add(connections.computeIfAbsent(row.netns(),
-                    n -> new ConnectionEvaluator(snapshot, scope.index(n), names, options.hostName())).evaluate(row));
+                    n -> new ConnectionEvaluator(snapshot, scope.index(n), names, options.hostName(),
+                            options.stallSeconds(), previous, quality)).evaluate(row));
         }
 
         SocketCensus census = index.census();
         List<UnexpectedListener> unexpected = options.unexpectedListeners()
                 ? unexpectedListeners(mine.listening(), snapshot, index, options) : List.of();
         return new Evaluation(snapshot.takenAt(), listeningResults, connectionResults, census.processes(),
-                census.host(), unexpected, snapshot.listen());
+                census.host(), unexpected, snapshot.listen(), quality.build());
     }
 
     private static List<UnexpectedListener> unexpectedListeners(List<ListeningRow> rows, Snapshot snapshot,

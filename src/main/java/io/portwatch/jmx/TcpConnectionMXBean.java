@@ -44,6 +44,22 @@ public interface TcpConnectionMXBean extends RowMXBean {
             + " expected process (Recv-Q of ss); -1 when the platform does not tell")
     long getReceiveQueueBytes();
 
+    @Description("Smoothed round-trip time of the slowest ESTABLISHED connection of the expected process, seconds;"
+            + " -1 when unknown (only the netlink reader measures it)")
+    double getRttSeconds();
+
+    @Description("TCP segments sent by the ESTABLISHED connections of the expected process since portwatch first saw"
+            + " them (a sum of per-connection deltas: it only grows); -1 when unknown (only the netlink reader)")
+    long getSentSegments();
+
+    @Description("TCP segments retransmitted by the same connections, summed likewise; -1 when unknown (only the"
+            + " netlink reader)")
+    long getRetransmittedSegments();
+
+    @Description("ESTABLISHED connections of the expected process holding unacknowledged data with no"
+            + " acknowledgement for longer than stallSeconds; -1 when unknown (only the netlink reader)")
+    int getStalledSockets();
+
     @Description("Matched sockets of the expected process (or of an owner that cannot be seen), by TCP state")
     Map<String, Integer> getSocketsByState();
 

@@ -3,6 +3,8 @@ package io.portwatch.jmx;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.scan.Addresses;
 
+import io.portwatch.health.ConnectionQuality;
+
 import java.util.Map;
 
 /** {@code portwatch:type=TcpConnection,name=<id>}. */
@@ -65,6 +67,27 @@ final class TcpConnectionView extends RowView<ConnectionResult> implements TcpCo
     @Override
     public long getReceiveQueueBytes() {
         return result().receiveQueueBytes();
+    }
+
+    @Override
+    public double getRttSeconds() {
+        return result().quality().filter(ConnectionQuality::rttKnown).map(ConnectionQuality::worstRttSeconds)
+                .orElse(-1.0);
+    }
+
+    @Override
+    public long getSentSegments() {
+        return result().quality().map(ConnectionQuality::sentSegments).orElse(-1L);
+    }
+
+    @Override
+    public long getRetransmittedSegments() {
+        return result().quality().map(ConnectionQuality::retransmittedSegments).orElse(-1L);
+    }
+
+    @Override
+    public int getStalledSockets() {
+        return result().quality().map(ConnectionQuality::stalledSockets).orElse(-1);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.Set;
  * What each definitions row adds to a state's exposition, in bytes, computed from its rows without building the metric
  * snapshots: an upper bound in either format, so that the rows {@link #select}ed surely fit the byte budget (rule 2 of
  * docs/design.md §5). Counted, per row in force: its {@code portwatch_row_info} series; per evaluated row: its health,
- * reason, queue and socket series. Each series counts its name, every label name and served value
+ * reason, queue, socket and connection-quality series. Each series counts its name, every label name and served value
  * ({@link LabelValue#of}, escaped, in UTF-8) and the longest value a sample can be written as; series of equal labels
  * (rows of one kind and id) are counted once each, never merged.
  */
@@ -164,7 +164,11 @@ final class ExpositionEstimate {
                 + (1L + r.byState().size()) * series("portwatch_connection_sockets", "id", r.id(), "state",
                         LONGEST_STATE)
                 + series("portwatch_connection_send_queue_bytes", "id", r.id())
-                + series("portwatch_connection_receive_queue_bytes", "id", r.id());
+                + series("portwatch_connection_receive_queue_bytes", "id", r.id())
+                + (r.quality().isEmpty() ? 0 : series("portwatch_connection_rtt_seconds", "id", r.id())
+                        + series("portwatch_connection_sent_segments_total", "id", r.id())
+                        + series("portwatch_connection_retransmitted_segments_total", "id", r.id())
+                        + series("portwatch_connection_stalled_sockets", "id", r.id()));
     }
 
     private static long reason(String id, String kind, String reason) {

@@ -4,6 +4,7 @@ import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.NetnsPattern;
+import io.portwatch.health.ConnectionQuality;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.Health;
@@ -119,6 +120,7 @@ final class PortwatchCollector {
             out.add(listeningQueue(listening, false));
             out.add(connectionQueue(connections, true));
             out.add(connectionQueue(connections, false));
+            out.addAll(connectionQuality(connections));
             if (e.listen().known()) {
                 out.add(counter("portwatch_listen_overflows", "Connections the host's TCP listeners could not take"
                         + " because their accept queue was full, since boot (Linux ListenOverflows)" + LAST_SCAN,
@@ -303,6 +305,44 @@ final class PortwatchCollector {
                 : b.name("portwatch_connection_receive_queue_bytes").help("Bytes received and not yet read by the"
                         + " process, summed over a connection row's ESTABLISHED sockets of the expected process"
                         + LAST_SCAN).build();
+    }
+
+    /**
+     * The connection quality of each connection row whose quality is known (docs/design.md §3: the netlink reader):
+     * worst RTT (only while a socket is measured), sent and retransmitted segments (sums of per-socket deltas: they
+     * only grow), stalled sockets.
+     */
+    private static List<MetricSnapshot> connectionQuality(List<ConnectionResult> results) {
+        GaugeSnapshot.Builder rtt = GaugeSnapshot.builder().unit(Unit.SECONDS);
+        CounterSnapshot.Builder sent = CounterSnapshot.builder();
+        CounterSnapshot.Builder retransmitted = CounterSnapshot.builder();
+        Series stalled = new Series();
+        for (ConnectionResult r : results) {
+            if (r.quality().isEmpty()) {
+                continue;
+            }
+            ConnectionQuality q = r.quality().get();
+            Labels id = labels("id", r.id());
+            if (q.rttKnown()) {
+                rtt.dataPoint(GaugeDataPointSnapshot.builder().labels(id).value(q.worstRttSeconds()).build());
+            }
+            sent.dataPoint(CounterDataPointSnapshot.builder().labels(id).value(q.sentSegments()).build());
+            retransmitted.dataPoint(CounterDataPointSnapshot.builder().labels(id).value(q.retransmittedSegments())
+                    .build());
+            stalled.set(q.stalledSockets(), "id", r.id());
+        }
+        return List.of(
+                rtt.name("portwatch_connection_rtt_seconds").help("Smoothed round-trip time of the slowest of a connection"
+                        + " row's ESTABLISHED sockets of the expected process (netlink reader only)" + LAST_SCAN).build(),
+                sent.name("portwatch_connection_sent_segments").help("TCP segments sent by a connection row's"
+                        + " ESTABLISHED sockets of the expected process since portwatch first saw them (netlink"
+                        + " reader only)" + LAST_SCAN).build(),
+                retransmitted.name("portwatch_connection_retransmitted_segments").help("TCP segments retransmitted by"
+                        + " a connection row's ESTABLISHED sockets of the expected process since portwatch first saw"
+                        + " them (netlink reader only)" + LAST_SCAN).build(),
+                stalled.gauge("portwatch_connection_stalled_sockets", "ESTABLISHED sockets of a connection row"
+                        + " holding unacknowledged data with no acknowledgement for longer than stallSeconds (netlink"
+                        + " reader only)" + LAST_SCAN));
     }
 
     private static MetricSnapshot rowsOmitted(RowSelection selection) {

@@ -26,6 +26,8 @@ import java.util.Objects;
  *                      when unknown
  * @param netns         the network namespace the socket lives in ({@link NetNamespace#OWN} unless the source
  *                      reads several)
+ * @param quality       what the kernel measures of the TCP connection ({@code tcp_info}); null when unknown (every
+ *                      source but netlink, and sockets that are not TCP)
  */
 public record SocketEntry(
         Protocol protocol,
@@ -39,13 +41,22 @@ public record SocketEntry(
         int pid,
         int receiveQueue,
         int sendQueue,
-        NetNamespace netns) {
+        NetNamespace netns,
+        TcpQuality quality) {
 
     /** Pid of a socket whose owner cannot be seen. */
     public static final int UNKNOWN_PID = -1;
 
     /** A receive or send queue the platform does not tell. */
     public static final int UNKNOWN_QUEUE = -1;
+
+    /** A socket whose connection quality is unknown. */
+    public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                       int remotePort, SocketState state, long inode, int uid, int pid, int receiveQueue,
+                       int sendQueue, NetNamespace netns) {
+        this(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid, receiveQueue,
+                sendQueue, netns, null);
+    }
 
     /** A socket of portwatch's own namespace whose queues are unknown. */
     public SocketEntry(Protocol protocol, InetAddress localAddress, int localPort, InetAddress remoteAddress,
@@ -98,7 +109,18 @@ public record SocketEntry(
     /** The same socket with other queues. */
     public SocketEntry withQueues(int newReceiveQueue, int newSendQueue) {
         return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid,
-                newReceiveQueue, newSendQueue, netns);
+                newReceiveQueue, newSendQueue, netns, quality);
+    }
+
+    /** The same socket with what the kernel measures of it (null: unknown). */
+    public SocketEntry withQuality(TcpQuality newQuality) {
+        return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, pid,
+                receiveQueue, sendQueue, netns, newQuality);
+    }
+
+    /** The connection quality, empty when unknown. */
+    public java.util.Optional<TcpQuality> tcpQuality() {
+        return java.util.Optional.ofNullable(quality);
     }
 
     /** True when the owner of this socket is known. */
@@ -109,7 +131,7 @@ public record SocketEntry(
     /** The same socket with another owner pid. */
     public SocketEntry withPid(int newPid) {
         return new SocketEntry(protocol, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, newPid,
-                receiveQueue, sendQueue, netns);
+                receiveQueue, sendQueue, netns, quality);
     }
 
     /** {@code tcp 127.0.0.1:8080 -> 127.0.0.1:51234 ESTABLISHED pid 42}, for messages and logs. */

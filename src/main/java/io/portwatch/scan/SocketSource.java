@@ -30,4 +30,13 @@ public interface SocketSource {
     /** Releases what the source holds open (a netlink socket); it is not scanned again. Never throws. */
     default void close() {
     }
+
+    /**
+     * True when the sockets this source reads carry what the kernel measures of each TCP connection
+     * ({@link SocketEntry#quality()}: RTT, retransmissions, unacknowledged data). Only the netlink reader does;
+     * without it a connection row's {@code maxRttMs}, {@code maxRetransPercent} and {@code stalled} give no verdict.
+     */
+    default boolean measuresTcpQuality() {
+        return false;
+    }
 }

@@ -82,7 +82,8 @@ class ConnectionsViewTest {
                     + "    \"localAddress\": \"127.0.0.1\",\n    \"localPort\": " + port + ",\n"
                     + "    \"remoteAddress\": \"0.0.0.0\",\n    \"remotePort\": 0,\n    \"state\": \"LISTEN\",\n"
                     + "    \"pid\": " + PID + ",\n    \"process\": \"java\",\n    \"user\": \"" + user + "\",\n"
-                    + "    \"netns\": \"" + ownNetns(port) + "\"\n  }";
+                    + "    \"netns\": \"" + ownNetns(port) + "\",\n    \"rttMs\": null,\n    \"unacked\": null,\n"
+                    + "    \"lastAckMs\": null,\n    \"retransmitted\": null,\n    \"sent\": null\n  }";
             assertTrue(r.out().startsWith("[\n  {"), r.out());
             assertTrue(r.out().contains("  " + listener + (r.out().indexOf(listener) < r.out().lastIndexOf("{") ? ",\n  {" : "\n]")),
                     r.out()); // sorted by local port: the client's may be lower than the listener's
@@ -99,11 +100,11 @@ class ConnectionsViewTest {
             int port = server.getLocalPort();
             Run r = run("connections", "--port=" + port, "--format=csv");
             assertEquals(0, r.exitCode(), r.err());
-            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns\r\n"
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns,rttMs,unacked,lastAckMs,retransmitted,sent\r\n"
                     + "tcp,0,7,127.0.0.1," + port + ",0.0.0.0,0,LISTEN," + PID + ",java," + System.getProperty("user.name")
-                    + "," + ownNetns(port) + "\r\n", r.out());
+                    + "," + ownNetns(port) + ",,,,,\r\n", r.out());
             Run empty = run("connections", "--port=" + port, "--protocol=udp", "--format=csv");
-            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns\r\n",
+            assertEquals("protocol,recvQ,sendQ,localAddress,localPort,remoteAddress,remotePort,state,pid,process,user,netns,rttMs,unacked,lastAckMs,retransmitted,sent\r\n",
                     empty.out());
         }
     }
@@ -129,6 +130,9 @@ class ConnectionsViewTest {
         Run watch = run("connections", "--format=csv", "--watch=5");
         assertEquals(2, watch.exitCode());
         assertEquals("--watch: only with --format=table (found --format=csv)", watch.err().strip());
+        Run info = run("connections", "--format=json", "--info");
+        assertEquals(2, info.exitCode());
+        assertEquals("--info: only with --format=table (found --format=json)", info.err().strip());
     }
 
     @Test

@@ -279,6 +279,9 @@ class EvaluatorTest {
         expected.put(ListeningReason.NOT_ACCEPTING, Health.YELLOW);
         expected.put(ListeningReason.NOT_LISTENING, Health.RED);
         expected.put(ConnectionReason.COUNT_AS_EXPECTED, Health.GREEN);
+        expected.put(ConnectionReason.STALLED, Health.YELLOW);
+        expected.put(ConnectionReason.RETRANSMITTING, Health.YELLOW);
+        expected.put(ConnectionReason.SLOW, Health.YELLOW);
         expected.put(ConnectionReason.TOO_FEW, Health.YELLOW);
         expected.put(ConnectionReason.TOO_MANY, Health.YELLOW);
         expected.put(ConnectionReason.TRANSITIONAL, Health.YELLOW);

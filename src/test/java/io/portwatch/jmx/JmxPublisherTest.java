@@ -218,6 +218,31 @@ class JmxPublisherTest {
     }
 
     @Test
+    void qualityAttributesAreTheMeasuredFiguresOrMinusOneWhenUnknown() throws Exception {
+        MonitorState plain = typical();
+        monitor.swapOnly(plain);
+        publisher.register();
+        String db = "portwatch:type=TcpConnection,name=db";
+        assertEquals(-1.0, get(db, "RttSeconds"), "the typical state's reader measures nothing");
+        assertEquals(-1L, get(db, "SentSegments"));
+        assertEquals(-1L, get(db, "RetransmittedSegments"));
+        assertEquals(-1, get(db, "StalledSockets"));
+
+        Evaluation e = plain.evaluation().orElseThrow();
+        io.portwatch.health.ConnectionResult measured = e.connections().get(0)
+                .withQuality(new io.portwatch.health.ConnectionQuality(12_500, 4_000, 40, 1, 2));
+        Evaluation withQuality = new Evaluation(e.testedAt(), e.listening(), List.of(measured), e.processes(),
+                e.host(), e.unexpected(), e.listen());
+        MonitorState next = plain.withScan(StateBuilder.SCANNED, Duration.ofMillis(1), false, withQuality);
+        monitor.swapOnly(next);
+        publisher.published(plain, next);
+        assertEquals(0.0125, get(db, "RttSeconds"));
+        assertEquals(4_000L, get(db, "SentSegments"));
+        assertEquals(40L, get(db, "RetransmittedSegments"));
+        assertEquals(1, get(db, "StalledSockets"));
+    }
+
+    @Test
     void queueAttributesComeFromTheResultsAndTheHostCounters() throws Exception {
         MonitorState plain = typical();
         Evaluation e = plain.evaluation().orElseThrow();

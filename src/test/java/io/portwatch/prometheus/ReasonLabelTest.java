@@ -8,10 +8,12 @@ import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.PortRange;
+import io.portwatch.config.QualityLimits;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.Evaluation;
 import io.portwatch.health.EvaluationOptions;
 import io.portwatch.health.Evaluator;
+import io.portwatch.health.QualityHistory;
 import io.portwatch.health.ListeningReason;
 import io.portwatch.state.MonitorState;
 import io.portwatch.health.ReasonCode;
@@ -23,6 +25,7 @@ import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.scan.TcpQuality;
 import org.junit.jupiter.api.Test;
 import io.portwatch.testing.Rows;
 import io.portwatch.testing.States;
@@ -35,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
@@ -55,7 +59,7 @@ class ReasonLabelTest {
             "connection", Set.of("established count as expected", "fewer established than minCount",
                     "more established than maxCount", "only transitional states", "established by another process",
                     "established, owner not visible", "only CLOSE_WAIT", "no matching connection",
-                    "remoteName does not resolve", "remoteName not resolved yet"));
+                    "remoteName does not resolve", "remoteName not resolved yet", "stalled", "retransmitting", "slow"));
 
     private static final String[] LOCALS = {"0.0.0.0", "::", "127.0.0.1", "10.0.0.5", "2001:db8::5"};
     private static final String[] REMOTES = {"10.0.0.1", "10.0.0.2", "2001:db8::1"};
@@ -131,8 +135,17 @@ class ReasonLabelTest {
         return reasonSamples(state).stream().map(TextFormat.Sample::labels).collect(Collectors.toSet());
     }
 
+    /** The state after two scans: the first of the same sockets with their segment counters at zero. */
     private static MonitorState state(Definitions definitions, Snapshot snapshot) {
-        Evaluation e = Evaluator.evaluate(definitions, snapshot, RESOLVED, EvaluationOptions.forHost("web01"));
+        List<SocketEntry> fresh = new ArrayList<>();
+        for (SocketEntry s : snapshot.sockets()) {
+            TcpQuality q = s.quality();
+            fresh.add(q == null ? s : s.withQuality(new TcpQuality(q.cookie(), q.rttMicros(), 0, 0, q.unacked(),
+                    q.lastAckReceivedMillis(), 0, 0)));
+        }
+        QualityHistory first = Evaluator.evaluate(definitions, new Snapshot(snapshot.takenAt(), snapshot.duration(), fresh,
+                snapshot.processes()), RESOLVED, EvaluationOptions.forHost("web01")).quality();
+        Evaluation e = Evaluator.evaluate(definitions, snapshot, RESOLVED, EvaluationOptions.forHost("web01"), first);
         return States.builder().version("1").source("test").definitions(definitions).scanned(States.SCANNED, e)
                 .took(Duration.ofMillis(5)).build();
     }
@@ -163,8 +176,12 @@ class ReasonLabelTest {
                 SocketState state = random.nextBoolean() ? SocketState.ESTABLISHED : STATES[random.nextInt(STATES.length)];
                 InetAddress remote = Addresses.parseLiteral(REMOTES[random.nextInt(REMOTES.length)]);
                 InetAddress from = Addresses.parseLiteral(remote.getAddress().length == 4 ? "10.0.0.5" : "2001:db8::5");
+                long sent = 50 + random.nextInt(2000);
+                TcpQuality quality = new TcpQuality(i + 1, random.nextInt(4) == 0 ? 300_000 : 1_000, sent,
+                        random.nextInt(4) == 0 ? sent / 5 : 0, random.nextInt(3), random.nextInt(4) == 0 ? 60_000 : 1_000,
+                        0, 0);
                 sockets.add(new SocketEntry(Protocol.TCP, from, 30000 + random.nextInt(1000), remote, port, state, i + 1,
-                        0, pid));
+                        0, pid).withQuality(state == SocketState.ESTABLISHED ? quality : null));
             }
         }
         return new Snapshot(States.SCANNED, Duration.ofMillis(1), sockets, processes);
@@ -187,7 +204,10 @@ class ReasonLabelTest {
             int min = random.nextInt(4);
             OptionalInt max = random.nextBoolean() ? OptionalInt.empty() : OptionalInt.of(min + random.nextInt(2));
             connections.add(Rows.connection("c" + i).remoteIP(remoteIP).remoteName(remoteName).remotePort(port(random))
-                    .proc(PATTERNS[random.nextInt(PATTERNS.length)]).min(min).max(max).source("c.csv", i + 2).build());
+                    .proc(PATTERNS[random.nextInt(PATTERNS.length)]).min(min).max(max).source("c.csv", i + 2).build()
+                    .withQuality(new QualityLimits(OptionalInt.empty(),
+                            random.nextBoolean() ? OptionalInt.of(100) : OptionalInt.empty(),
+                            random.nextBoolean() ? OptionalDouble.of(5) : OptionalDouble.empty())));
         }
         return new Definitions(listening, connections);
     }

@@ -34,7 +34,8 @@ class AlertRulesTest {
             "PortwatchUnexpectedListener",
             "PortwatchTargetDown", "PortwatchScanStale", "PortwatchScansFailing", "PortwatchDefinitionsInvalid",
             "PortwatchRowsOmitted",
-            "PortwatchCloseWaitLeak", "PortwatchListenerNotAccepting", "PortwatchListenOverflows");
+            "PortwatchCloseWaitLeak", "PortwatchListenerNotAccepting", "PortwatchListenOverflows",
+            "PortwatchConnectionQuality");
 
     private static final Pattern ALERT = Pattern.compile("(?m)^\\s+- alert: (\\S+)$");
 
@@ -130,6 +131,13 @@ class AlertRulesTest {
         assertEquals("portwatch_listening_port_health == 1 and on (job, instance, id)"
                 + " portwatch_row_reason_info{kind=\"listening\",reason=\"not accepting\"}",
                 exprOf("PortwatchListenerNotAccepting", rules.get("PortwatchListenerNotAccepting")));
+        // "stalled" and "retransmitting" are a YELLOW of their own, after 5m; the degraded alert leaves them to it
+        assertEquals("portwatch_connection_health == 1 and on (job, instance, id)"
+                + " portwatch_row_reason_info{kind=\"connection\",reason=~\"stalled|retransmitting\"}",
+                exprOf("PortwatchConnectionQuality", rules.get("PortwatchConnectionQuality")));
+        assertEquals("portwatch_connection_health == 1 unless on (job, instance, id)"
+                + " portwatch_row_reason_info{kind=\"connection\",reason=~\"stalled|retransmitting\"}",
+                exprOf("PortwatchConnectionDegraded", rules.get("PortwatchConnectionDegraded")));
         String alertmanager = Commands.read(ALERTMANAGER);
         assertTrue(alertmanager.contains("source_matchers: ['alertname=\"PortwatchTargetDown\"']")
                 && alertmanager.contains("equal: ['instance']"), "inhibition of a host's alerts while its target is down");

@@ -62,6 +62,10 @@ class DashboardsTest {
             entry("portwatch_listen_drops_total", Set.of()),
             entry("portwatch_connection_send_queue_bytes", Set.of("id")),
             entry("portwatch_connection_receive_queue_bytes", Set.of("id")),
+            entry("portwatch_connection_rtt_seconds", Set.of("id")),
+            entry("portwatch_connection_sent_segments_total", Set.of("id")),
+            entry("portwatch_connection_retransmitted_segments_total", Set.of("id")),
+            entry("portwatch_connection_stalled_sockets", Set.of("id")),
             entry("portwatch_row_info", Set.of("id", "kind", "comment", "source")));
 
     /** Labels Prometheus adds to every scraped series. */

@@ -295,13 +295,24 @@ class EndToEndIT {
         return names;
     }
 
+    /** The metrics only a reader that measures TCP quality (netlink) serves. */
+    private static final Set<String> QUALITY_METRICS = Set.of("portwatch_connection_rtt_seconds",
+            "portwatch_connection_sent_segments_total", "portwatch_connection_retransmitted_segments_total",
+            "portwatch_connection_stalled_sockets");
+
     private void checkDashboards(int prometheusPort, String instance, Set<String> served) throws Exception {
         List<String> problems = new ArrayList<>();
         Map<String, String> noDataYet = new TreeMap<>(); // query -> the dashboard file it is in
+        // connection quality is measured only by the netlink reader: with another reader none of it is served, and
+        // the queries of the "connection quality" panel are left out; once one is served, all must have data
+        boolean qualityMeasured = QUALITY_METRICS.stream().anyMatch(served::contains);
         for (String file : List.of("grafana/dashboards/portwatch-overview.json", "grafana/dashboards/portwatch-host.json")) {
             Matcher m = Pattern.compile("\"expr\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\")").matcher(Commands.read(file));
             while (m.find()) {
                 String expr = (String) Json.parse(m.group(1));
+                if (!qualityMeasured && PromQl.metricNames(expr).stream().anyMatch(QUALITY_METRICS::contains)) {
+                    continue;
+                }
                 for (String metric : PromQl.metricNames(expr)) {
                     if (metric.startsWith("portwatch_") && !served.contains(metric)) {
                         problems.add(file + ": names " + metric + ", which the endpoint does not serve");

@@ -74,4 +74,12 @@ public final class FakeSource implements SocketSource {
     public String name() {
         return name;
     }
+
+    /** What {@link #measuresTcpQuality()} says (false, as every reader but netlink). */
+    public volatile boolean measuresQuality;
+
+    @Override
+    public boolean measuresTcpQuality() {
+        return measuresQuality;
+    }
 }

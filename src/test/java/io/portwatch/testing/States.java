@@ -4,6 +4,7 @@ import io.portwatch.config.ConnectionRow;
 import io.portwatch.config.Definitions;
 import io.portwatch.config.ListeningRow;
 import io.portwatch.config.Severity;
+import io.portwatch.health.ConnectionQuality;
 import io.portwatch.health.ConnectionReason;
 import io.portwatch.health.ConnectionResult;
 import io.portwatch.health.Evaluation;
@@ -109,7 +110,8 @@ public final class States {
         ConnectionResult pool = new ConnectionResult(POOL, ConnectionReason.TOO_MANY,
                 "12 ESTABLISHED, at most 10 expected", SCANNED, List.of(),
                 Map.of(SocketState.ESTABLISHED, 12, SocketState.CLOSE_WAIT, 1),
-                "tcpConnectOnweb01ForjavaTo10.0.0.5:5432", 1448, 0);
+                "tcpConnectOnweb01ForjavaTo10.0.0.5:5432", 1448, 0)
+                .withQuality(new ConnectionQuality(2_500, 48_210, 37, 0, 12)); // as the netlink reader measures
 
         SocketCounts java4242 = counts(Protocol.TCP, SocketState.ESTABLISHED, 10, Protocol.TCP, SocketState.CLOSE_WAIT, 1);
         SocketCounts java4243 = counts(Protocol.TCP, SocketState.ESTABLISHED, 2, Protocol.UDP, SocketState.UNCONN, 1);
