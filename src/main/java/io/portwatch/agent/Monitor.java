@@ -52,6 +52,8 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.portwatch");
 
     private final SocketSource source;
+    /** The definitions whose connections the source was last asked to measure (scan thread only). */
+    private Definitions qualityMeasuredFor;
     private final NameCache names;
     private final EvaluationOptions options;
     private final DefinitionsWatcher watcher;
@@ -241,6 +243,10 @@ public final class Monitor implements MonitorControl, AutoCloseable {
                 return;
             }
             names.want(current.definitions().remoteNames());
+            if (current.definitions() != qualityMeasuredFor) { // the kernel measures what these rows judge
+                qualityMeasuredFor = current.definitions();
+                source.measureQualityFor(qualityMeasuredFor.forHost(options.hostName()).remotePortRanges());
+            }
             publish(scanAndEvaluate(current));
         } catch (Throwable t) { // never let anything end the loop or reach the host
             LOG.log(Level.WARNING, "portwatch: scan cycle failed: " + t);

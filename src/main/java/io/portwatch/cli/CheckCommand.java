@@ -116,7 +116,7 @@ final class CheckCommand extends SettingsOptions {
         }
         Snapshot snapshot;
         try {
-            snapshot = OneScan.scan(settings);
+            snapshot = OneScan.scan(settings, loaded.definitions());
         } catch (Exception e) {
             return unknown(out, "cannot scan sockets: " + e.getMessage(), List.of(String.valueOf(e.getMessage())));
         }

@@ -17,12 +17,15 @@ import java.util.stream.Collectors;
  */
 record ConnectionsScan(SocketSource source, SocketFilter filter, NetnsPattern namespaces) {
 
+    private static final java.util.List<int[]> EVERY_REMOTE_PORT = java.util.List.of(new int[] {1, 65535});
+
     static final Comparator<SocketEntry> ORDER = Comparator.comparing(SocketEntry::protocol)
             .thenComparingInt(SocketEntry::localPort).thenComparing(s -> Addresses.format(s.localAddress()))
             .thenComparingInt(SocketEntry::remotePort).thenComparing(s -> Addresses.format(s.remoteAddress()));
 
     /** Scans the source once; the snapshot keeps its time, duration and processes. */
     Snapshot next() throws IOException {
+        source.measureQualityFor(EVERY_REMOTE_PORT); // a listing shows every connection's figures
         Snapshot snapshot = source.scan();
         List<SocketEntry> sockets = snapshot.sockets().stream().filter(s -> filter.test(s, snapshot)
                 && namespaces.matches(s.netns())).sorted(ORDER).collect(Collectors.toList());

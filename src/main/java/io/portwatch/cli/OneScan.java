@@ -44,8 +44,15 @@ final class OneScan {
     }
 
     static Snapshot scan(Settings settings) throws IOException, SocketSources.UnsupportedPlatformException {
+        return scan(settings, Definitions.EMPTY);
+    }
+
+    /** Scans once, measuring the quality of the connections {@code definitions} judge (netlink). */
+    static Snapshot scan(Settings settings, Definitions definitions)
+            throws IOException, SocketSources.UnsupportedPlatformException {
         SocketSource source = source(settings);
         try {
+            source.measureQualityFor(definitions.forHost(EvaluationOptions.of(settings).hostName()).remotePortRanges());
             return source.scan();
         } finally {
             source.close();

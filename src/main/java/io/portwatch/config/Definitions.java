@@ -30,6 +30,15 @@ public record Definitions(List<ListeningRow> listening, List<ConnectionRow> conn
                 .collect(Collectors.toSet());
     }
 
+    /**
+     * The remote port ranges of the connection rows ({@code {low, high}}, 1–65535): the connections whose quality
+     * the rows judge, which a netlink source asks the kernel to measure.
+     */
+    public List<int[]> remotePortRanges() {
+        return connections.stream().map(r -> new int[] {Math.max(1, r.remotePort().low()), r.remotePort().high()})
+                .filter(r -> r[0] <= r[1]).collect(Collectors.toList());
+    }
+
     public int size() {
         return listening.size() + connections.size();
     }

@@ -1,6 +1,7 @@
 package io.portwatch.scan;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Reads every TCP and UDP socket of the host with its owning process. One implementation per
@@ -38,5 +39,13 @@ public interface SocketSource {
      */
     default boolean measuresTcpQuality() {
         return false;
+    }
+
+    /**
+     * The remote port ranges ({@code {low, high}}, 1–65535) of the connections whose quality the rows judge: a source
+     * that {@linkplain #measuresTcpQuality measures} asks the kernel only for those. Empty: none. Called on the scan
+     * thread, before a scan.
+     */
+    default void measureQualityFor(List<int[]> remotePortRanges) {
     }
 }

@@ -33,7 +33,8 @@ class StartLineQualityNoteTest {
         Settings settings = Settings.resolve(Map.of("definitions", definitions.toString(), "interval", "60",
                 "prometheus.enabled", "false", "jolokia.enabled", "false"), "--", Map.of());
         boolean measures = SocketSources.create(settings.get(SettingKey.SCAN_SOURCE), System.getProperty("os.name", ""),
-                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG), true))
+                ScanOptions.of(settings.get(SettingKey.NAMESPACES), settings.get(SettingKey.SCAN_LISTEN_BACKLOG),
+                        settings.get(SettingKey.SCAN_READER), true))
                 .measuresTcpQuality();
         List<String> started;
         try (LogCapture log = new LogCapture()) {

@@ -242,6 +242,21 @@ public final class LinuxSocketSource implements SocketSource {
         return (netlink != null ? SocketReader.NETLINK : SocketReader.PROC).label();
     }
 
+    /** True while the own namespace is read over netlink: its connections can carry their {@code tcp_info}. */
+    @Override
+    public boolean measuresTcpQuality() {
+        return netlink != null;
+    }
+
+    /** The remote port ranges whose ESTABLISHED connections get their {@code tcp_info} (netlink only). */
+    @Override
+    public void measureQualityFor(List<int[]> remotePortRanges) {
+        NetlinkTables n = netlink;
+        if (n != null) {
+            n.measureQuality(remotePortRanges.isEmpty() ? null : RemotePortFilter.of(remotePortRanges));
+        }
+    }
+
     /** Closes the netlink socket; a scan after this reads {@code /proc/net}. */
     @Override
     public void close() {

@@ -2,10 +2,13 @@ package io.portwatch.scan.linux;
 
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketSources;
+import io.portwatch.scan.TcpQuality;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +26,11 @@ import java.util.concurrent.TimeUnit;
  *       fails; so is one whose datagram did not fit the buffer (which then grows);</li>
  *   <li>any failure (the kernel's error, a malformed answer, the deadline) fails the whole read with an
  *       {@link IOException} naming the dump, leaves {@code rows} as it found them and closes the socket, so that
- *       nothing of an abandoned dump is left to be read; the next read opens a new one.</li>
+ *       nothing of an abandoned dump is left to be read; the next read opens a new one;</li>
+ *   <li>with a {@linkplain #measureQuality quality filter}, two more dumps ask for the {@code tcp_info} of the
+ *       ESTABLISHED TCP sockets whose remote port passes it (the kernel filters, so a host with 200k sockets and a
+ *       few connection rows pays for the few), and each such row gets its {@link TcpQuality} by inode. A kernel that
+ *       refuses the quality dump leaves the figures unknown, said once in the log; the tables still count.</li>
  * </ul>
  * Not thread-safe: one read at a time.
  */
@@ -54,6 +61,11 @@ final class NetlinkTables implements AutoCloseable {
     private int bufferBytes;
     private int seq;
     private boolean udpFromProc;
+    /** The remote ports whose connections get their {@code tcp_info}; null: none. */
+    private RemotePortFilter qualityFilter;
+    private final List<TcpQuality> qualities = new ArrayList<>();
+    private LongIntMap qualityByInode = new LongIntMap(16);
+    private String qualityRefused;
 
     /** For testing: the channel comes from {@code opener}, the first one already opened. */
     NetlinkTables(SockDiagChannel.Opener opener, SockDiagChannel first, Path procNet) {
@@ -102,6 +114,11 @@ final class NetlinkTables implements AutoCloseable {
         return udpFromProc;
     }
 
+    /** The remote ports whose ESTABLISHED connections are measured from the next read on; null for none. */
+    void measureQuality(RemotePortFilter filter) {
+        qualityFilter = filter;
+    }
+
     /**
      * Appends every socket of the own namespace to {@code rows}; a dump not done by {@code deadlineNanos}
      * ({@code System.nanoTime()} scale) is abandoned with an {@link IOException}, as is an error of the kernel.
@@ -116,7 +133,7 @@ final class NetlinkTables implements AutoCloseable {
                     continue;
                 }
                 try {
-                    dump(dump, rows, began, deadlineNanos);
+                    dump(dump, false, rows, began, deadlineNanos);
                 } catch (SockDiagException e) {
                     if (dump.protocol() != Protocol.UDP || !e.protocolUnsupported()) {
                         throw e;
@@ -126,6 +143,9 @@ final class NetlinkTables implements AutoCloseable {
                             + "): UDP sockets are read from " + procNet.resolve("udp") + " and udp6, TCP over netlink");
                     procTables.readTable(procNet, dump.procTable(), Protocol.UDP, false, rows);
                 }
+            }
+            if (qualityFilter != null) {
+                measure(rows, start, began, deadlineNanos);
             }
         } catch (IOException e) {
             rows.truncate(start);
@@ -138,13 +158,53 @@ final class NetlinkTables implements AutoCloseable {
         }
     }
 
-    /** One dump into {@code rows}, read again while the kernel flags it interrupted or a datagram does not fit. */
-    private void dump(SockDiagDump dump, SocketRows rows, long began, long deadlineNanos) throws IOException {
+    /** The quality dumps, then each ESTABLISHED TCP row from {@code start} on gets the figures of its inode. */
+    private void measure(SocketRows rows, int start, long began, long deadlineNanos) throws IOException {
+        qualities.clear();
+        qualityByInode = new LongIntMap(Math.max(16, qualityByInode.size()));
+        try {
+            dump(SockDiagDump.TCP_IPV4, true, rows, began, deadlineNanos);
+            dump(SockDiagDump.TCP_IPV6, true, rows, began, deadlineNanos);
+        } catch (SockDiagException e) { // the tables are read: only the figures stay unknown
+            if (qualityRefused == null) {
+                qualityRefused = e.getMessage();
+                LOG.log(Level.WARNING, "portwatch: the kernel refuses the tcp_info dump (" + e.getMessage()
+                        + "): connection quality stays unknown");
+            }
+            return;
+        }
+        for (int i = start; i < rows.size(); i++) {
+            if (rows.isTcpEstablished(i)) {
+                int index = qualityByInode.get(rows.inode(i), -1);
+                if (index >= 0) {
+                    rows.quality(i, qualities.get(index));
+                }
+            }
+        }
+    }
+
+    private void keepQuality(long inode, TcpQuality quality) {
+        qualityByInode.put(inode, qualities.size());
+        qualities.add(quality);
+    }
+
+    /**
+     * One dump into {@code rows} (or, for {@code quality}, into the figures by inode), read again while the kernel
+     * flags it interrupted or a datagram does not fit.
+     */
+    private void dump(SockDiagDump dump, boolean quality, SocketRows rows, long began, long deadlineNanos)
+            throws IOException {
         for (int attempt = 0; ; attempt++) {
             int before = rows.size();
+            int qualitiesBefore = qualities.size();
             SockDiagChannel ch = channel();
-            parser.begin(dump);
-            ch.send(requests.build(dump, ++seq));
+            if (quality) {
+                parser.beginQuality(dump, this::keepQuality);
+                ch.send(requests.buildQuality(dump, ++seq, qualityFilter));
+            } else {
+                parser.begin(dump);
+                ch.send(requests.build(dump, ++seq));
+            }
             boolean done = false;
             String repeat = null;
             while (!done) {
@@ -169,6 +229,17 @@ final class NetlinkTables implements AutoCloseable {
                 return;
             }
             rows.truncate(before);
+            if (qualities.size() > qualitiesBefore) { // figures of an inconsistent dump: read again from scratch
+                qualities.subList(qualitiesBefore, qualities.size()).clear();
+                LongIntMap kept = new LongIntMap(16);
+                for (int slot = 0; slot < qualityByInode.capacity(); slot++) {
+                    long inode = qualityByInode.keyAt(slot);
+                    if (inode != 0 && qualityByInode.valueAt(slot) < qualitiesBefore) {
+                        kept.put(inode, qualityByInode.valueAt(slot));
+                    }
+                }
+                qualityByInode = kept;
+            }
             if (repeat == null) {
                 repeat = "the kernel flagged it interrupted (NLM_F_DUMP_INTR): the table changed during the dump";
             }

@@ -41,6 +41,7 @@ final class ProcNetParser {
     private static final int MAX_LINE_BYTES = 1 << 16;
     /** {@code TCP_LISTEN} of the kernel's {@code st} column. */
     static final int TCP_LISTEN = 0x0A;
+    static final int TCP_ESTABLISHED = 0x01;
 
     private final boolean littleEndian;
     private final int maxLineBytes;

@@ -1,6 +1,7 @@
 package io.portwatch.scan.linux;
 
 import io.portwatch.scan.Protocol;
+import io.portwatch.scan.TcpQuality;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -19,7 +20,8 @@ import java.nio.ByteOrder;
  *  52 expires  56 rqueue  60 wqueue  64 uid  68 inode   (u32, host order)
  * </pre>
  * followed by attributes ({@code struct rtattr}: u16 length, u16 type, 4-byte aligned), which are handed to
- * {@link #attribute} by type; none is used yet, every one is skipped. The dump ends with {@code NLMSG_DONE}, whose
+ * {@link #attribute} by type: {@code INET_DIAG_INFO} ({@code struct tcp_info}, {@link TcpInfoReader}) in the answer to
+ * a quality request, every other one skipped. The dump ends with {@code NLMSG_DONE}, whose
  * payload is an error code: not 0 is an error, as is {@code NLMSG_ERROR} (a kernel without {@code udp_diag}
  * answers a UDP dump that way). {@code NLM_F_DUMP_INTR} on a message means the tables changed during the dump:
  * {@link #interrupted()} then tells the caller to read it again.
@@ -28,6 +30,9 @@ import java.nio.ByteOrder;
  * {@link AddressCache}, {@code ::ffff:a.b.c.d} as {@code a.b.c.d}); for a TCP listener {@code idiag_rqueue} is its
  * accept queue and {@code idiag_wqueue} its backlog, which become its receive and send queue as {@code ss} prints
  * them. A uid beyond int is unknown (-1), as in {@code /proc}.
+ *
+ * <p>In a quality dump ({@link #beginQuality}) no row is added: each socket's figures go to a {@link QualitySink}
+ * by inode.
  *
  * <p>Bad input never throws anything but {@link SockDiagException}, whose message names the dump and the offset.
  * Nothing is allocated per message but the rows. Not thread-safe: one dump at a time.
@@ -50,6 +55,16 @@ final class SockDiagParser {
     private final AddressCache addresses = new AddressCache();
     private SockDiagDump dump = SockDiagDump.TCP_IPV4;
     private boolean interrupted;
+    /** Where a quality dump's figures go; null in a dump of the tables. */
+    private QualitySink qualities;
+    /** The {@code INET_DIAG_INFO} payload of the socket being parsed: offset and length, -1 when it has none. */
+    private int infoFrom = -1;
+    private int infoLength;
+
+    /** Takes the figures of one socket of a quality dump. */
+    interface QualitySink {
+        void put(long inode, TcpQuality quality);
+    }
 
     /** A parser for answers of the kernel this JVM runs on. */
     SockDiagParser() {
@@ -65,6 +80,13 @@ final class SockDiagParser {
     void begin(SockDiagDump next) {
         this.dump = next;
         this.interrupted = false;
+        this.qualities = null;
+    }
+
+    /** Starts parsing the answer to a quality request of {@code dump}: figures go to {@code sink}, no rows. */
+    void beginQuality(SockDiagDump next, QualitySink sink) {
+        begin(next);
+        this.qualities = sink;
     }
 
     /** True when a message of the dump so far carried {@code NLM_F_DUMP_INTR}: its rows may be inconsistent. */
@@ -168,6 +190,7 @@ final class SockDiagParser {
         long inode = b.getInt(p + 68) & 0xFFFFFFFFL;
 
         int at = p + INET_DIAG_MSG_LENGTH; // 88: aligned
+        infoFrom = -1;
         while (at < end) {
             if (end - at < RTA_HDRLEN) {
                 throw malformed(at, "a 4-byte attribute header, found " + (end - at) + " bytes before the end of the"
@@ -182,17 +205,28 @@ final class SockDiagParser {
             attribute(type, b, at + RTA_HDRLEN, attributeLength - RTA_HDRLEN);
             at = (int) (at + align4(attributeLength));
         }
+        if (qualities != null) {
+            if (infoFrom >= 0 && inode != 0) {
+                long cookie = (b.getInt(p + 44) & 0xFFFFFFFFL) | (long) b.getInt(p + 48) << 32;
+                TcpQuality quality = TcpInfoReader.read(b, infoFrom, infoLength, cookie);
+                if (quality != null) {
+                    qualities.put(inode, quality);
+                }
+            }
+            return;
+        }
         Protocol protocol = dump.protocol();
         rows.add(protocol, local, localPort, remote, remotePort, state, uid > Integer.MAX_VALUE ? -1 : (int) uid,
                 inode, clamp(receiveQueue), clamp(sendQueue));
     }
 
-    /**
-     * One attribute of the socket being parsed, its payload in {@code [from, from + length)} of {@code b}. The
-     * place for {@code INET_DIAG_INFO} ({@code struct tcp_info}) once it is asked for; every type is skipped now.
-     */
+    /** One attribute of the socket being parsed, its payload in {@code [from, from + length)} of {@code b}. */
     private void attribute(int type, ByteBuffer b, int from, int length) {
         switch (type) {
+            case SockDiagRequest.INET_DIAG_INFO:
+                infoFrom = from;
+                infoLength = length;
+                break;
             default:
                 break;
         }

@@ -9,6 +9,10 @@ import java.nio.ByteOrder;
  * of one family and protocol in every state ({@code idiag_states = 0xFFFFFFFF}), no extensions and a zero
  * {@code inet_diag_sockid} (no filter). Netlink headers are in host byte order. One builder writes every request
  * into the same buffer.
+ *
+ * <p>The quality request ({@link #buildQuality}) asks instead for the ESTABLISHED TCP sockets of one family whose
+ * remote port passes a {@link RemotePortFilter} (attribute {@code INET_DIAG_REQ_BYTECODE}), each with its
+ * {@code struct tcp_info} ({@code idiag_ext} bit of {@code INET_DIAG_INFO}).
  */
 final class SockDiagRequest {
 
@@ -21,8 +25,12 @@ final class SockDiagRequest {
     static final int REQ_V2_LENGTH = 56;
     static final int LENGTH = NLMSG_HDRLEN + REQ_V2_LENGTH;
     static final int ALL_STATES = 0xFFFFFFFF;
+    static final int INET_DIAG_INFO = 2;
+    static final int INET_DIAG_REQ_BYTECODE = 1;
+    private static final int ESTABLISHED_ONLY = 1 << ProcNetParser.TCP_ESTABLISHED;
+    private static final int RTA_HDRLEN = 4;
 
-    private final ByteBuffer buffer;
+    private ByteBuffer buffer;
 
     SockDiagRequest(ByteOrder hostOrder) {
         buffer = ByteBuffer.allocate(LENGTH).order(hostOrder);
@@ -30,20 +38,41 @@ final class SockDiagRequest {
 
     /** The request of {@code dump} with sequence number {@code seq}: the builder's buffer, position 0, limit its length. */
     ByteBuffer build(SockDiagDump dump, int seq) {
+        return build(dump, seq, ALL_STATES, 0, null);
+    }
+
+    /**
+     * The quality request of {@code dump} (a TCP one): ESTABLISHED sockets whose remote port passes {@code filter},
+     * with {@code tcp_info}.
+     */
+    ByteBuffer buildQuality(SockDiagDump dump, int seq, RemotePortFilter filter) {
+        return build(dump, seq, ESTABLISHED_ONLY, 1 << (INET_DIAG_INFO - 1), filter);
+    }
+
+    private ByteBuffer build(SockDiagDump dump, int seq, int states, int extensions, RemotePortFilter filter) {
+        int length = LENGTH + (filter == null ? 0 : RTA_HDRLEN + filter.length());
+        if (buffer.capacity() < length) {
+            buffer = ByteBuffer.allocate(length).order(buffer.order());
+        }
         ByteBuffer b = buffer;
         b.clear();
-        b.putInt(LENGTH);                           // nlmsg_len
+        b.putInt(length);                           // nlmsg_len
         b.putShort((short) SOCK_DIAG_BY_FAMILY);    // nlmsg_type
         b.putShort((short) (NLM_F_REQUEST | NLM_F_DUMP)); // nlmsg_flags
         b.putInt(seq);                              // nlmsg_seq
         b.putInt(0);                                // nlmsg_pid: the kernel fills in ours
         b.put((byte) dump.family());                // sdiag_family
         b.put((byte) dump.ipProtocol());            // sdiag_protocol
-        b.put((byte) 0);                            // idiag_ext: none (INET_DIAG_INFO would go here)
+        b.put((byte) extensions);                   // idiag_ext
         b.put((byte) 0);                            // pad
-        b.putInt(ALL_STATES);                       // idiag_states
-        while (b.position() < LENGTH) {             // inet_diag_sockid: zero, no filter
+        b.putInt(states);                           // idiag_states
+        while (b.position() < LENGTH) {             // inet_diag_sockid: zero
             b.put((byte) 0);
+        }
+        if (filter != null) {                       // struct rtattr + the program, 4-byte aligned by construction
+            b.putShort((short) (RTA_HDRLEN + filter.length()));
+            b.putShort((short) INET_DIAG_REQ_BYTECODE);
+            filter.writeTo(b);
         }
         b.flip();
         return b;

@@ -4,6 +4,7 @@ import io.portwatch.scan.NetNamespace;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.scan.TcpQuality;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ final class SocketRows {
     private int[] receiveQueues;
     private int[] sendQueues;
     private NetNamespace[] namespaces;
+    /** What the kernel measures of a TCP connection (netlink only); null when unknown. */
+    private TcpQuality[] qualities;
     /** The namespace of the rows added from now on. */
     private NetNamespace namespace = NetNamespace.OWN;
 
@@ -43,6 +46,7 @@ final class SocketRows {
         receiveQueues = new int[capacity];
         sendQueues = new int[capacity];
         namespaces = new NetNamespace[capacity];
+        qualities = new TcpQuality[capacity];
     }
 
     /** The rows added from now on are sockets of {@code ns}. */
@@ -55,6 +59,7 @@ final class SocketRows {
         if (newSize < size) {
             Arrays.fill(localAddresses, newSize, size, null);
             Arrays.fill(remoteAddresses, newSize, size, null);
+            Arrays.fill(qualities, newSize, size, null);
             size = newSize;
         }
     }
@@ -99,6 +104,7 @@ final class SocketRows {
         System.arraycopy(other.receiveQueues, 0, receiveQueues, size, n);
         System.arraycopy(other.sendQueues, 0, sendQueues, size, n);
         System.arraycopy(other.namespaces, 0, namespaces, size, n);
+        System.arraycopy(other.qualities, 0, qualities, size, n);
         size += n;
     }
 
@@ -115,6 +121,16 @@ final class SocketRows {
         return protocols[row] == Protocol.TCP && (stateCodes[row] & 0xFF) == ProcNetParser.TCP_LISTEN;
     }
 
+    /** True for a TCP ESTABLISHED row. */
+    boolean isTcpEstablished(int row) {
+        return protocols[row] == Protocol.TCP && (stateCodes[row] & 0xFF) == ProcNetParser.TCP_ESTABLISHED;
+    }
+
+    /** Sets what the kernel measures of a row's connection. */
+    void quality(int row, TcpQuality quality) {
+        qualities[row] = quality;
+    }
+
     /** Sets a row's send queue (a listener's backlog, which the socket table does not tell). */
     void sendQueue(int row, int sendQueue) {
         sendQueues[row] = sendQueue;
@@ -129,7 +145,7 @@ final class SocketRows {
         Protocol protocol = protocols[row];
         return new SocketEntry(protocol, localAddresses[row], ports[row] >>> 16, remoteAddresses[row],
                 ports[row] & 0xFFFF, SocketState.fromLinuxCode(protocol, stateCodes[row] & 0xFF), inodes[row], uids[row],
-                pid, receiveQueues[row], sendQueues[row], namespaces[row]);
+                pid, receiveQueues[row], sendQueues[row], namespaces[row], qualities[row]);
     }
 
     private void grow() {
@@ -144,5 +160,6 @@ final class SocketRows {
         receiveQueues = Arrays.copyOf(receiveQueues, capacity);
         sendQueues = Arrays.copyOf(sendQueues, capacity);
         namespaces = Arrays.copyOf(namespaces, capacity);
+        qualities = Arrays.copyOf(qualities, capacity);
     }
 }
