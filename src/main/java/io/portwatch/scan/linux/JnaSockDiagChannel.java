@@ -38,7 +38,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
 
     private final LinuxLibC libc;
     private final int fd;
-    private final Memory request = new Memory(SockDiagRequest.LENGTH);
+    private final Memory request = new Memory(SockDiagRequest.MAX_LENGTH);
     private final Memory kernel = new Memory(SOCKADDR_NL_LENGTH);
     private final Memory timeval = new Memory(TIMEVAL_LENGTH);
     private Memory memory;
@@ -98,8 +98,12 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         if (length > request.size()) {
             throw new IllegalArgumentException("a request of " + length + " bytes, at most " + request.size());
         }
-        for (int i = 0; i < length; i++) {
-            request.setByte(i, message.get(message.position() + i));
+        if (message.hasArray()) {
+            request.write(0, message.array(), message.arrayOffset() + message.position(), length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                request.setByte(i, message.get(message.position() + i));
+            }
         }
         while (true) {
             try {

@@ -26,6 +26,8 @@ final class RemotePortFilter {
     private static final int INET_DIAG_BC_D_GE = 4;
     private static final int INET_DIAG_BC_D_LE = 5;
     private static final int ALTERNATIVE_BYTES = 20;
+    /** The longest program. */
+    static final int MAX_LENGTH = MAX_RANGES * ALTERNATIVE_BYTES;
 
     private final int[] lows;
     private final int[] highs;

@@ -26,6 +26,8 @@ final class SockDiagRequest {
     static final int LENGTH = NLMSG_HDRLEN + REQ_V2_LENGTH;
     static final int ALL_STATES = 0xFFFFFFFF;
     static final int INET_DIAG_INFO = 2;
+    /** The longest request: a quality request with the longest filter. */
+    static final int MAX_LENGTH = LENGTH + 4 + RemotePortFilter.MAX_LENGTH;
     static final int INET_DIAG_REQ_BYTECODE = 1;
     private static final int ESTABLISHED_ONLY = 1 << ProcNetParser.TCP_ESTABLISHED;
     private static final int RTA_HDRLEN = 4;
