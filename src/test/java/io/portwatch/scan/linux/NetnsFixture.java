@@ -66,9 +66,41 @@ public final class NetnsFixture implements AutoCloseable {
             "print(s.getsockname()[1], flush=True)",
             "os.execv(path, [name, b'600'])");
 
+    /**
+     * A TCP client that writes: {@code write HOST PORT BYTES MILLIS} connects, prints its local port, then sends
+     * BYTES every MILLIS ms without ever blocking (what does not fit the send buffer waits), until its stdin closes.
+     * {@code drain HOST PORT} listens, prints its port, accepts and reads everything of every connection.
+     */
+    private static final String TRAFFIC = String.join("\n",
+            "import select, socket, sys, threading, time",
+            "mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])",
+            "threading.Thread(target=lambda: (sys.stdin.read(), __import__('os')._exit(0)), daemon=True).start()",
+            "if mode == 'drain':",
+            "    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "    s.bind((host, port)); s.listen(16)",
+            "    print(s.getsockname()[1], flush=True)",
+            "    def drain(c):",
+            "        while c.recv(65536): pass",
+            "    while True:",
+            "        c, _ = s.accept(); threading.Thread(target=drain, args=(c,), daemon=True).start()",
+            "else:",
+            "    size, every = int(sys.argv[4]), int(sys.argv[5]) / 1000.0",
+            "    c = socket.create_connection((host, port)); c.setblocking(False)",
+            "    print(c.getsockname()[1], flush=True)",
+            "    data = b'x' * size",
+            "    while True:",
+            "        try: c.send(data)",
+            "        except BlockingIOError: pass",
+            "        time.sleep(every)");
+
     private final Deque<Process> processes = new ArrayDeque<>();
     private final List<String> namespaces = new ArrayList<>();
     private final List<String[]> links = new ArrayList<>();
+
+    /** The namespaces this fixture added, to run a process of the test's own in one. */
+    public List<String> namespaces() {
+        return List.copyOf(namespaces);
+    }
 
     /** A new namespace with its loopback up; its name starts with {@code pwt-}, unique on the host. */
     public String namespace() throws IOException, InterruptedException {
@@ -91,7 +123,7 @@ public final class NetnsFixture implements AutoCloseable {
      * A veth pair between two namespaces of this fixture, {@code addressA}/24 on a's side and {@code addressB}/24
      * on b's, both up.
      */
-    public void veth(String a, String addressA, String b, String addressB) throws IOException, InterruptedException {
+    public String[] veth(String a, String addressA, String b, String addressB) throws IOException, InterruptedException {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String ifA = "pwa" + suffix;
         String ifB = "pwb" + suffix;
@@ -101,6 +133,24 @@ public final class NetnsFixture implements AutoCloseable {
         run("ip", "-n", b, "addr", "add", addressB + "/24", "dev", ifB);
         run("ip", "-n", a, "link", "set", ifA, "up");
         run("ip", "-n", b, "link", "set", ifB, "up");
+        return new String[] {ifA, ifB};
+    }
+
+    /** Runs a command (such as {@code ip} or {@code tc} on this fixture's namespaces) to its end; fails on failure. */
+    public void command(String... command) throws IOException, InterruptedException {
+        run(command);
+    }
+
+    /** A TCP client in {@code namespace} that sends {@code bytes} every {@code millis} ms; its port is its own. */
+    public Child writer(String namespace, String host, int port, int bytes, int millis) throws IOException {
+        return start(List.of("ip", "netns", "exec", namespace), List.of("python3", "-c", TRAFFIC, "write", host,
+                Integer.toString(port), Integer.toString(bytes), Integer.toString(millis)), "write " + host + " " + port);
+    }
+
+    /** A TCP listener in {@code namespace} that reads everything every client sends. */
+    public Child drain(String namespace, String host, int port) throws IOException {
+        return start(List.of("ip", "netns", "exec", namespace), List.of("python3", "-c", TRAFFIC, "drain", host,
+                Integer.toString(port)), "drain " + host + " " + port);
     }
 
     /** A TCP listener in {@code namespace} (null: this JVM's namespace); returns the process and its port. */
