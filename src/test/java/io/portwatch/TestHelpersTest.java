@@ -29,19 +29,27 @@ class TestHelpersTest {
     /** Child processes kept alive until the test kills them: a lifetime, not a wait. */
     private static final Set<String> CHILD_PROCESS_LIFETIMES = Set.of("cli/HoldSockets.java", "agent/HostMain.java");
 
+    /** Programs run by hand to capture test data (their README says how), not tests: they may pause for the kernel. */
+    private static final Set<String> CAPTURE_PROGRAMS = Set.of("scan/linux/SockDiagCapture.java");
+
     /**
      * Test files that read the wall clock ({@code System.nanoTime()}, {@code System.currentTimeMillis()}) and why that
      * is no assertion on elapsed time. A test that needs time drives {@code TestClock}/{@code TestTicker}; one that
      * waits uses {@code Poll}; one whose behaviour is a real deadline asserts the outcome under one named bound.
      */
-    private static final Map<String, String> WALL_CLOCK_READERS = Map.of(
-            "agent/AgentIT.java", "a unique file name",
-            "scan/linux/SocketOwnersReuseTest.java", "a unique name",
-            "scan/linux/NetnsScanBench.java", "a benchmark: the time is what it prints",
-            "scan/linux/bench/ScanBench.java", "a benchmark: the time is what it prints",
-            "prometheus/MaxDefinitionsExpositionTest.java", "prints the render time; asserts sizes only",
-            "agent/HostMain.java", "the host-safety matrix, reworked by its own change",
-            "agent/HostSafetyMatrixIT.java", "the host-safety matrix, reworked by its own change");
+    private static final Map<String, String> WALL_CLOCK_READERS = Map.ofEntries(
+            Map.entry("agent/AgentIT.java", "a unique file name"),
+            Map.entry("scan/linux/SocketOwnersReuseTest.java", "a unique name"),
+            Map.entry("scan/linux/NetnsScanBench.java", "a benchmark: the time is what it prints"),
+            Map.entry("scan/linux/bench/ScanBench.java", "a benchmark: the time is what it prints"),
+            Map.entry("prometheus/MaxDefinitionsExpositionTest.java", "prints the render time; asserts sizes only"),
+            Map.entry("agent/HostMain.java", "the host-safety matrix, reworked by its own change"),
+            Map.entry("agent/HostSafetyMatrixIT.java", "the host-safety matrix, reworked by its own change"),
+            Map.entry("scan/linux/NetlinkChannelTest.java", "a receive's deadline, which the channel takes on nanoTime's scale"),
+            Map.entry("scan/linux/NetlinkTablesTest.java", "a dump's deadline, which the reader takes on nanoTime's scale"),
+            Map.entry("scan/linux/NetlinkTablesLiveTest.java", "a dump's deadline, which the reader takes on nanoTime's scale"),
+            Map.entry("scan/linux/NetlinkQualityTest.java", "a dump's deadline, which the reader takes on nanoTime's scale"),
+            Map.entry("scan/linux/SockDiagCapture.java", "a capture program (its dump deadline), not a test"));
 
     @Test
     void publishedStateIsBuiltOnlyByTestingStateBuilder() throws IOException {
@@ -57,6 +65,7 @@ class TestHelpersTest {
         Set<String> sleeping = outsideTesting(f -> f.text.contains("Thread.sleep(") || f.text.contains("SECONDS.sleep(")
                 || f.text.contains("MILLISECONDS.sleep(") || f.text.contains("parkNanos("));
         sleeping.removeAll(CHILD_PROCESS_LIFETIMES);
+        sleeping.removeAll(CAPTURE_PROGRAMS);
         assertEquals(Set.of(), sleeping, "test files that sleep (wait with io.portwatch.testing.Poll)");
     }
 
