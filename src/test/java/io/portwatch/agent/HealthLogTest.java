@@ -11,6 +11,7 @@ import io.portwatch.health.ListeningResult;
 import io.portwatch.state.MonitorState;
 import io.portwatch.health.SocketCounts;
 import io.portwatch.scan.Protocol;
+import io.portwatch.testing.LogCapture;
 import io.portwatch.testing.StateBuilder;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import io.portwatch.testing.FakeSource;
+import io.portwatch.testing.LogCapture;
 import io.portwatch.testing.Poll;
 import io.portwatch.testing.TestClock;
 

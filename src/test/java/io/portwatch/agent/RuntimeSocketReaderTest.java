@@ -1,6 +1,7 @@
 package io.portwatch.agent;
 
 import io.portwatch.config.Settings;
+import io.portwatch.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

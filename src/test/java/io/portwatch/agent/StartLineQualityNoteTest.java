@@ -7,6 +7,7 @@ import io.portwatch.config.SettingKey;
 import io.portwatch.config.Settings;
 import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.SocketSources;
+import io.portwatch.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

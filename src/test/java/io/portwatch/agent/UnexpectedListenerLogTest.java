@@ -8,6 +8,7 @@ import io.portwatch.health.Evaluator;
 import io.portwatch.scan.ResolvedNames;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.state.MonitorState;
+import io.portwatch.testing.LogCapture;
 import io.portwatch.testing.SnapshotBuilder;
 import io.portwatch.testing.Sockets;
 import io.portwatch.testing.StateBuilder;

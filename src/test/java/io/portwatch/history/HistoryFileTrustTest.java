@@ -15,6 +15,7 @@ import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
 import io.portwatch.support.FileTrust;
 import io.portwatch.testing.Fifos;
+import io.portwatch.testing.LogCapture;
 import io.portwatch.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -37,11 +38,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -60,7 +57,7 @@ class HistoryFileTrustTest {
     @TempDir
     Path temp;
 
-    private final Capture logged = new Capture();
+    private final LogCapture logged = new LogCapture();
 
     @AfterEach
     void stopCapture() {
@@ -371,40 +368,5 @@ class HistoryFileTrustTest {
         HistoryLog log = run(settings(link), l -> twoScans(l, CURL));
         assertEquals(0, log.eventsWritten());
         assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS));
-    }
-
-    /** What portwatch logs while the test runs. */
-    private static final class Capture extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger("io.portwatch"); // held: JUL keeps loggers weakly
-        private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-        Capture() {
-            setLevel(Level.ALL);
-            logger.addHandler(this);
-        }
-
-        List<String> messages(Level level) {
-            List<String> out = new ArrayList<>();
-            for (LogRecord r : records) {
-                if (r.getLevel().equals(level)) {
-                    out.add(r.getMessage());
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.portwatch.scan.SocketReader;
 import io.portwatch.scan.SocketSource;
 import io.portwatch.scan.SocketSources;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,12 +15,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,35 +33,6 @@ class LinuxSocketReaderTest {
     @TempDir
     Path dir;
 
-    /** Records what portwatch logs (its System.Logger goes to java.util.logging). */
-    private static final class Capture extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger("io.portwatch");
-        private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-        Capture() {
-            setLevel(Level.ALL);
-            logger.addHandler(this);
-        }
-
-        List<String> lines() {
-            return records.stream().map(r -> r.getLevel() + " " + r.getMessage()).collect(Collectors.toList());
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
-    }
-
     private static LinuxSocketSource live(SocketReader reader, LinuxSocketSource.NetlinkOpener opener) {
         return new LinuxSocketSource(Path.of("/proc"), Path.of("/etc/passwd"), Files::newDirectoryStream,
                 Path.of("/run/netns"), false, true, 0, reader, opener);
@@ -77,7 +45,7 @@ class LinuxSocketReaderTest {
 
     @Test
     void netlinkThatCannotOpenReadsProcWithOneLogLineNamingTheReasonAndScans() throws Exception {
-        try (Capture log = new Capture(); ServerSocket server = new ServerSocket(0, 7, InetAddress.getLoopbackAddress())) {
+        try (LogCapture log = new LogCapture(); ServerSocket server = new ServerSocket(0, 7, InetAddress.getLoopbackAddress())) {
             LinuxSocketSource source = live(SocketReader.NETLINK, procNet -> {
                 throw new NetlinkTables.UnavailableException("socket(AF_NETLINK): EPERM", null);
             });
@@ -94,7 +62,7 @@ class LinuxSocketReaderTest {
 
     @Test
     void jnaThatCannotLoadIsAFallbackNotAFailedStart() throws Exception {
-        try (Capture log = new Capture(); ServerSocket server = new ServerSocket(0, 7, InetAddress.getLoopbackAddress())) {
+        try (LogCapture log = new LogCapture(); ServerSocket server = new ServerSocket(0, 7, InetAddress.getLoopbackAddress())) {
             LinuxSocketSource source = live(SocketReader.NETLINK, procNet -> {
                 throw new NoClassDefFoundError("com/sun/jna/Native\n\tat somewhere");
             });

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.SocketState;
+import io.portwatch.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * {@link NetlinkTables} over an injected syscall layer ({@link ScriptedChannel}): the order of the dumps, repeats,
@@ -40,7 +37,7 @@ class NetlinkTablesTest {
     Path procNet;
 
     private final ScriptedChannel.Kernel kernel = new ScriptedChannel.Kernel();
-    private final Logged logged = new Logged();
+    private final LogCapture logged = new LogCapture();
 
     @AfterEach
     void stopCapture() {
@@ -260,40 +257,5 @@ class NetlinkTablesTest {
             out.add(e.protocol() + " " + e.localPort() + " " + state + " " + e.inode());
         }
         return out;
-    }
-
-    /** The log records of {@link NetlinkTables}. */
-    private static final class Logged extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger(NetlinkTables.class.getName());
-        private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-        Logged() {
-            setLevel(Level.ALL);
-            logger.addHandler(this);
-        }
-
-        List<String> messages(Level level) {
-            List<String> out = new ArrayList<>();
-            for (LogRecord r : records) {
-                if (r.getLevel().equals(level)) {
-                    out.add(r.getMessage());
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
     }
 }

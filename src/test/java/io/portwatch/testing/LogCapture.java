@@ -1,4 +1,4 @@
-package io.portwatch.agent;
+package io.portwatch.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,21 +8,29 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
-/** What portwatch logs (its System.Logger goes to java.util.logging) while the capture is open. */
-final class LogCapture extends Handler implements AutoCloseable {
+/**
+ * What portwatch logs (its System.Logger goes to java.util.logging, every logger below {@code io.portwatch}) while
+ * the capture is open.
+ */
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger = Logger.getLogger("io.portwatch"); // held: JUL keeps loggers weakly
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    LogCapture() {
+    public LogCapture() {
         setLevel(Level.ALL);
         logger.addHandler(this);
     }
 
     /** The messages logged at that level. */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return records.stream().filter(r -> r.getLevel().equals(level)).map(LogRecord::getMessage)
                 .collect(Collectors.toList());
+    }
+
+    /** Every record as {@code LEVEL message}. */
+    public List<String> lines() {
+        return records.stream().map(r -> r.getLevel() + " " + r.getMessage()).collect(Collectors.toList());
     }
 
     @Override
