@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code MSG_TRUNC} returns a datagram's whole length, so one longer than the buffer is seen, never cut silently.
  * The receive buffer (64 KiB, more than the 32 KiB the kernel puts in one dump datagram) is allocated once.
  *
- * <p>{@code recv}, called once per datagram (about 800 times for 200k sockets), and the {@code setsockopt} that
- * moves the timeout along are bound by JNA's direct mapping ({@code Native.register}, in every 5.x), which allocates
+ * <p>{@code recv}, called once per datagram (about 800 times for 200k sockets), the {@code setsockopt} that
+ * moves the timeout along and the {@code sendto} of each request are bound by JNA's direct mapping ({@code Native.register}, in every 5.x), which allocates
  * nothing per call, where the {@link LinuxLibC} proxy boxes its arguments and result (about 110 bytes a call); when
  * that binding fails, the proxy's functions are used.
  */
@@ -114,7 +114,8 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         }
         while (true) {
             try {
-                long sent = libc.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH);
+                long sent = direct ? Direct.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH)
+                        : libc.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH);
                 if (sent != length) {
                     throw new IOException("send to the sock_diag socket: " + sent + " of " + length + " bytes sent");
                 }
@@ -202,7 +203,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
     }
 
     /**
-     * The calls of every datagram by JNA's direct mapping: no allocation per call. LP64: {@code size_t} and
+     * The calls of every request and datagram by JNA's direct mapping: no allocation per call. LP64: {@code size_t} and
      * {@code ssize_t} are long.
      */
     private static final class Direct {
@@ -212,6 +213,9 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         static native long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 
         static native int setsockopt(int fd, int level, int name, Pointer value, int length) throws LastErrorException;
+
+        static native long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength)
+                throws LastErrorException;
     }
 
     private static void closeQuietly(LinuxLibC libc, int fd) {
