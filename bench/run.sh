@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Scan benchmark (issue 7): portwatch's Linux scan against ss, the /proc floor and OSHI, under
-# loopback-conns load at several N. Writes bench/results/latest.md and latest.json, and puts the
+# Scan benchmark (issues 7, 22): portwatch's Linux scan, with the netlink and the /proc reader side by
+# side, against ss, the /proc floor and OSHI, under loopback-conns load at several N. Writes bench/results/latest.md and latest.json, and puts the
 # tables into docs/performance.md (between its bench:latest markers).
 #
 #   bench/run.sh [--n 1000,10000,50000,100000] [--runs 5] [--steady 9] [--eval-rows 10000]

@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,8 @@ log = shared.log
 COMMANDS = [c for c in shared.DEFAULT_CMDS if c[0] in (
     "true", "ss -tanp", "ss -tan", "cat /proc/net/tcp+tcp6", "find /proc/*/fd readlink")]
 CAT, FIND = "cat /proc/net/tcp+tcp6", "find /proc/*/fd readlink"
+READERS = ["netlink", "proc"]                                # ScanBench --reader; LABEL as the tables name them
+LABEL = {"netlink": "netlink", "proc": "/proc"}
 
 
 def run_json(cmd, timeout):
@@ -86,27 +89,39 @@ def level(n, largest):
             lines = data.strip().decode() if name == FIND else data.count(b"\n")
             lvl["commands"][name] = {"cmd": cmd, "lines": lines, "wall_ms": [], "cpu_ms": [], "maxrss_kib": [], "rc": []}
             log("  warm-up %-26s %9.1f ms rc=%d lines=%s" % (name, wall * 1e3, rc, lines))
-        for _ in range(a.runs):                              # interleaved timed rounds
-            for name, cmd in COMMANDS:
+        jvms = {r: [] for r in READERS}
+        for i in range(a.runs):                              # interleaved timed rounds: the commands, then
+            for name, cmd in COMMANDS:                       # one ScanBench JVM per reader (order alternating)
                 wall, rss, cpu, rc = shared.run_once(cmd, a.run_timeout, subprocess.DEVNULL)
                 e = lvl["commands"][name]
                 e["wall_ms"].append(round(wall * 1e3, 2))
                 e["cpu_ms"].append(round(cpu * 1e3, 2))
                 e["maxrss_kib"].append(rss)
                 e["rc"].append(rc)
+            for reader in (READERS if i % 2 == 0 else READERS[::-1]):
+                extra = ["--eval-rows", a.eval_rows] if largest and a.eval_rows > 0 and i == 0 and reader == "proc" else []
+                pw, wall, rss, cpu, rc = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--reader", reader,
+                                                       "--steady", a.steady, *extra), a.run_timeout)
+                if rc == 3:
+                    raise SystemExit("ScanBench --reader %s: the source fell back to another reader; not timing it"
+                                     % reader)
+                if pw is None or pw.get("reader") != reader:
+                    raise SystemExit("ScanBench --reader %s failed (rc=%d): %r" % (reader, rc, pw))
+                jvms[reader].append({"result": pw, "wall_ms": wall * 1e3, "maxrss_kib": rss, "cpu_ms": cpu * 1e3,
+                                     "rc": rc})
+                log("  round %d portwatch %-7s steady %s ms, cold %s ms" % (i + 1, reader, pw["steady_ms"]["median"],
+                                                                         pw["cold_ms"]))
         for name, e in lvl["commands"].items():
             e["wall"] = shared.stats(e["wall_ms"])
             e["cpu"] = shared.stats(e["cpu_ms"])
             log("  %-26s median %9.1f ms  cpu %9.1f ms" % (name, e["wall"]["median"], e["cpu"]["median"]))
-
-        extra = ["--eval-rows", a.eval_rows] if largest and a.eval_rows > 0 else []
-        pw, wall, rss, cpu, rc = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", a.steady, *extra),
-                                          a.run_timeout)
-        lvl["portwatch"] = pw
-        lvl["portwatch_jvm"] = {"wall_ms": wall * 1e3, "maxrss_kib": rss, "cpu_ms": cpu * 1e3, "rc": rc}
-        log("  portwatch %s" % json.dumps(pw))
+        lvl["readers"] = {r: merge(jvms[r]) for r in READERS}
+        lvl["portwatch"] = lvl["readers"]["proc"]            # the tables before the netlink reader: /proc
+        lvl["portwatch_jvm"] = lvl["readers"]["proc"]["jvm"]
+        for r in READERS:
+            log("  portwatch %s %s" % (r, json.dumps(lvl["readers"][r])))
         if largest and a.eval_rows > 0:
-            hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--steady", 1, "--eval-rows", a.eval_rows,
+            hot, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--reader", "proc", "--steady", 1, "--eval-rows", a.eval_rows,
                                     "--eval-hot"), a.run_timeout)
             lvl["portwatch_hot_eval"] = hot
             log("  portwatch hot evaluation %s" % json.dumps(hot))
@@ -120,6 +135,28 @@ def level(n, largest):
     finally:
         shared.stop_generator(gen, base)                     # by its PID; waits for the sockets to go
         genlog.close()
+
+
+def merge(runs):
+    """One reader's ScanBench JVMs at one N as one result: the steady scans of every JVM pooled (median, min, max),
+    the cold scans and the per-JVM figures as the median over the JVMs; the evaluation from the JVM that ran it."""
+    res = {"jvms": len(runs)}
+    results = [r["result"] for r in runs]
+    for key in ("steady_ms", "steady_cpu_ms", "steady_alloc_bytes"):
+        res[key] = shared.stats([v for p in results for v in p[key]["all"]])
+    for key in ("sockets", "owned", "processes", "cold_ms", "cold_cpu_ms", "cold_alloc_bytes", "cold_warm_jvm_ms",
+                "cold_warm_jvm_alloc_bytes", "peak_heap_bytes", "retained_heap_bytes"):
+        res[key] = statistics.median([p[key] for p in results])
+        res[key + "_all"] = [p[key] for p in results]
+    for p in results:
+        for key, value in p.items():
+            if key.startswith("eval_") or key == "retained_with_eval_bytes":
+                res[key] = value
+    res["reader"] = results[0]["reader"]
+    res["jvm"] = {"wall_ms": statistics.median([r["wall_ms"] for r in runs]),
+                  "maxrss_kib": statistics.median([r["maxrss_kib"] for r in runs]),
+                  "cpu_ms": statistics.median([r["cpu_ms"] for r in runs]), "rc": max(r["rc"] for r in runs)}
+    return res
 
 
 def machine():
@@ -149,9 +186,12 @@ def markdown(res):
                   m["ss"], "RLIMIT_NOFILE " + m["rlimit_nofile"]))
     out.append("\n```\n$ free -h\n%s\n```\n" % m["free_h"])
     out.append("Load: `loopback-conns -n N %s` (N established loopback connections, 2N sockets). "
-               "Commands: %d interleaved runs each under `runstat`, median [min-max]. portwatch: one fresh JVM "
-               "(`-Xmx%s`) per N, in-process `LinuxSocketSource.scan()` with owners: the first scan of the JVM "
-               "(cold), then %d scans of the same source (steady: median [min-max]). "
+               "Commands: %d interleaved rounds under `runstat`, median [min-max]. portwatch: in each round one "
+               "fresh JVM (`-Xmx%s`) per reader (netlink and /proc, their order alternating from round to round), "
+               "in-process `LinuxSocketSource.scan()` with owners, the source made as `run` makes it "
+               "(`namespaces=all`, `scan.listenBacklog=auto`, `scan.reader=netlink` or `proc`): the first scan of "
+               "the JVM (cold: median over the rounds), then %d scans of the same source (steady: median [min-max] "
+               "of every round's scans). "
                "Floor = median of `cat /proc/net/tcp /proc/net/tcp6` + median of the `find /proc/[0-9]*/fd` readlink walk "
                "(shared/bench/bench.py's commands).\n"
                % (res["gen_args"], res["runs"], res["heap"], res["steady"]))
@@ -167,9 +207,40 @@ def markdown(res):
         c, d = cmd(l, CAT), cmd(l, FIND)
         return c["median"] + d["median"] if c and d else None
 
-    def pw(l, key):
-        p = l.get("portwatch") or {}
+    def pw(l, key, reader="proc"):
+        p = (l.get("readers") or {}).get(reader) or (l.get("portwatch") if reader == "proc" else None) or {}
         return p.get(key)
+
+    def med(l, key, reader="proc"):
+        v = pw(l, key, reader)
+        return v["median"] if v else None
+
+    def ratio(x, y, digits=2):
+        return "%.*f×" % (digits, x / y) if x is not None and y else "-"
+
+    def ss_tan(l):
+        c = cmd(l, "ss -tan")
+        return c["median"] if c else None
+
+    out.append("## netlink vs /proc, side by side\n")
+    out.append("Medians of the same run. Steady: a scan of a source whose caches are warm, owners included; cold: "
+               "the first scan of a fresh JVM; allocation: bytes allocated by the scanning thread per steady scan; "
+               "peak heap: the heap pools' peak over a JVM's scans. The targets of issue 22 are for the netlink "
+               "reader against `ss -tan`, which reads the same tables over netlink without owners.\n")
+    out.append("| sockets | reader | steady ms | steady CPU ms | cold ms | allocated per steady scan | peak heap | "
+               "`ss -tan` ms | steady / `ss -tan` (target ≤ 1.0×) | cold / `ss -tan` (target ≤ 1.5×) | "
+               "allocation / /proc's (target ≤ 1.0×) |")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for l in levels:
+        for r in READERS:
+            if not pw(l, "steady_ms", r):
+                continue
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                f(pw(l, "sockets", r)), LABEL[r], f(med(l, "steady_ms", r), 1), f(med(l, "steady_cpu_ms", r), 1),
+                f(pw(l, "cold_ms", r), 1), mib(med(l, "steady_alloc_bytes", r)), mib(pw(l, "peak_heap_bytes", r)),
+                f(ss_tan(l), 1), ratio(med(l, "steady_ms", r), ss_tan(l)), ratio(pw(l, "cold_ms", r), ss_tan(l)),
+                ratio(med(l, "steady_alloc_bytes", r), med(l, "steady_alloc_bytes", "proc"), 3)))
+    out.append("")
 
     out.append("## Wall time, ms\n")
     out.append(head)
@@ -180,11 +251,15 @@ def markdown(res):
         out.append("| %s | %s |" % (label, " | ".join(
             "%s [%s-%s]" % (f(s["median"], 1), f(s["min"], 1), f(s["max"], 1)) if s else "-" for s in map(fn, levels))))
     out.append("| **floor** (cat + find) | %s |" % " | ".join("**%s**" % f(floor(l), 1) for l in levels))
-    out.append("| portwatch cold: first scan of the JVM | %s |" % " | ".join(f(pw(l, "cold_ms"), 1) for l in levels))
-    out.append("| portwatch cold: new source, warm JVM | %s |" % " | ".join(f(pw(l, "cold_warm_jvm_ms"), 1) for l in levels))
-    out.append("| **portwatch steady** | %s |" % " | ".join(
-        "**%s** [%s-%s]" % (f(pw(l, "steady_ms")["median"], 1), f(pw(l, "steady_ms")["min"], 1), f(pw(l, "steady_ms")["max"], 1))
-        if pw(l, "steady_ms") else "-" for l in levels))
+    for r in READERS:
+        out.append("| portwatch %s cold: first scan of the JVM | %s |" % (LABEL[r], " | ".join(
+            f(pw(l, "cold_ms", r), 1) for l in levels)))
+        out.append("| portwatch %s cold: new source, warm JVM | %s |" % (LABEL[r], " | ".join(
+            f(pw(l, "cold_warm_jvm_ms", r), 1) for l in levels)))
+        out.append("| **portwatch %s steady** | %s |" % (LABEL[r], " | ".join(
+            "**%s** [%s-%s]" % (f(pw(l, "steady_ms", r)["median"], 1), f(pw(l, "steady_ms", r)["min"], 1),
+                                f(pw(l, "steady_ms", r)["max"], 1))
+            if pw(l, "steady_ms", r) else "-" for l in levels)))
     out.append("| OSHI `getConnections()` warm | %s |" % " | ".join(
         f((l.get("oshi") or {}).get("warm_ms", {}).get("median"), 1) for l in levels))
     out.append("| OSHI first call (`new SystemInfo()` included) | %s |" % " | ".join(
@@ -194,16 +269,23 @@ def markdown(res):
     out.append(head)
     out.append(rule)
 
-    def ratio(x, y):
-        return "%.2f×" % (x / y) if x is not None and y else "-"
-    out.append("| portwatch steady / floor (target ≤ 1.0×) | %s |" % " | ".join(
-        ratio(pw(l, "steady_ms") and pw(l, "steady_ms")["median"], floor(l)) for l in levels))
-    out.append("| portwatch cold (first scan of the JVM) / floor (target ≤ 1.5×) | %s |" % " | ".join(
-        ratio(pw(l, "cold_ms"), floor(l)) for l in levels))
-    out.append("| portwatch cold (warm JVM) / floor | %s |" % " | ".join(ratio(pw(l, "cold_warm_jvm_ms"), floor(l)) for l in levels))
-    out.append("| `ss -tanp` / portwatch steady | %s |" % " | ".join(
-        ratio(cmd(l, "ss -tanp") and cmd(l, "ss -tanp")["median"], pw(l, "steady_ms") and pw(l, "steady_ms")["median"])
-        for l in levels))
+    for r in READERS:
+        out.append("| %s steady / `ss -tan`%s | %s |" % (LABEL[r], " (issue 22: ≤ 1.0×)" if r == "netlink" else "",
+                                                       " | ".join(ratio(med(l, "steady_ms", r), ss_tan(l)) for l in levels)))
+        out.append("| %s cold (first scan of the JVM) / `ss -tan`%s | %s |" % (
+            LABEL[r], " (issue 22: ≤ 1.5×)" if r == "netlink" else "",
+            " | ".join(ratio(pw(l, "cold_ms", r), ss_tan(l)) for l in levels)))
+    out.append("| netlink steady / /proc steady | %s |" % " | ".join(
+        ratio(med(l, "steady_ms", "netlink"), med(l, "steady_ms")) for l in levels))
+    for r in READERS:
+        out.append("| %s steady / floor (issue 7: ≤ 1.0×) | %s |" % (LABEL[r], " | ".join(
+            ratio(med(l, "steady_ms", r), floor(l)) for l in levels)))
+        out.append("| %s cold (first scan of the JVM) / floor (issue 7: ≤ 1.5×) | %s |" % (LABEL[r], " | ".join(
+            ratio(pw(l, "cold_ms", r), floor(l)) for l in levels)))
+        out.append("| %s cold (warm JVM) / floor | %s |" % (LABEL[r], " | ".join(
+            ratio(pw(l, "cold_warm_jvm_ms", r), floor(l)) for l in levels)))
+    out.append("| `ss -tanp` / netlink steady | %s |" % " | ".join(
+        ratio(cmd(l, "ss -tanp") and cmd(l, "ss -tanp")["median"], med(l, "steady_ms", "netlink")) for l in levels))
 
     out.append("\n## CPU time (user+sys), ms, median\n")
     out.append("Commands: the process's CPU from `runstat`; portwatch: the scanning thread's CPU time (`ThreadMXBean`).\n")
@@ -214,27 +296,35 @@ def markdown(res):
         out.append("| %s | %s |" % (label, " | ".join(f(cmd(l, name, "cpu") and cmd(l, name, "cpu")["median"], 1) for l in levels)))
     out.append("| floor (cat + find) | %s |" % " | ".join(
         f(cmd(l, CAT, "cpu")["median"] + cmd(l, FIND, "cpu")["median"], 1) if cmd(l, CAT, "cpu") else "-" for l in levels))
-    out.append("| portwatch cold (first scan of the JVM) | %s |" % " | ".join(f(pw(l, "cold_cpu_ms"), 1) for l in levels))
-    out.append("| portwatch steady | %s |" % " | ".join(
-        f(pw(l, "steady_cpu_ms") and pw(l, "steady_cpu_ms")["median"], 1) for l in levels))
+    for r in READERS:
+        out.append("| portwatch %s cold (first scan of the JVM) | %s |" % (LABEL[r], " | ".join(
+            f(pw(l, "cold_cpu_ms", r), 1) for l in levels)))
+        out.append("| portwatch %s steady | %s |" % (LABEL[r], " | ".join(f(med(l, "steady_cpu_ms", r), 1) for l in levels)))
 
     out.append("\n## Memory\n")
     out.append(head)
     out.append(rule)
-    out.append("| portwatch allocated per steady scan (median) | %s |" % " | ".join(
-        mib(pw(l, "steady_alloc_bytes") and pw(l, "steady_alloc_bytes")["median"]) for l in levels))
-    out.append("| portwatch allocated by the cold scan | %s |" % " | ".join(mib(pw(l, "cold_alloc_bytes")) for l in levels))
+    for r in READERS:
+        out.append("| portwatch %s allocated per steady scan (median) | %s |" % (LABEL[r], " | ".join(
+            mib(med(l, "steady_alloc_bytes", r)) for l in levels)))
+    out.append("| netlink / /proc, allocation per steady scan (issue 22: ≤ 1.0×) | %s |" % " | ".join(
+        ratio(med(l, "steady_alloc_bytes", "netlink"), med(l, "steady_alloc_bytes"), 3) for l in levels))
+    for r in READERS:
+        out.append("| portwatch %s allocated by the cold scan | %s |" % (LABEL[r], " | ".join(
+            mib(pw(l, "cold_alloc_bytes", r)) for l in levels)))
     out.append("| OSHI allocated per call (median) | %s |" % " | ".join(
         mib((l.get("oshi") or {}).get("alloc_bytes", {}).get("median")) for l in levels))
-    out.append("| OSHI / portwatch steady, allocation (target ≥ 10×) | %s |" % " | ".join(
-        ratio((l.get("oshi") or {}).get("alloc_bytes", {}).get("median"),
-              pw(l, "steady_alloc_bytes") and pw(l, "steady_alloc_bytes")["median"]) for l in levels))
-    out.append("| portwatch peak heap used (all scans, `-Xmx%s`) | %s |" % (res["heap"], " | ".join(
-        mib(pw(l, "peak_heap_bytes")) for l in levels)))
-    out.append("| portwatch heap retained after GC (last snapshot + caches) | %s |" % " | ".join(
-        mib(pw(l, "retained_heap_bytes")) for l in levels))
-    out.append("| portwatch JVM peak RSS | %s |" % " | ".join(
-        mib(l["portwatch_jvm"]["maxrss_kib"] * 1024) if l.get("portwatch_jvm") else "-" for l in levels))
+    out.append("| OSHI / portwatch /proc steady, allocation (target ≥ 10×) | %s |" % " | ".join(
+        ratio((l.get("oshi") or {}).get("alloc_bytes", {}).get("median"), med(l, "steady_alloc_bytes")) for l in levels))
+    for r in READERS:
+        out.append("| portwatch %s peak heap used (all scans, `-Xmx%s`) | %s |" % (LABEL[r], res["heap"], " | ".join(
+            mib(pw(l, "peak_heap_bytes", r)) for l in levels)))
+        out.append("| portwatch %s heap retained after GC (last snapshot + caches) | %s |" % (LABEL[r], " | ".join(
+            mib(pw(l, "retained_heap_bytes", r)) for l in levels)))
+        out.append("| portwatch %s JVM peak RSS | %s |" % (LABEL[r], " | ".join(
+            mib(pw(l, "jvm", r)["maxrss_kib"] * 1024) if pw(l, "jvm", r) else
+            (mib(l["portwatch_jvm"]["maxrss_kib"] * 1024) if r == "proc" and l.get("portwatch_jvm") else "-")
+            for l in levels)))
     out.append("| OSHI JVM peak RSS (default heap) | %s |" % " | ".join(
         mib(l["oshi_jvm"]["maxrss_kib"] * 1024) if l.get("oshi_jvm") else "-" for l in levels))
     if not any(l.get("oshi") for l in levels):
@@ -244,7 +334,7 @@ def markdown(res):
     big = levels[-1]
     p = big.get("portwatch") or {}
     if p.get("eval_ms"):
-        steady = p["steady_ms"]["median"]
+        steady = p["steady_ms"]["median"]  # the /proc reader's, in whose JVM the evaluation ran
         out.append("\n## Evaluation against the largest snapshot (N=%s, %s sockets)\n" % (f(big["n"]), f(p["sockets"])))
         out.append("`Evaluator.evaluate` (io.portwatch.health) of generated rows in the scanning JVM: median (and CPU "
                    "time of the thread) of %s runs after %s warm-up runs, as an agent that evaluates after every scan "
@@ -274,12 +364,15 @@ def markdown(res):
     for l in levels:
         out.append("- N=%s: `%s`; sockstat %s; loadavg before/after %s / %s; sockets seen by portwatch %s, with owner %s"
                    % (f(l["n"]), l["ready"], l["sockstat"], " ".join(l["load_before"]), " ".join(l["load_after"]),
-                      f(pw(l, "sockets")), f(pw(l, "owned"))))
+                      " / ".join("%s %s" % (LABEL[r], f(pw(l, "sockets", r))) for r in READERS),
+                      " / ".join("%s %s" % (LABEL[r], f(pw(l, "owned", r))) for r in READERS)))
         for name in ("ss -tanp", "ss -tan", CAT, FIND):
             c = l["commands"][name]
             out.append("  - `%s`: warm-up output %s; runs %s ms" % (c["cmd"], c["lines"], c["wall_ms"]))
-        if pw(l, "steady_ms"):
-            out.append("  - portwatch steady scans, ms: %s" % pw(l, "steady_ms")["all"])
+        for r in READERS:
+            if pw(l, "steady_ms", r):
+                out.append("  - portwatch %s: cold scans %s ms; steady scans, ms: %s" % (
+                    LABEL[r], pw(l, "cold_ms_all", r), pw(l, "steady_ms", r)["all"]))
         if l.get("oshi"):
             out.append("  - OSHI: %s" % json.dumps(l["oshi"]))
     return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@ package io.portwatch.scan.linux;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import io.portwatch.scan.SocketSources;
 
 import java.io.IOException;
@@ -17,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * more than {@value #TIMEOUT_SLACK_MILLIS} ms too long), so that no receive blocks past it; {@code recv} with
  * {@code MSG_TRUNC} returns a datagram's whole length, so one longer than the buffer is seen, never cut silently.
  * The receive buffer (64 KiB, more than the 32 KiB the kernel puts in one dump datagram) is allocated once.
+ *
+ * <p>{@code recv}, called once per datagram (about 800 times for 200k sockets), the {@code setsockopt} that
+ * moves the timeout along and the {@code sendto} of each request are bound by JNA's direct mapping ({@code Native.register}, in every 5.x), which allocates
+ * nothing per call, where the {@link LinuxLibC} proxy boxes its arguments and result (about 110 bytes a call); when
+ * that binding fails, the proxy's functions are used.
  */
 final class JnaSockDiagChannel implements SockDiagChannel {
 
@@ -36,7 +42,11 @@ final class JnaSockDiagChannel implements SockDiagChannel {
     private static final long TIMEOUT_SLACK_MILLIS = 20;
     private static final long TIMEOUT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(TIMEOUT_SLACK_MILLIS);
 
+    /** Whether {@link Direct} is bound: null until tried, once per class loader. */
+    private static Boolean directBound;
+
     private final LinuxLibC libc;
+    private final boolean direct;
     private final int fd;
     private final Memory request = new Memory(SockDiagRequest.MAX_LENGTH);
     private final Memory kernel = new Memory(SOCKADDR_NL_LENGTH);
@@ -49,6 +59,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
 
     private JnaSockDiagChannel(LinuxLibC libc, int fd) {
         this.libc = libc;
+        this.direct = bindDirect();
         this.fd = fd;
         kernel.clear();
         kernel.setShort(0, (short) AF_NETLINK); // nl_pid 0: the kernel
@@ -107,7 +118,8 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         }
         while (true) {
             try {
-                long sent = libc.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH);
+                long sent = direct ? Direct.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH)
+                        : libc.sendto(fd, request, length, 0, kernel, SOCKADDR_NL_LENGTH);
                 if (sent != length) {
                     throw new IOException("send to the sock_diag socket: " + sent + " of " + length + " bytes sent");
                 }
@@ -132,7 +144,8 @@ final class JnaSockDiagChannel implements SockDiagChannel {
             }
             long n;
             try {
-                n = libc.recv(fd, memory, memory.size(), MSG_TRUNC);
+                n = direct ? Direct.recv(fd, memory, memory.size(), MSG_TRUNC)
+                        : libc.recv(fd, memory, memory.size(), MSG_TRUNC);
             } catch (LastErrorException e) {
                 int errno = e.getErrorCode();
                 if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
@@ -149,7 +162,11 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         timeval.setLong(0, micros / 1_000_000);
         timeval.setLong(8, micros % 1_000_000);
         try {
-            libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, TIMEVAL_LENGTH);
+            if (direct) {
+                Direct.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, TIMEVAL_LENGTH);
+            } else {
+                libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, TIMEVAL_LENGTH);
+            }
         } catch (LastErrorException e) {
             throw new IOException("setsockopt(SO_RCVTIMEO) of the sock_diag socket: " + Errno.describe(e.getErrorCode()),
                     e);
@@ -174,6 +191,35 @@ final class JnaSockDiagChannel implements SockDiagChannel {
             closed = true;
             closeQuietly(libc, fd);
         }
+    }
+
+    /** Binds {@link Direct} to libc the first time; false (the proxy's functions then) when that fails. */
+    private static synchronized boolean bindDirect() {
+        if (directBound == null) {
+            try {
+                Native.register(Direct.class, "c"); // NativeLibrary is initialized: LibCLoader.load() ran first
+                directBound = Boolean.TRUE;
+            } catch (LinkageError | RuntimeException e) {
+                directBound = Boolean.FALSE;
+            }
+        }
+        return directBound;
+    }
+
+    /**
+     * The calls of every request and datagram by JNA's direct mapping: no allocation per call. LP64: {@code size_t} and
+     * {@code ssize_t} are long.
+     */
+    private static final class Direct {
+        private Direct() {
+        }
+
+        static native long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
+
+        static native int setsockopt(int fd, int level, int name, Pointer value, int length) throws LastErrorException;
+
+        static native long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength)
+                throws LastErrorException;
     }
 
     private static void closeQuietly(LinuxLibC libc, int fd) {

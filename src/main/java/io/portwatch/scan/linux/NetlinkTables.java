@@ -41,6 +41,8 @@ final class NetlinkTables implements AutoCloseable {
     /** A datagram longer than this is not a sock_diag answer (the kernel sends at most 32 KiB). */
     private static final int MAX_BUFFER_BYTES = 16 << 20;
     private static final System.Logger LOG = System.getLogger(NetlinkTables.class.getName());
+    /** {@link SockDiagDump#values()}, not cloned for every read. */
+    private static final SockDiagDump[] DUMPS = SockDiagDump.values();
 
     /** Netlink cannot be used here: JNA does not load, or the kernel or a seccomp filter refuses the socket. */
     static final class UnavailableException extends Exception {
@@ -127,7 +129,7 @@ final class NetlinkTables implements AutoCloseable {
         int start = rows.size();
         long began = System.nanoTime();
         try {
-            for (SockDiagDump dump : SockDiagDump.values()) {
+            for (SockDiagDump dump : DUMPS) {
                 if (dump.protocol() == Protocol.UDP && udpFromProc) {
                     procTables.readTable(procNet, dump.procTable(), Protocol.UDP, false, rows);
                     continue;

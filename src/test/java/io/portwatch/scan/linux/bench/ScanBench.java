@@ -13,8 +13,10 @@ import io.portwatch.health.Evaluator;
 import io.portwatch.scan.Addresses;
 import io.portwatch.scan.Protocol;
 import io.portwatch.scan.ResolvedNames;
+import io.portwatch.scan.ScanOptions;
 import io.portwatch.scan.Snapshot;
 import io.portwatch.scan.SocketEntry;
+import io.portwatch.scan.SocketReader;
 import io.portwatch.scan.linux.LinuxSocketSource;
 
 import java.lang.management.ManagementFactory;
@@ -32,8 +34,13 @@ import java.util.OptionalInt;
  *
  * <pre>
  *   java -cp target/portwatch.jar:target/test-classes io.portwatch.scan.linux.bench.ScanBench \
- *        [--steady K] [--eval-rows R] [--eval-warmup W] [--eval-runs E] [--eval-hot]
+ *        [--reader netlink|proc] [--steady K] [--eval-rows R] [--eval-warmup W] [--eval-runs E] [--eval-hot]
  * </pre>
+ *
+ * <p>The source is made as {@code run} makes it with the defaults ({@code namespaces=all},
+ * {@code scan.listenBacklog=auto} in portwatch's own JVM), with the reader of {@code --reader} (default
+ * {@code proc}, as a source made without options reads). When netlink was asked and the source fell back to
+ * {@code /proc}, the bench fails (exit status 3) rather than time the wrong reader.
  *
  * <ul>
  *   <li>{@code cold}: the first scan of a fresh source in this fresh JVM (class loading and
@@ -63,6 +70,8 @@ public final class ScanBench {
         int evalRuns = intArg(args, "--eval-runs", 15);
         int evalWarmup = intArg(args, "--eval-warmup", 50);
         boolean hot = Arrays.asList(args).contains("--eval-hot");
+        SocketReader reader = SocketReader.choose(stringArg(args, "--reader", "proc"), true);
+        ScanOptions options = ScanOptions.of("all", "auto", reader, true);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
         long baseline = usedHeapAfterGc();
@@ -70,7 +79,7 @@ public final class ScanBench {
             pool.resetPeakUsage();
         }
 
-        LinuxSocketSource source = new LinuxSocketSource();
+        LinuxSocketSource source = open(options);
         Measured cold = measure(threads, source);
         Snapshot last = cold.snapshot;
         cold.snapshot = null;
@@ -82,12 +91,19 @@ public final class ScanBench {
             last = m.snapshot;
             m.snapshot = null;
         }
-        Measured coldWarm = measure(threads, new LinuxSocketSource());
+        LinuxSocketSource second = open(options);
+        Measured coldWarm;
+        try {
+            coldWarm = measure(threads, second);
+        } finally {
+            second.close();
+        }
         coldWarm.snapshot = null;
         long peak = peakHeap();
         long retained = usedHeapAfterGc() - baseline;
 
         StringBuilder json = new StringBuilder("{");
+        json.append("\"reader\":\"").append(source.reader()).append("\",");
         field(json, "sockets", last.sockets().size());
         field(json, "owned", last.sockets().stream().filter(SocketEntry::hasOwner).count());
         field(json, "processes", last.processes().size());
@@ -109,8 +125,21 @@ public final class ScanBench {
             java.lang.ref.Reference.reachabilityFence(source);
             java.lang.ref.Reference.reachabilityFence(last);
         }
+        source.close();
         json.setLength(json.length() - 1);
         System.out.println(json.append('}'));
+    }
+
+    /** The source of {@code options}; exits with status 3 when it does not read with the reader asked for. */
+    private static LinuxSocketSource open(ScanOptions options) {
+        LinuxSocketSource source = new LinuxSocketSource(options);
+        if (!source.reader().equals(options.reader().label())) {
+            source.close();
+            System.err.println("ScanBench: asked for --reader " + options.reader().label() + ", the source reads "
+                    + source.reader() + " (see the log line above): not timing the wrong reader");
+            System.exit(3);
+        }
+        return source;
     }
 
     private static Evaluation evaluation(StringBuilder json, com.sun.management.ThreadMXBean threads, Snapshot snapshot,
@@ -269,6 +298,15 @@ public final class ScanBench {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
