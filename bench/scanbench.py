@@ -37,6 +37,8 @@ def parse_args():
     ap.add_argument("--steady", type=int, default=9, help="steady-state scans after the cold one (default 9)")
     ap.add_argument("--eval-rows", type=int, default=10000, help="definition rows evaluated at the largest N")
     ap.add_argument("--gen-args", default="-S 6 -w 6", help="loopback-conns arguments (default as BASELINE.md)")
+    ap.add_argument("--quality-rows", type=int, default=100,
+                    help="connection rows whose quality is measured at the largest N, netlink (0: skip)")
     ap.add_argument("--heap", default="512m", help="-Xmx of the ScanBench JVM (default 512m)")
     ap.add_argument("--run-timeout", type=float, default=300, help="kill one run after this many seconds")
     return ap.parse_args()
@@ -125,6 +127,11 @@ def level(n, largest):
                                     "--eval-hot"), a.run_timeout)
             lvl["portwatch_hot_eval"] = hot
             log("  portwatch hot evaluation %s" % json.dumps(hot))
+        if largest and a.quality_rows > 0:
+            q, *_ = run_json(java("io.portwatch.scan.linux.bench.ScanBench", "--reader", "netlink", "--steady", a.steady,
+                                  "--quality-rows", a.quality_rows), a.run_timeout * 2)
+            lvl["portwatch_quality"] = q
+            log("  portwatch connection quality %s" % json.dumps(q))
         if a.oshi_cmd:
             oshi, wall, rss, cpu, rc = run_json(a.oshi_cmd, a.run_timeout * 2)
             lvl["oshi"] = oshi
@@ -359,6 +366,24 @@ def markdown(res):
             out.append("\nHeap retained after GC while the last snapshot, the source's caches and the evaluation of the "
                        "%s rows are alive (what an agent holds between scans): %s." % (f(p["eval_rows"]),
                                                                                    mib(p["retained_with_eval_bytes"])))
+
+    q = big.get("portwatch_quality") or {}
+    if q.get("quality_none_ms"):
+        none = q["quality_none_ms"]["median"]
+        out.append("\n## Connection quality at the largest N (%s sockets, netlink)\n" % f(big["n"] * 2))
+        out.append("Steady scans of one source in rotating order (issue 23: measuring the connections of %s rows adds "
+                   "at most 10 %%): measuring none; %s rows on idle remote ports (the kernel runs the rows' filter on "
+                   "every socket and sends none); %s idle rows and the loaded server port %s, whose every connection "
+                   "sends its `tcp_info`.\n" % (q["quality_rows"], q["quality_rows"], q["quality_rows"] - 1,
+                                                q["quality_loaded_port"]))
+        out.append("| measured | sockets with figures | median ms | CPU ms | allocated | added to the scan |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for key, label in (("none", "none"), ("idle", "%s idle rows" % q["quality_rows"]),
+                           ("loaded", "%s idle rows + the loaded port" % (q["quality_rows"] - 1))):
+            med_ms = q["quality_%s_ms" % key]["median"]
+            out.append("| %s | %s | %s | %s | %s | %+.1f %% |" % (
+                label, f(q["quality_%s_measured" % key]), f(med_ms, 1), f(q["quality_%s_cpu_ms" % key]["median"], 1),
+                mib(q["quality_%s_alloc_bytes" % key]["median"]), 100 * (med_ms - none) / none))
 
     out.append("\n## Runs\n")
     for l in levels:

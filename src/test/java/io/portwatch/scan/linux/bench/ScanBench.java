@@ -24,8 +24,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -70,6 +72,7 @@ public final class ScanBench {
         int evalRuns = intArg(args, "--eval-runs", 15);
         int evalWarmup = intArg(args, "--eval-warmup", 50);
         boolean hot = Arrays.asList(args).contains("--eval-hot");
+        int qualityRows = intArg(args, "--quality-rows", 0);
         SocketReader reader = SocketReader.choose(stringArg(args, "--reader", "proc"), true);
         ScanOptions options = ScanOptions.of("all", "auto", reader, true);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -124,6 +127,9 @@ public final class ScanBench {
             java.lang.ref.Reference.reachabilityFence(kept);
             java.lang.ref.Reference.reachabilityFence(source);
             java.lang.ref.Reference.reachabilityFence(last);
+        }
+        if (qualityRows > 0) {
+            quality(json, threads, source, last, qualityRows, steady);
         }
         source.close();
         json.setLength(json.length() - 1);
@@ -242,6 +248,57 @@ public final class ScanBench {
                     NamePattern.ANY, min, OptionalInt.empty(), Severity.WARNING, source));
         }
         return new Definitions(listening, connections);
+    }
+
+    /**
+     * What measuring connection quality adds to a steady scan (issue 23: at most 10 % with 100 connection rows):
+     * steady scans of one source, in rotating order, measuring none, R rows on idle remote ports (1000 and up: the
+     * kernel runs the filter on every socket and sends none), and R - 1 idle rows plus the loaded server port with the
+     * most connections (each of its connections sends its {@code tcp_info}).
+     */
+    private static void quality(StringBuilder json, com.sun.management.ThreadMXBean threads, LinuxSocketSource source,
+                                Snapshot last, int rows, int rounds) throws Exception {
+        Map<Integer, Integer> byRemotePort = new HashMap<>();
+        for (SocketEntry e : last.sockets()) {
+            if (e.state() == io.portwatch.scan.SocketState.ESTABLISHED && e.remotePort() > 0 && e.remotePort() < 32768) {
+                byRemotePort.merge(e.remotePort(), 1, Integer::sum);
+            }
+        }
+        int loaded = byRemotePort.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(1);
+        List<int[]> idle = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            idle.add(new int[] {1000 + i, 1000 + i});
+        }
+        List<int[]> withLoaded = new ArrayList<>(idle.subList(0, rows - 1));
+        withLoaded.add(new int[] {loaded, loaded});
+        List<List<int[]>> configs = List.of(List.of(), idle, withLoaded);
+        List<List<Measured>> runs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        long[] measured = new long[3];
+        for (int round = 0; round < rounds + 1; round++) {
+            for (int k = 0; k < 3; k++) {
+                int c = (k + round) % 3;
+                source.measureQualityFor(configs.get(c));
+                Measured m = measure(threads, source);
+                measured[c] = m.snapshot.sockets().stream().filter(e -> e.quality() != null).count();
+                m.snapshot = null;
+                if (round > 0) { // the first round warms each configuration up
+                    runs.get(c).add(m);
+                }
+            }
+        }
+        source.measureQualityFor(List.of());
+        field(json, "quality_rows", rows);
+        field(json, "quality_loaded_port", loaded);
+        String[] names = {"none", "idle", "loaded"};
+        for (int c = 0; c < 3; c++) {
+            json.append("\"quality_").append(names[c]).append("_ms\":").append(stats(runs.get(c), m -> ms(m.wallNanos)))
+                    .append(',');
+            json.append("\"quality_").append(names[c]).append("_cpu_ms\":")
+                    .append(stats(runs.get(c), m -> ms(m.cpuNanos))).append(',');
+            json.append("\"quality_").append(names[c]).append("_alloc_bytes\":")
+                    .append(stats(runs.get(c), m -> m.allocated)).append(',');
+            field(json, "quality_" + names[c] + "_measured", measured[c]);
+        }
     }
 
     private static Measured measure(com.sun.management.ThreadMXBean threads, LinuxSocketSource source) throws Exception {
