@@ -1,7 +1,6 @@
 package io.portwatch.scan.linux;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.portwatch.scan.SocketSources;
@@ -12,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code NETLINK_SOCK_DIAG} socket through JNA, using only what every JNA 5.x has ({@code Native.load},
- * {@link com.sun.jna.Library} methods that throw {@link LastErrorException}, {@link Memory}): the agent may run on an
+ * {@link com.sun.jna.Library} methods that throw {@link LastErrorException}, {@link Native#malloc}): the agent may run on an
  * application's own, older JNA. {@code socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)}; each
  * {@code recv} is bounded by {@code SO_RCVTIMEO}, set to the time left before the deadline (again whenever it is
  * more than {@value #TIMEOUT_SLACK_MILLIS} ms too long), so that no receive blocks past it; {@code recv} with
@@ -48,10 +47,15 @@ final class JnaSockDiagChannel implements SockDiagChannel {
     private final LinuxLibC libc;
     private final boolean direct;
     private final int fd;
-    private final Memory request = new Memory(SockDiagRequest.MAX_LENGTH);
-    private final Memory kernel = new Memory(SOCKADDR_NL_LENGTH);
-    private final Memory timeval = new Memory(TIMEVAL_LENGTH);
-    private Memory memory;
+    /*
+     * Native memory from Native.malloc, freed by close: JNA's Memory would be freed by JNA's cleaner thread, a thread
+     * of the host JVM's that is not portwatch's (JNA 5.12 and later start it with the first Memory).
+     */
+    private final Pointer request = allocate(SockDiagRequest.MAX_LENGTH);
+    private final Pointer kernel = allocate(SOCKADDR_NL_LENGTH);
+    private final Pointer timeval = allocate(TIMEVAL_LENGTH);
+    private Pointer memory;
+    private long memorySize;
     private ByteBuffer buffer;
     /** The receive timeout set on the socket, in nanoseconds; -1 while none is set. */
     private long timeoutSet = -1;
@@ -61,7 +65,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
         this.libc = libc;
         this.direct = bindDirect();
         this.fd = fd;
-        kernel.clear();
+        kernel.clear(SOCKADDR_NL_LENGTH);
         kernel.setShort(0, (short) AF_NETLINK); // nl_pid 0: the kernel
         grow(BUFFER_BYTES);
     }
@@ -105,9 +109,10 @@ final class JnaSockDiagChannel implements SockDiagChannel {
 
     @Override
     public void send(ByteBuffer message) throws IOException {
+        requireOpen();
         int length = message.remaining();
-        if (length > request.size()) {
-            throw new IllegalArgumentException("a request of " + length + " bytes, at most " + request.size());
+        if (length > SockDiagRequest.MAX_LENGTH) {
+            throw new IllegalArgumentException("a request of " + length + " bytes, at most " + SockDiagRequest.MAX_LENGTH);
         }
         if (message.hasArray()) {
             request.write(0, message.array(), message.arrayOffset() + message.position(), length);
@@ -134,6 +139,7 @@ final class JnaSockDiagChannel implements SockDiagChannel {
 
     @Override
     public int receive(long deadlineNanos) throws IOException {
+        requireOpen();
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -144,8 +150,8 @@ final class JnaSockDiagChannel implements SockDiagChannel {
             }
             long n;
             try {
-                n = direct ? Direct.recv(fd, memory, memory.size(), MSG_TRUNC)
-                        : libc.recv(fd, memory, memory.size(), MSG_TRUNC);
+                n = direct ? Direct.recv(fd, memory, memorySize, MSG_TRUNC)
+                        : libc.recv(fd, memory, memorySize, MSG_TRUNC);
             } catch (LastErrorException e) {
                 int errno = e.getErrorCode();
                 if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
@@ -181,15 +187,49 @@ final class JnaSockDiagChannel implements SockDiagChannel {
 
     @Override
     public void grow(int capacity) {
-        memory = new Memory(capacity);
+        if (closed) {
+            throw new IllegalStateException("the sock_diag socket is closed");
+        }
+        Pointer old = memory;
+        memory = allocate(capacity);
+        memorySize = capacity;
         buffer = memory.getByteBuffer(0, capacity);
+        free(old);
     }
 
+    /** Closes the socket and frees the native memory: the buffer is not to be read after this. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             closeQuietly(libc, fd);
+            buffer = null;
+            free(memory);
+            free(request);
+            free(kernel);
+            free(timeval);
+            memory = null;
+        }
+    }
+
+    /** Its native memory is freed once closed: a call after that is an error, never a write to freed memory. */
+    private void requireOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the sock_diag socket is closed");
+        }
+    }
+
+    private static Pointer allocate(long size) {
+        long peer = Native.malloc(size);
+        if (peer == 0) {
+            throw new OutOfMemoryError("malloc(" + size + ") for the sock_diag socket");
+        }
+        return new Pointer(peer);
+    }
+
+    private static void free(Pointer p) {
+        if (p != null) {
+            Native.free(Pointer.nativeValue(p));
         }
     }
 

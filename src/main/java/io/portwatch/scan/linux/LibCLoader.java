@@ -13,10 +13,16 @@ import java.util.Objects;
  * them) the property is set, empty, for that one class initialization and removed again. An application's own JNA
  * (on the class path, so shared with portwatch) is left as it is: its search path is its own, and its first use
  * would run {@code ldconfig} anyway.
+ *
+ * <p>Loading a library also starts JNA's cleaner thread ({@code JNA Cleaner}, a daemon that frees what JNA
+ * allocated). When the JNA is portwatch's own, that thread exists because of portwatch, so it is renamed
+ * {@value #CLEANER_NAME}: every thread portwatch adds to a host JVM is a daemon named {@code portwatch-*}.
  */
 final class LibCLoader {
 
     static final String SEARCH_PATH = "jna.platform.library.path";
+    static final String CLEANER_NAME = "portwatch-jna-cleaner";
+    private static final String CLEANER_CLASS = "com.sun.jna.internal.Cleaner$CleanerThread";
     private static final Object LOCK = new Object();
 
     private LibCLoader() {
@@ -34,7 +40,21 @@ final class LibCLoader {
                     System.clearProperty(SEARCH_PATH);
                 }
             }
-            return Native.load("c", LinuxLibC.class);
+            LinuxLibC libc = Native.load("c", LinuxLibC.class);
+            if (ownJna()) {
+                nameCleaner();
+            }
+            return libc;
+        }
+    }
+
+    /** Names portwatch's JNA's cleaner thread as portwatch's (not another JNA's: another class loader's class). */
+    private static void nameCleaner() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            Class<?> type = t.getClass();
+            if (type.getName().equals(CLEANER_CLASS) && type.getClassLoader() == Native.class.getClassLoader()) {
+                t.setName(CLEANER_NAME);
+            }
         }
     }
 

@@ -176,7 +176,7 @@ final class NetlinkTables implements AutoCloseable {
             return;
         }
         for (int i = start; i < rows.size(); i++) {
-            if (rows.isTcpEstablished(i)) {
+            if (rows.isTcpEstablished(i) && rows.inode(i) != 0) { // 0: still in a listener's accept queue
                 int index = qualityByInode.get(rows.inode(i), -1);
                 if (index >= 0) {
                     rows.quality(i, qualities.get(index));

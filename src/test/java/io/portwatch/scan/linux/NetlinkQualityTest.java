@@ -44,6 +44,8 @@ class NetlinkQualityTest {
             held(held, judged6.accept());
             Socket otherClient = held(held, new Socket(v4, other.getLocalPort()));
             held(held, other.accept());
+            // ESTABLISHED, never accepted: its socket waits in the accept queue without an inode
+            Socket waiting = held(held, new Socket(v4, judged.getLocalPort()));
             exchange(client, accepted, 5000);
 
             tables.measureQuality(RemotePortFilter.of(List.of(new int[] {judged.getLocalPort(), judged.getLocalPort()})));
@@ -61,6 +63,9 @@ class NetlinkQualityTest {
             assertNull(find(rows, judged.getLocalPort(), client.getLocalPort(), v4).quality(),
                     "the accepted side's remote port is not judged");
             assertNull(find(rows, otherClient.getLocalPort(), other.getLocalPort(), v4).quality(), "another port");
+            assertEquals(0, find(rows, judged.getLocalPort(), waiting.getLocalPort(), v4).inode(),
+                    "a connection still in the accept queue has no inode, and the read goes on");
+            assertNotNull(find(rows, waiting.getLocalPort(), judged.getLocalPort(), v4).quality());
             for (int i = 0; i < rows.size(); i++) {
                 SocketEntry e = rows.entry(i, SocketEntry.UNKNOWN_PID);
                 if (e.quality() != null) {
