@@ -10,6 +10,7 @@ import io.portwatch.report.ReportBuilder;
 import io.portwatch.report.ReverseDns;
 import io.portwatch.report.TextReport;
 import io.portwatch.support.Errors;
+import io.portwatch.support.ReplacedFile;
 import io.portwatch.text.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,7 +146,7 @@ final class ReportCommand implements Callable<Integer> {
         out.flush();
         if (html != null) {
             try {
-                Files.writeString(html, HtmlReport.render(report), StandardCharsets.UTF_8);
+                ReplacedFile.write(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8)); // never through a link
             } catch (IOException e) {
                 err.println("cannot write " + html + ": " + e.getMessage());
                 err.flush();

@@ -2,6 +2,7 @@ package io.portwatch.learn;
 
 import io.portwatch.config.DefinitionsLoader;
 import io.portwatch.scan.Addresses;
+import io.portwatch.support.ReplacedFile;
 import io.portwatch.text.Csv;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,13 +97,7 @@ public final class LearnedFiles {
             Files.write(path, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             return;
         }
-        Path temporary = Files.createTempFile(path.getParent(), "." + path.getFileName(), ".learning");
-        try {
-            Files.write(temporary, bytes);
-            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        ReplacedFile.write(path, bytes);
     }
 
     private static String comment(String learned, String hidden) {

@@ -91,6 +91,16 @@ class ReportCommandTest {
     }
 
     @Test
+    void anHtmlPathThatIsALinkIsReplacedNeverWrittenThrough() throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim.conf"), "kept\n");
+        Path page = Files.createSymbolicLink(dir.resolve("planted.html"), victim);
+        assertEquals(0, report(fixtureCriteria("--html=" + page)), err.toString());
+        assertEquals("kept\n", Files.readString(victim));
+        assertFalse(Files.isSymbolicLink(page));
+        assertTrue(Files.readString(page).startsWith("<!DOCTYPE html>"), Files.readString(page));
+    }
+
+    @Test
     void csvFormatCarriesTheSameNumbersAndParses() throws IOException {
         assertEquals(0, report(fixtureCriteria("--format=csv")), err.toString());
         List<CSVRecord> records;
