@@ -149,7 +149,7 @@ final class ConnectionEvaluator {
      * figure exists (and the /proc reader's evaluation costs nothing more).
      */
     private QualityFigures quality(ConnectionRow row, List<SocketGroup> matched, int stall) {
-        QualityFigures figures = new QualityFigures(previousQuality.row(row.id()), stall);
+        QualityFigures figures = new QualityFigures(previousQuality.row(row.id()), nextQuality, stall);
         NamePattern procName = row.procName();
         for (SocketGroup group : matched) {
             ConnectionColumns columns = group.columns();

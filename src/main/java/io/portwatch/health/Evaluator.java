@@ -46,7 +46,7 @@ public final class Evaluator {
                     n -> new ListeningEvaluator(snapshot, scope.index(n), options.hostName())).evaluate(row));
         }
 
-        QualityHistory.Builder quality = new QualityHistory.Builder();
+        QualityHistory.Builder quality = new QualityHistory.Builder(previous);
         Map<NetnsPattern, ConnectionEvaluator> connections = new HashMap<>();
         List<ConnectionResult> connectionResults = new ArrayList<>(mine.connections().size());
         for (ConnectionRow row : mine.connections()) {

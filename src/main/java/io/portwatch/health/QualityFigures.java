@@ -3,21 +3,20 @@ package io.portwatch.health;
 import io.portwatch.scan.SocketEntry;
 import io.portwatch.scan.TcpQuality;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The connection-quality figures of one row in one scan (docs/design.md §3): fed the row's matched ESTABLISHED
  * sockets of the expected process one by one ({@link #add(SocketEntry)}), it counts the stalled ones, finds the
  * worst RTT and the longest stall, and adds each measured socket's counters since the previous scan to the row's
- * sums ({@link QualityHistory}). Sockets whose quality is unknown are left out of every figure.
+ * sums ({@link QualityHistory}: each socket's last counters are kept once for every row). Sockets whose quality is
+ * unknown are left out of every figure; a socket matched twice by the row counts once.
  */
 final class QualityFigures {
 
     private final QualityHistory.Row previous;
+    private final QualityHistory.Builder history;
+    private final int rowNumber;
     /** A socket is stalled past this many milliseconds without an acknowledgement; 0 = the check is off. */
     private final long stallMillis;
-    private final Map<Long, QualityHistory.Seen> seen = new HashMap<>();
 
     private int measured;
     private int stalled;
@@ -27,15 +26,25 @@ final class QualityFigures {
     private long retransmittedDelta;
     private QualityHistory.Row next;
 
-    QualityFigures(QualityHistory.Row previous, int stallSeconds) {
+    /**
+     * @param previous the row's sums after the previous scan, null when it had none
+     * @param history  this evaluation's next history, which keeps each socket's counters once
+     */
+    QualityFigures(QualityHistory.Row previous, QualityHistory.Builder history, int stallSeconds) {
         this.previous = previous;
+        this.history = history;
+        this.rowNumber = history.nextRow();
         this.stallMillis = stallSeconds * 1000L;
     }
 
     /** Counts one matched ESTABLISHED socket of the expected process. */
     void add(SocketEntry s) {
         TcpQuality q = s.quality();
-        if (q == null || seen.containsKey(q.cookie())) { // a socket matched through two groups counts once
+        if (q == null) {
+            return;
+        }
+        QualityHistory.Seen before = history.count(q.cookie(), q.segmentsSent(), q.retransmittedSegments(), rowNumber);
+        if (before == QualityHistory.ALREADY) { // a socket matched through two groups counts once
             return;
         }
         measured++;
@@ -48,11 +57,8 @@ final class QualityFigures {
         if (slowest == null || q.rttMicros() > slowest.quality().rttMicros()) {
             slowest = s;
         }
-        QualityHistory.Seen before = previous == null ? null : previous.sockets().get(q.cookie());
         sentDelta += delta(q.segmentsSent(), before == null ? 0 : before.sent());
         retransmittedDelta += delta(q.retransmittedSegments(), before == null ? 0 : before.retransmitted());
-        seen.put(q.cookie(), new QualityHistory.Seen(Math.max(q.segmentsSent(), before == null ? 0 : before.sent()),
-                Math.max(q.retransmittedSegments(), before == null ? 0 : before.retransmitted()), 0));
     }
 
     private boolean stalled(TcpQuality q) {
@@ -114,16 +120,8 @@ final class QualityFigures {
     }
 
     private QualityHistory.Row makeNext() {
-        Map<Long, QualityHistory.Seen> sockets = new HashMap<>(seen);
-        if (previous != null) {
-            previous.sockets().forEach((cookie, s) -> {
-                if (!sockets.containsKey(cookie) && s.missedScans() < QualityHistory.GONE_SCANS_KEPT) {
-                    sockets.put(cookie, new QualityHistory.Seen(s.sent(), s.retransmitted(), s.missedScans() + 1));
-                }
-            });
-        }
         long sentBefore = previous == null ? 0 : previous.sentTotal();
         long retransBefore = previous == null ? 0 : previous.retransmittedTotal();
-        return new QualityHistory.Row(sentBefore + sentDelta, retransBefore + retransmittedDelta, sockets);
+        return new QualityHistory.Row(sentBefore + sentDelta, retransBefore + retransmittedDelta);
     }
 }
