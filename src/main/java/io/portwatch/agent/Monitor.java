@@ -54,6 +54,8 @@ public final class Monitor implements MonitorControl, AutoCloseable {
     private final SocketSource source;
     /** The definitions whose connections the source was last asked to measure (scan thread only). */
     private Definitions qualityMeasuredFor;
+    /** Whether rows skipped for quality were logged (scan thread only). */
+    private boolean qualitySkipSaid;
     private final NameCache names;
     private final EvaluationOptions options;
     private final DefinitionsWatcher watcher;
@@ -285,6 +287,13 @@ public final class Monitor implements MonitorControl, AutoCloseable {
         Duration took = Duration.ofNanos(ticker.nanoTime() - t0);
         if (s.stale()) {
             LOG.log(Level.INFO, "portwatch: scanning again after failure");
+        }
+        int skipped = evaluation.quality().skippedRows();
+        if (skipped > 0 && !qualitySkipSaid) {
+            qualitySkipSaid = true; // once: the definitions decide it, and they change rarely
+            LOG.log(Level.WARNING, "portwatch: connection quality of " + skipped + " rows not measured: their rows"
+                    + " together match more than " + QualityHistory.MAX_SOCKET_VISITS + " measured sockets a scan"
+                    + " (no verdict for them; narrow the rows' remote ports or addresses)");
         }
         for (Consumer<Snapshot> l : snapshotListeners) {
             try {

@@ -150,6 +150,14 @@ final class ConnectionEvaluator {
      */
     private QualityFigures quality(ConnectionRow row, List<SocketGroup> matched, int stall) {
         QualityFigures figures = new QualityFigures(previousQuality.row(row.id()), nextQuality, stall);
+        long visits = 0;
+        for (SocketGroup group : matched) {
+            visits += group.columns().anyQuality() ? group.size() : 0;
+        }
+        if (visits > 0 && !nextQuality.take(visits)) {
+            figures.skip();
+            return figures;
+        }
         NamePattern procName = row.procName();
         for (SocketGroup group : matched) {
             ConnectionColumns columns = group.columns();

@@ -35,6 +35,13 @@ public final class Evaluator {
      */
     public static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
                                       EvaluationOptions options, QualityHistory previous) {
+        return evaluate(definitions, snapshot, names, options, new QualityHistory.Builder(previous));
+    }
+
+    /** As above, with the next history's builder given (a test's smaller budget of socket visits). */
+    static Evaluation evaluate(Definitions definitions, Snapshot snapshot, ResolvedNames names,
+                               EvaluationOptions options, QualityHistory.Builder quality) {
+        QualityHistory previous = quality.previous();
         Definitions mine = definitions.forHost(options.hostName());
         SocketIndex index = new SocketIndex(snapshot, options.processesMax());
 
@@ -46,7 +53,6 @@ public final class Evaluator {
                     n -> new ListeningEvaluator(snapshot, scope.index(n), options.hostName())).evaluate(row));
         }
 
-        QualityHistory.Builder quality = new QualityHistory.Builder(previous);
         Map<NetnsPattern, ConnectionEvaluator> connections = new HashMap<>();
         List<ConnectionResult> connectionResults = new ArrayList<>(mine.connections().size());
         for (ConnectionRow row : mine.connections()) {

@@ -14,6 +14,8 @@ final class QualityFigures {
 
     private final QualityHistory.Row previous;
     private final QualityHistory.Builder history;
+    /** Not measured in this scan (the evaluation's budget of socket visits was spent): no figures, sums kept. */
+    private boolean skipped;
     private final int rowNumber;
     /** A socket is stalled past this many milliseconds without an acknowledgement; 0 = the check is off. */
     private final long stallMillis;
@@ -61,6 +63,11 @@ final class QualityFigures {
         retransmittedDelta += delta(q.retransmittedSegments(), before == null ? 0 : before.retransmitted());
     }
 
+    /** This scan does not measure the row: its figures are unknown, its sums go on to the next scan unchanged. */
+    void skip() {
+        skipped = true;
+    }
+
     private boolean stalled(TcpQuality q) {
         return stallMillis > 0 && q.unacked() > 0 && q.lastAckReceivedMillis() > stallMillis;
     }
@@ -72,7 +79,7 @@ final class QualityFigures {
 
     /** True when the quality of the row is known: a socket is measured now, or was before (the sums exist). */
     boolean known() {
-        return measured > 0 || previous != null;
+        return !skipped && (measured > 0 || previous != null);
     }
 
     int stalled() {
@@ -110,6 +117,9 @@ final class QualityFigures {
 
     /** The row's history for the next scan; null when its quality is unknown. Call once every socket is added. */
     QualityHistory.Row next() {
+        if (skipped) {
+            return previous;
+        }
         if (!known()) {
             return null;
         }

@@ -20,10 +20,17 @@ import java.util.Set;
 public final class QualityHistory {
 
     /** Before the first scan. */
-    public static final QualityHistory EMPTY = new QualityHistory(Map.of(), Map.of());
+    public static final QualityHistory EMPTY = new QualityHistory(Map.of(), Map.of(), 0);
 
     /** Scans a gone socket's counters are kept. */
     static final int GONE_SCANS_KEPT = 3;
+    /**
+     * The most matched sockets one evaluation walks for quality figures, all rows together. The counts walk groups,
+     * not sockets; quality has to look at each socket of each row, so overlapping rows over many measured
+     * connections would cost rows times sockets per scan. Rows past it are not measured in that scan (no verdict,
+     * their sums kept, without what their sockets sent during that scan), counted in {@link #skippedRows()}.
+     */
+    public static final int MAX_SOCKET_VISITS = 1_000_000;
 
     /** Counters of one socket as last seen, and how many scans ago it was last matched (0 = this scan). */
     record Seen(long sent, long retransmitted, int missedScans) {
@@ -35,11 +42,18 @@ public final class QualityHistory {
 
     private final Map<String, Row> rows;
     private final Map<Long, Seen> sockets;
+    private final int skippedRows;
 
     /** Takes maps no one else holds or changes (immutable, or made for this history only). */
-    private QualityHistory(Map<String, Row> rows, Map<Long, Seen> sockets) {
+    private QualityHistory(Map<String, Row> rows, Map<Long, Seen> sockets, int skippedRows) {
         this.rows = rows;
         this.sockets = sockets;
+        this.skippedRows = skippedRows;
+    }
+
+    /** Rows whose quality was not measured in this scan: their sockets were past {@link #MAX_SOCKET_VISITS}. */
+    public int skippedRows() {
+        return skippedRows;
     }
 
     /** The row's sums, null when it has none (its quality was never measured). */
@@ -68,9 +82,35 @@ public final class QualityHistory {
         private final Map<String, Row> rows = new HashMap<>();
         private final Map<Long, Counted> sockets = new HashMap<>();
         private int rowSerial;
+        private long visitsLeft;
+        private int skipped;
 
         Builder(QualityHistory previous) {
+            this(previous, MAX_SOCKET_VISITS);
+        }
+
+        /** For tests: another budget of socket visits. */
+        Builder(QualityHistory previous, long maxSocketVisits) {
             this.previous = Objects.requireNonNull(previous, "previous");
+            this.visitsLeft = maxSocketVisits;
+        }
+
+        /**
+         * Takes {@code visits} socket visits from this evaluation's budget for one row; false when they do not fit:
+         * the row is not measured in this scan (and counted as skipped).
+         */
+        boolean take(long visits) {
+            if (visits > visitsLeft) {
+                skipped++;
+                return false;
+            }
+            visitsLeft -= visits;
+            return true;
+        }
+
+        /** The history this one follows. */
+        QualityHistory previous() {
+            return previous;
         }
 
         /** A number for the next row evaluated: a socket counts once per row. */
@@ -101,7 +141,7 @@ public final class QualityHistory {
         }
 
         QualityHistory build() {
-            if (rows.isEmpty() && sockets.isEmpty()) {
+            if (rows.isEmpty() && sockets.isEmpty() && skipped == 0) {
                 return EMPTY;
             }
             Map<Long, Seen> next = new HashMap<>(sockets.size() * 2);
@@ -111,7 +151,7 @@ public final class QualityHistory {
                     next.put(cookie, new Seen(s.sent(), s.retransmitted(), s.missedScans() + 1));
                 }
             });
-            return new QualityHistory(Map.copyOf(rows), java.util.Collections.unmodifiableMap(next));
+            return new QualityHistory(Map.copyOf(rows), java.util.Collections.unmodifiableMap(next), skipped);
         }
 
         /** This scan's counters of one socket, and the last row that counted it. */
@@ -143,6 +183,7 @@ public final class QualityHistory {
 
     @Override
     public String toString() {
-        return "QualityHistory" + rows + " " + sockets.size() + " sockets";
+        return "QualityHistory" + rows + " " + sockets.size() + " sockets" + (skippedRows > 0 ? ", " + skippedRows
+                + " rows skipped" : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.portwatch.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -226,6 +227,36 @@ class QualityEvaluationTest {
             assertEquals(200 * 110, q.sentSegments(), r.id());
             assertEquals(200 * 2, q.retransmittedSegments(), r.id());
         }
+    }
+
+    @Test
+    void rowsPastTheBudgetOfSocketVisitsAreNotMeasuredThatScanAndKeepTheirSums() {
+        List<ConnectionRow> rows = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            rows.add(Rows.connection("db" + r).remoteIP("10.1.2.3").remotePort(5432).proc("java").min(1).build());
+        }
+        List<SocketEntry> first = new ArrayList<>();
+        List<SocketEntry> stalledNow = new ArrayList<>();
+        for (int c = 1; c <= 100; c++) {
+            first.add(socket(c, 1_000, 100, 1, 0, 0));
+            stalledNow.add(socket(c, 1_000, 150, 1, 5, 60_000));
+        }
+        Evaluation one = evaluateAll(rows, first, QualityHistory.EMPTY);
+        // 250 visits: two rows of 100 sockets fit, the third does not
+        Evaluation two = Evaluator.evaluate(new Definitions(List.of(), rows), new SnapshotBuilder().process(JAVA, "java")
+                .sockets(stalledNow).build(), ResolvedNames.NONE, OPTIONS, new QualityHistory.Builder(one.quality(), 250));
+        assertEquals(1, two.quality().skippedRows());
+        assertEquals(Health.YELLOW, two.connections().get(0).health(), "measured: stalled");
+        assertEquals(Health.YELLOW, two.connections().get(1).health());
+        ConnectionResult skipped = two.connections().get(2);
+        assertEquals(Health.GREEN, skipped.health(), "not measured this scan: no verdict, the count stands");
+        assertTrue(skipped.quality().isEmpty(), "no figures this scan");
+        Evaluation three = evaluateAll(rows, stalledNow, two.quality());
+        assertEquals(0, three.quality().skippedRows());
+        // its sums go on from where they were (monotonic); what its sockets sent in the scan it was skipped in is
+        // not added to it, as each socket's counters are kept once for every row
+        assertEquals(100 * 100, three.connections().get(2).quality().orElseThrow().sentSegments());
+        assertEquals(100 * 150, three.connections().get(0).quality().orElseThrow().sentSegments());
     }
 
     private static Evaluation evaluateAll(List<ConnectionRow> rows, List<SocketEntry> sockets, QualityHistory previous) {
