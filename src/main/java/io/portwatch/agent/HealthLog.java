@@ -37,8 +37,8 @@ final class HealthLog implements StateListener {
 
     @Override
     public void published(MonitorState previous, MonitorState current) {
-        Optional<Evaluation> now = current.evaluation();
-        if (now.isEmpty() || previous.evaluation().map(e -> e == now.get()).orElse(false)) {
+        Optional<Evaluation> now = current.evaluationNewSince(previous);
+        if (now.isEmpty()) {
             return; // nothing evaluated yet, or the same evaluation published again (a failed scan, a reload note)
         }
         if (previous.evaluation().isEmpty()) {

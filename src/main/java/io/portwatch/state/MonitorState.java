@@ -124,4 +124,12 @@ public record MonitorState(String host, String version, String source, String re
                 scanFailures, overruns, lastScanError, definitions, configErrors, reloadsOk, reloadsFailed, evaluation,
                 stats);
     }
+
+    /**
+     * The evaluation this state publishes when it is a new one, not the previous state's published again (a failed
+     * scan or a reload note keeps the evaluation it had); empty also before the first scan.
+     */
+    public Optional<Evaluation> evaluationNewSince(MonitorState previous) {
+        return evaluation.filter(now -> previous.evaluation.map(before -> before != now).orElse(true));
+    }
 }
