@@ -3,11 +3,10 @@ package io.portwatch.scan.linux;
 import io.portwatch.scan.TcpQuality;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The figures portwatch takes from a {@code struct tcp_info} ({@code INET_DIAG_INFO} attribute of a sock_diag
- * message, host order). The kernel sends as much of the struct as it knows; a field beyond the bytes sent (an old
+ * message, in the host order of the kernel that sent it: the buffer's order, which the parser sets). The kernel sends as much of the struct as it knows; a field beyond the bytes sent (an old
  * kernel: {@code tcpi_bytes_acked} came in 4.1, {@code tcpi_segs_out} in 4.2) is -1, unknown.
  */
 final class TcpInfoReader {
@@ -27,13 +26,13 @@ final class TcpInfoReader {
 
     /**
      * The figures of the {@code tcp_info} of {@code length} bytes at {@code offset} of {@code message}; null when
-     * fewer than {@link #MIN_LENGTH} bytes were sent.
+     * fewer than {@link #MIN_LENGTH} bytes were sent. Reads in {@code message}'s byte order.
      */
     static TcpQuality read(ByteBuffer message, int offset, int length, long cookie) {
         if (length < MIN_LENGTH || offset < 0 || offset + length > message.limit()) {
             return null;
         }
-        ByteBuffer b = message.duplicate().order(ByteOrder.nativeOrder());
+        ByteBuffer b = message; // absolute reads only: position and limit stay as the parser left them
         return new TcpQuality(cookie,
                 u32(b, offset, length, RTT),
                 u32(b, offset, length, SEGS_OUT),
