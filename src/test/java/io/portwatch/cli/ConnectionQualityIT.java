@@ -95,23 +95,15 @@ class ConnectionQualityIT {
     @Test
     void aQueueOnTheWayRaisesTheRttAboveMaxRttMsAndTheRowIsYellowSlow() throws Exception {
         World w = world(",maxRttMs", ",300", 8192, 10);
-        fixture.command("tc", "-n", w.client(), "qdisc", "add", "dev", w.clientLink(), "root", "tbf", "rate", "256kbit",
-                "burst", "4kb", "latency", "3s");
-        String line = awaitLine(w.log(), "portwatch: db GREEN -> YELLOW: slow: ");
+        String line = yellowWhileQueued(w, "slow", "rate", "256kbit", "burst", "4kb", "latency", "3s");
         assertTrue(line.contains("above maxRttMs 300"), line);
-        fixture.command("tc", "-n", w.client(), "qdisc", "del", "dev", w.clientLink(), "root");
-        awaitLine(w.log(), "portwatch: db YELLOW -> GREEN");
     }
 
     @Test
     void dropsOnTheWayTurnTheRowYellowRetransmittingAndTheCounterIsWhatSsCounts() throws Exception {
         World w = world(",maxRetransPercent", ",5", 8192, 10);
-        fixture.command("tc", "-n", w.client(), "qdisc", "add", "dev", w.clientLink(), "root", "tbf", "rate", "4mbit",
-                "burst", "3kb", "limit", "3kb");
-        String line = awaitLine(w.log(), "portwatch: db GREEN -> YELLOW: retransmitting: ");
+        String line = yellowWhileQueued(w, "retransmitting", "rate", "4mbit", "burst", "3kb", "limit", "3kb");
         assertTrue(line.contains("maxRetransPercent 5"), line);
-        fixture.command("tc", "-n", w.client(), "qdisc", "del", "dev", w.clientLink(), "root");
-        awaitLine(w.log(), "portwatch: db YELLOW -> GREEN");
         // the path is clean again: the kernel's count stays put, and the published counter reaches it
         String[] last = {""};
         Poll.until(VERDICT, () -> last[0], () -> {
@@ -120,6 +112,21 @@ class ConnectionQualityIT {
             last[0] = "ss -ti counts " + ss + " retransmitted segments, the metric " + metric;
             return ss > 0 && metric == ss;
         });
+    }
+
+    /**
+     * Puts a {@code tbf} qdisc with {@code tbf} parameters on the client's link: the row turns YELLOW with
+     * {@code reason}; removed, GREEN again. Returns the YELLOW line.
+     */
+    private String yellowWhileQueued(World w, String reason, String... tbf) throws Exception {
+        List<String> add = new java.util.ArrayList<>(List.of("tc", "-n", w.client(), "qdisc", "add", "dev",
+                w.clientLink(), "root", "tbf"));
+        add.addAll(List.of(tbf));
+        fixture.command(add.toArray(new String[0]));
+        String line = awaitLine(w.log(), "portwatch: db GREEN -> YELLOW: " + reason + ": ");
+        fixture.command("tc", "-n", w.client(), "qdisc", "del", "dev", w.clientLink(), "root");
+        awaitLine(w.log(), "portwatch: db YELLOW -> GREEN");
+        return line;
     }
 
     /** The total {@code retrans:N/TOTAL} of the client's socket as {@code ss -ti} prints it. */
